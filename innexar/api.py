@@ -1,0 +1,40 @@
+"""/api/v1: every module's endpoints, the OpenAPI schema and Swagger UI (local assets)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from modules.accounts import api as accounts_api
+from modules.tenancy import api as tenancy_api
+
+router = SimpleRouter()
+router.register("users", accounts_api.MemberViewSet, basename="user")
+
+urlpatterns = [
+    path("public/tenants/", tenancy_api.TenantSignupView.as_view(), name="tenant-signup"),
+    path("public/auth/login/", accounts_api.LoginView.as_view(), name="auth-login"),
+    path("public/auth/password/reset/", accounts_api.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "public/auth/password/reset/confirm/",
+        accounts_api.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("auth/refresh/", accounts_api.RefreshView.as_view(), name="auth-refresh"),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", accounts_api.MeView.as_view(), name="auth-me"),
+    path("settings/company/", tenancy_api.CompanySettingsView.as_view(), name="company-settings"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api:api-schema", authentication_classes=[], permission_classes=[AllowAny]
+        ),
+        name="api-docs",
+    ),
+    path("", include(router.urls)),
+]

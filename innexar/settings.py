@@ -1,0 +1,234 @@
+"""Innexar settings, driven by the environment (see README for the variables)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .db import database_config
+from .env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# The fallback key is for a developer's machine only; `check --deploy` flags it in production.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-dev-only-set-DJANGO_SECRET_KEY-in-production")
+INNEXAR_BASE_DOMAIN = env_str("INNEXAR_BASE_DOMAIN", "localhost")
+INNEXAR_SCHEME = env_str("INNEXAR_SCHEME", "http")
+INNEXAR_PORT = env_str("PORT", "8000")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [INNEXAR_BASE_DOMAIN, f".{INNEXAR_BASE_DOMAIN}", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    [f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}:{INNEXAR_PORT}", f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}"],
+)
+
+# --- Applications --------------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",
+    # tenancy first: its migrate_schemas command replaces django-tenants' one.
+    "modules.tenancy",
+    "modules.core",
+    "modules.accounts",
+    "modules.marketing",
+    "modules.platform_admin",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "django_tables2",
+    "template_partials",
+    "allauth",
+    "allauth.account",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "modules.workspace",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenancy.Tenant"
+TENANT_DOMAIN_MODEL = "tenancy.Domain"
+PUBLIC_SCHEMA_URLCONF = "innexar.urls_public"
+ROOT_URLCONF = "innexar.urls_tenant"
+PLATFORM_ADMIN_URLCONF = "innexar.urls_platform_admin"
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+TENANT_COLOR_ADMIN_APPS = False
+# Spare, already-migrated schemas kept ready so signup renames one instead of migrating.
+SPARE_SCHEMA_POOL_SIZE = env_int("INNEXAR_SPARE_SCHEMA_POOL_SIZE", 2, minimum=0)
+SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", True)
+TRIAL_DAYS = 14
+
+MIDDLEWARE = [
+    "modules.tenancy.middleware.InnexarTenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "modules.accounts.middleware.TenantMembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "modules.core.context_processors.innexar",
+            ],
+        },
+    }
+]
+
+WSGI_APPLICATION = "innexar.wsgi.application"
+
+# --- Data --------------------------------------------------------------------------------------
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    # Every key is prefixed with the current schema: one tenant's value is never another's.
+    "default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key", "LOCATION": _cache_backend.get("LOCATION", "default")},
+    # Login throttling counts per account and address across every host, so it is not tenant-keyed.
+    "throttle": {**_cache_backend, "KEY_PREFIX": "throttle", "LOCATION": _cache_backend.get("LOCATION", "throttle")},
+}
+
+# --- Accounts and auth -----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["modules.accounts.backends.TenantEmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+
+ACCOUNT_ADAPTER = "modules.accounts.allauth.WorkspaceAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Innexar <no-reply@innexar.app>")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = INNEXAR_SCHEME == "https"
+CSRF_COOKIE_SECURE = INNEXAR_SCHEME == "https"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["modules.accounts.authentication.TenantJWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["modules.accounts.permissions.IsTenantMember"],
+    "DEFAULT_PAGINATION_CLASS": "modules.core.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "login_ip": env_str("INNEXAR_LOGIN_RATE_IP", "60/min"),
+        "login_account": env_str("INNEXAR_LOGIN_RATE_ACCOUNT", "5/min"),
+        "password_reset": env_str("INNEXAR_PASSWORD_RESET_RATE", "5/hour"),
+        "signup": env_str("INNEXAR_SIGNUP_RATE", "20/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "CHECK_REVOKE_TOKEN": True,
+    "SIGNING_KEY": env_str("INNEXAR_JWT_SIGNING_KEY") or SECRET_KEY,
+    "TOKEN_REFRESH_SERIALIZER": "modules.accounts.tokens.TenantTokenRefreshSerializer",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Innexar API",
+    "DESCRIPTION": "Business management for small companies: CRM, finance, invoicing and more.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- Celery ----------------------------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
+# No broker configured: tasks run in-process, so a fresh machine needs no queue.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
+}
+
+# --- i18n ------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static and media --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end libraries come from package.json; only their built files are served.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+    ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("INNEXAR_MEDIA_ROOT", str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+}

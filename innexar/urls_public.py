@@ -1,0 +1,10 @@
+"""The marketing site and the API on the public host (innexar.app / localhost)."""
+
+from django.urls import include, path
+
+from .urls_common import api_and_i18n, handler404, handler500  # noqa: F401
+
+urlpatterns = [
+    *api_and_i18n,
+    path("", include("modules.marketing.urls")),
+]

@@ -1,0 +1,10 @@
+"""A tenant's workspace (acme.innexar.app) and the same API, bound to that tenant."""
+
+from django.urls import include, path
+
+from .urls_common import api_and_i18n, handler404, handler500  # noqa: F401
+
+urlpatterns = [
+    *api_and_i18n,
+    path("", include("modules.workspace.urls")),
+]

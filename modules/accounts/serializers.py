@@ -1,0 +1,81 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from modules.tenancy.models import Tenant
+
+from .models import Role, User
+
+
+class TenantSummarySerializer(serializers.ModelSerializer):
+    schema_name = serializers.CharField(source="subdomain")
+
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "schema_name", "plan", "is_active", "trial_ends_on"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    tenant = TenantSummarySerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "role", "language", "is_active", "tenant"]
+        read_only_fields = fields
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserSerializer()
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField()
+    token = serializers.CharField()
+    new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ProfileSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A teammate as tenant admins see and manage them."""
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "role", "language", "is_active", "date_joined", "last_login"]
+        read_only_fields = ["id", "email", "date_joined", "last_login"]
+
+
+class MemberInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    is_active = serializers.BooleanField(required=False)
+

@@ -1,0 +1,164 @@
+"""Every write to users: invitations, roles, deactivation, profile and password reset."""
+
+import logging
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from modules.core.exceptions import DomainError
+
+from .models import Role, User
+
+logger = logging.getLogger(__name__)
+
+
+def password_reset_link(user: User) -> tuple[str, str, str]:
+    """(uid, token, workspace URL) for a single-use, expiring reset of `user`'s password.
+
+    Django's token hashes the password and last login: once used, it no longer matches."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return uid, token, user.tenant.workspace_url(f"/password/reset/{uid}/{token}/")
+
+
+def _send_user_mail(*, user: User, template: str, context: dict) -> None:
+    with translation.override(user.language):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/email/{template}.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset link if the address belongs to an active user of an active tenant.
+
+    The caller answers the same whether or not it did, so addresses cannot be probed."""
+    user = (
+        User.objects.select_related("tenant")
+        .filter(email__iexact=email.strip(), is_active=True, tenant__is_active=True)
+        .first()
+    )
+    if user is None:
+        return
+    uid, token, url = password_reset_link(user)
+    _send_user_mail(
+        user=user, template="password_reset", context={"user": user, "uid": uid, "token": token, "url": url}
+    )
+
+
+def user_from_reset_link(*, uid: str, token: str) -> User:
+    try:
+        user = User.objects.select_related("tenant").get(pk=int(force_str(urlsafe_base64_decode(uid))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+        raise DomainError(_("This password reset link is invalid or has expired."), field="token")
+    return user
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    user = user_from_reset_link(uid=uid, token=token)
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    logger.info("Password reset for user %s", user.pk)
+    return user
+
+
+@transaction.atomic
+def user_invite(*, actor: User, email: str, name: str, role: str, language: str | None = None) -> User:
+    """Add a teammate to the actor's tenant; they choose their password from the emailed link."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(_("A user with this email already exists."), field="email")
+    user = User.objects.create_user(
+        email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
+    )
+    uid, token, url = password_reset_link(user)
+    _send_user_mail(
+        user=user,
+        template="invitation",
+        context={"user": user, "actor": actor, "tenant": actor.tenant, "uid": uid, "token": token, "url": url},
+    )
+    logger.info("User %s invited %s to tenant %s as %s", actor.pk, user.pk, actor.tenant_id, role)
+    return user
+
+
+def _ensure_an_admin_remains(user: User) -> None:
+    others = User.objects.filter(tenant_id=user.tenant_id, role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise DomainError(_("A workspace needs at least one active admin."), field="role")
+
+
+@transaction.atomic
+def user_change_role(*, actor: User, user: User, role: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        _ensure_an_admin_remains(user)
+    if user.role != role:
+        logger.info("User %s changed role of %s: %s -> %s", actor.pk, user.pk, user.role, role)
+        user.role = role
+        user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    if user.pk == actor.pk:
+        raise DomainError(_("You cannot deactivate your own account."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role == Role.ADMIN:
+        _ensure_an_admin_remains(user)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        logger.info("User %s deactivated %s", actor.pk, user.pk)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        logger.info("User %s reactivated %s", actor.pk, user.pk)
+    return user
+
+
+def user_update_profile(*, user: User, name: str | None = None, language: str | None = None) -> User:
+    changed = []
+    if name is not None and name != user.name:
+        user.name = name
+        changed.append("name")
+    if language is not None and language != user.language:
+        user.language = language
+        changed.append("language")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+@transaction.atomic
+def member_update(
+    *, actor: User, user: User, name: str | None = None, role: str | None = None,
+    language: str | None = None, is_active: bool | None = None,
+) -> User:
+    """An admin's edit of a teammate: all of it applies, or none."""
+    if role is not None:
+        user = user_change_role(actor=actor, user=user, role=role)
+    if is_active is False:
+        user = user_deactivate(actor=actor, user=user)
+    elif is_active is True:
+        user = user_reactivate(actor=actor, user=user)
+    return user_update_profile(user=user, name=name, language=language)

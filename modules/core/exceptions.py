@@ -1,0 +1,66 @@
+"""One error shape for the whole API, translated by Accept-Language.
+
+400: {"field": ["message"]}; every other error: {"detail": "message"}; a 500 says nothing
+about its cause and is logged for us.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger("innexar.api")
+
+
+class DomainError(Exception):
+    """A business rule said no. Services raise it; the API answers 400, pages show it inline."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+    def as_dict(self) -> dict:
+        return {self.field or "detail": [self.message] if self.field else self.message}
+
+
+def internal_error_message() -> str:
+    return _("Internal server error. Our team has been notified.")
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 60)
+        exc = exceptions.Throttled(
+            wait=wait,
+            detail=_("Request limit exceeded. Try again in %(seconds)d seconds.") % {"seconds": wait},
+        )
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(_("Malformed request body: it could not be parsed."))
+    if isinstance(exc, (Http404, PermissionDenied, exceptions.APIException)):
+        response = exception_handler(exc, context)
+        if response is not None and not isinstance(exc, exceptions.ValidationError):
+            response.data = {"detail": _flatten_detail(response.data)}
+        return response
+
+    logger.exception("Unhandled API error", exc_info=exc)
+    return Response({"detail": internal_error_message()}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _flatten_detail(data) -> str:
+    if isinstance(data, dict):
+        data = data.get("detail", next(iter(data.values()), ""))
+    if isinstance(data, list):
+        data = data[0] if data else ""
+    return str(data)

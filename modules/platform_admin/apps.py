@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlatformAdminConfig(AppConfig):
+    name = "modules.platform_admin"
+    label = "platform_admin"

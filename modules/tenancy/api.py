@@ -1,0 +1,77 @@
+from django.db import connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from modules.accounts.api import PublicEndpoint
+from modules.accounts.permissions import IsTenantAdmin, IsTenantMember
+from modules.accounts.throttles import SignupThrottle
+from modules.accounts.tokens import tokens_for_user
+
+from . import services
+from .models import CompanyProfile
+from .serializers import (
+    AdminUserSerializer,
+    CompanyProfileSerializer,
+    TenantCreatedSerializer,
+    TenantSignupSerializer,
+)
+
+
+class TenantSignupView(PublicEndpoint):
+    throttle_classes = [SignupThrottle]
+
+    @extend_schema(
+        request=TenantSignupSerializer,
+        responses={201: inline_serializer("TenantSignupResponse", {
+            **TenantCreatedSerializer().get_fields(),
+            "admin_user": AdminUserSerializer(),
+            "access": serializers.CharField(),
+            "refresh": serializers.CharField(),
+        })},
+    )
+    def post(self, request):
+        payload = TenantSignupSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        signup = services.tenant_signup(
+            name=data["name"],
+            subdomain=data["schema_name"],
+            plan=data["plan"],
+            admin_name=data["admin_user"]["name"],
+            admin_email=data["admin_user"]["email"],
+            admin_password=data["admin_user"]["password"],
+            language=data.get("language") or request.LANGUAGE_CODE,
+        )
+        connection.set_schema_to_public()
+        body = {
+            **TenantCreatedSerializer(signup.tenant).data,
+            "admin_user": AdminUserSerializer(signup.admin).data,
+            **tokens_for_user(signup.admin),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class CompanySettingsView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_permissions(self):
+        return [IsTenantMember()] if self.request.method == "GET" else [IsTenantAdmin()]
+
+    def _profile(self) -> CompanyProfile:
+        return CompanyProfile.objects.get(tenant_id=self.request.user.tenant_id)
+
+    @extend_schema(responses=CompanyProfileSerializer)
+    def get(self, request):
+        return Response(CompanyProfileSerializer(self._profile(), context={"request": request}).data)
+
+    @extend_schema(request=CompanyProfileSerializer, responses=CompanyProfileSerializer)
+    def patch(self, request):
+        payload = CompanyProfileSerializer(self._profile(), data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        profile = services.company_profile_update(
+            actor=request.user, tenant=request.user.tenant, changes=dict(payload.validated_data)
+        )
+        return Response(CompanyProfileSerializer(profile, context={"request": request}).data)

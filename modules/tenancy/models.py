@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from modules.core.money import Currency
+from modules.core.sites import site_url
+
+from .plans import Plan
+
+
+class Tenant(TenantMixin):
+    name = models.CharField(_("name"), max_length=200)
+    # The DNS label customers see (acme in acme.innexar.app); schema_name is its SQL twin.
+    subdomain = models.CharField(_("subdomain"), max_length=63, unique=True)
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.STARTER)
+    is_active = models.BooleanField(_("active"), default=True)
+    trial_ends_on = models.DateField(_("trial ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Schemas come from the spare pool (modules.tenancy.schemas), never from save().
+    auto_create_schema = False
+    auto_drop_schema = True
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def workspace_url(self, path: str = "/") -> str:
+        return site_url(self.subdomain, path)
+
+
+class Domain(DomainMixin):
+    pass
+
+
+class SpareSchema(models.Model):
+    """A schema already migrated and waiting to be renamed into a new tenant's."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # Which set of migrations it has: a spare from older code is never handed out.
+    migrations_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Country(models.TextChoices):
+    US = "US", _("United States")
+    BR = "BR", _("Brazil")
+    MX = "MX", _("Mexico")
+
+
+def _logo_path(profile: "CompanyProfile", filename: str) -> str:
+    # Files are tenant-prefixed so no tenant can address another's.
+    return f"tenants/{profile.tenant.schema_name}/logo/{filename}"
+
+
+class CompanyProfile(models.Model):
+    """Legal, fiscal and payment identity of a tenant's company; later modules read it."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="company")
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    tax_id = models.CharField(_("tax ID"), max_length=32, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.US)
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    default_currency = models.CharField(
+        _("default currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    pix_key = models.CharField(_("PIX key"), max_length=77, blank=True)
+    tax_regime = models.CharField(_("tax regime"), max_length=100, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.legal_name or self.tenant.name

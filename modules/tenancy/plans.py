@@ -1,0 +1,53 @@
+"""Plans, what each includes, and the feature gate every module asks."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.TextChoices):
+    STARTER = "starter", _("Starter")
+    PROFESSIONAL = "professional", _("Professional")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Feature(models.TextChoices):
+    CRM = "crm", _("CRM: leads, contacts, deal pipeline and activities")
+    FINANCE = "finance", _("Payables, receivables and cash flow")
+    INVOICING = "invoicing", _("Invoices with NF-e, CFDI, Stripe, boleto and PIX")
+    INVENTORY = "inventory", _("Inventory and stock movements")
+    PROJECTS = "projects", _("Projects with Kanban, time tracking and Gantt")
+    INTEGRATIONS = "integrations", _("QuickBooks, Stripe and WhatsApp integrations")
+    ANALYTICS = "analytics", _("Analytics and PDF, Excel and CSV reports")
+    WEBHOOKS = "webhooks", _("Outgoing webhooks")
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    plan: Plan
+    monthly_price_usd: Decimal
+    max_users: int | None
+    features: frozenset[Feature]
+
+
+_STARTER_FEATURES = frozenset({Feature.CRM, Feature.FINANCE, Feature.INVOICING})
+_PROFESSIONAL_FEATURES = _STARTER_FEATURES | {Feature.INVENTORY, Feature.PROJECTS, Feature.ANALYTICS}
+
+OFFERS: dict[str, PlanOffer] = {
+    Plan.STARTER: PlanOffer(Plan.STARTER, Decimal("29.00"), 3, _STARTER_FEATURES),
+    Plan.PROFESSIONAL: PlanOffer(Plan.PROFESSIONAL, Decimal("79.00"), 15, _PROFESSIONAL_FEATURES),
+    Plan.ENTERPRISE: PlanOffer(Plan.ENTERPRISE, Decimal("199.00"), None, frozenset(Feature)),
+}
+
+
+def plan_includes(plan: str, feature: Feature) -> bool:
+    return feature in OFFERS[plan].features
+
+
+def cheapest_plan_with(feature: Feature) -> Plan:
+    for offer in OFFERS.values():  # ordered from cheapest
+        if feature in offer.features:
+            return offer.plan
+    raise ValueError(f"No plan includes {feature}")

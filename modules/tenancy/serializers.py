@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from modules.accounts.models import User
+
+from .models import CompanyProfile, Tenant
+from .plans import Plan
+from .validators import validate_subdomain
+
+
+class AdminUserInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+
+    def validate_email(self, value: str) -> str:
+        if User.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError(_("A user with this email already exists."))
+        return value.lower()
+
+
+class TenantSignupSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    schema_name = serializers.CharField(max_length=63, validators=[validate_subdomain])
+    plan = serializers.ChoiceField(choices=Plan.choices)
+    admin_user = AdminUserInputSerializer()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+    def validate_schema_name(self, value: str) -> str:
+        if Tenant.objects.filter(subdomain=value).exists():
+            raise serializers.ValidationError(_("This name is already taken."))
+        return value
+
+
+class DomainSerializer(serializers.Serializer):
+    domain = serializers.CharField()
+    is_primary = serializers.BooleanField()
+
+
+class AdminUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+
+
+class TenantCreatedSerializer(serializers.ModelSerializer):
+    schema_name = serializers.CharField(source="subdomain")
+    domains = DomainSerializer(many=True)
+
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "schema_name", "plan", "is_active", "trial_ends_on", "domains"]
+
+
+class CompanyProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CompanyProfile
+        fields = [
+            "legal_name", "trade_name", "tax_id", "country", "state", "city", "address", "postal_code",
+            "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo", "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def validate_timezone(self, value: str) -> str:
+        import zoneinfo
+
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(_("Unknown time zone."))
+        return value

@@ -1,0 +1,118 @@
+"""Tenant lifecycle: signup (fast, atomic) and company profile changes."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from modules.accounts.models import Role, User
+
+from .models import CompanyProfile, Domain, Tenant
+from .schemas import schema_create_migrated, spare_schema_claim
+from .validators import normalize_tax_id, schema_name_for, validate_subdomain
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Signup:
+    tenant: Tenant
+    admin: User
+
+
+def primary_domain_for(subdomain: str) -> str:
+    return f"{subdomain}.{settings.INNEXAR_BASE_DOMAIN}"
+
+
+@transaction.atomic
+def tenant_signup(
+    *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str,
+    language: str = "en",
+) -> Signup:
+    """Create a tenant, its schema, primary domain, company profile and admin in one transaction.
+
+    Everything, the schema rename included, is transactional: a failure leaves nothing behind.
+    """
+    validate_subdomain(subdomain)
+    schema_name = schema_name_for(subdomain)
+    candidate_admin = User(email=admin_email, name=admin_name)
+    validate_password(admin_password, user=candidate_admin)
+
+    if not spare_schema_claim(schema_name=schema_name):
+        schema_create_migrated(schema_name)
+
+    tenant = Tenant.objects.create(
+        schema_name=schema_name,
+        subdomain=subdomain,
+        name=name,
+        plan=plan,
+        trial_ends_on=timezone.localdate() + timedelta(days=settings.TRIAL_DAYS),
+    )
+    Domain.objects.create(domain=primary_domain_for(subdomain), tenant=tenant, is_primary=True)
+    CompanyProfile.objects.create(tenant=tenant, legal_name=name, trade_name=name, language=language)
+    admin = User.objects.create_user(
+        admin_email, admin_password, name=admin_name, tenant=tenant, role=Role.ADMIN, language=language
+    )
+    if settings.SPARE_SCHEMA_AUTO_REPLENISH:
+        from .tasks import replenish_spare_schemas
+
+        transaction.on_commit(replenish_spare_schemas.delay)
+    return Signup(tenant=tenant, admin=admin)
+
+
+COMPANY_PROFILE_FIELDS = (
+    "legal_name", "trade_name", "tax_id", "country", "state", "city", "address", "postal_code",
+    "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo",
+)
+
+
+@transaction.atomic
+def company_profile_update(*, actor: User, tenant: Tenant, changes: dict) -> CompanyProfile:
+    """Apply `changes` (already type-checked) to the tenant's company profile.
+
+    The tax ID is checked against the country it will have after the change, so changing the
+    country alone cannot leave a Brazilian CNPJ on a Mexican company."""
+    profile = CompanyProfile.objects.select_for_update().get(tenant=tenant)
+    unknown = set(changes) - set(COMPANY_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not company profile fields: {sorted(unknown)}")
+    country = changes.get("country", profile.country)
+    if "tax_id" in changes or ("country" in changes and profile.tax_id):
+        try:
+            changes["tax_id"] = normalize_tax_id(country, changes.get("tax_id", profile.tax_id))
+        except ValidationError as error:
+            raise ValidationError({"tax_id": error.messages}) from None
+    old = {field: getattr(profile, field) for field in changes}
+    for field, value in changes.items():
+        setattr(profile, field, value)
+    profile.save(update_fields=[*changes, "updated_at"])
+    logger.info(
+        "User %s changed company profile of tenant %s: %s",
+        actor.pk, tenant.pk, {f: (str(old[f]), str(changes[f])) for f in changes if old[f] != changes[f]},
+    )
+    return profile
+
+
+PLATFORM_HOSTS = ("", "admin.", "api.", "www.")
+
+
+@transaction.atomic
+def public_tenant_ensure() -> Tenant:
+    """The public tenant and the hosts it answers on: marketing, platform admin and API."""
+    from django_tenants.utils import get_public_schema_name
+
+    tenant, _ = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(),
+        defaults={"name": "Innexar", "subdomain": "public", "plan": "enterprise"},
+    )
+    for prefix in PLATFORM_HOSTS:
+        Domain.objects.get_or_create(
+            domain=f"{prefix}{settings.INNEXAR_BASE_DOMAIN}",
+            defaults={"tenant": tenant, "is_primary": prefix == ""},
+        )
+    return tenant

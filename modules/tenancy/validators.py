@@ -1,0 +1,62 @@
+"""What a tenant's subdomain may be, and the PostgreSQL schema name it maps to."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# A lowercase DNS label that starts with a letter: it becomes <label>.innexar.app.
+SUBDOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
+RESERVED_SUBDOMAINS = frozenset(
+    {"public", "www", "admin", "api", "app", "static", "media", "mail", "information-schema"}
+)
+# Prefixes of schema names that PostgreSQL or we ourselves own.
+RESERVED_SCHEMA_PREFIXES = ("pg_", "spare_")
+
+
+def schema_name_for(subdomain: str) -> str:
+    """Hyphens are not valid in unquoted identifiers; underscores are not valid in DNS labels,
+    so mapping one to the other is safe and reversible."""
+    return subdomain.replace("-", "_")
+
+
+def validate_subdomain(value: str) -> None:
+    if value != value.lower():
+        raise ValidationError(_("Use lowercase letters only."), code="lowercase")
+    if not SUBDOMAIN_RE.match(value) or "--" in value:
+        raise ValidationError(
+            _("Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter."),
+            code="invalid",
+        )
+    schema = schema_name_for(value)
+    if value in RESERVED_SUBDOMAINS or schema.startswith(RESERVED_SCHEMA_PREFIXES):
+        raise ValidationError(_("This name is reserved. Please choose another one."), code="reserved")
+
+
+
+def _tax_id_scheme(country: str, value: str):
+    """The stdnum module that checks this country's company tax ID, and the error to show."""
+    from stdnum.br import cnpj, cpf
+    from stdnum.mx import rfc
+    from stdnum.us import ein
+
+    if country == "BR":
+        # Companies have a CNPJ (14 digits); sole traders a CPF (11 digits).
+        return (cpf if len(cpf.compact(value)) == 11 else cnpj), _("Enter a valid CNPJ or CPF.")
+    if country == "MX":
+        return rfc, _("Enter a valid RFC.")
+    return ein, _("Enter a valid EIN (00-0000000).")
+
+
+def normalize_tax_id(country: str, value: str) -> str:
+    """Validate a tax ID for its country, with real check digits; return its formatted form."""
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    value = value.strip()
+    if not value:
+        return ""
+    scheme, message = _tax_id_scheme(country, value)
+    try:
+        return scheme.format(scheme.validate(value))
+    except StdnumError:
+        raise ValidationError(message, code="invalid_tax_id") from None

@@ -1,0 +1,107 @@
+"""Shared fixtures: two tenants with a full team each, clients bound to a host, mail capture.
+
+The tenants are created once per session (committed); each test runs in a transaction that is
+rolled back, so what a test writes never leaks into the next one.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from rest_framework.test import APIClient
+
+from modules.accounts.models import Role, User
+from modules.accounts.tokens import tokens_for_user
+from modules.tenancy.models import Tenant
+from modules.tenancy.schemas import spare_pool_replenish
+from modules.tenancy.services import public_tenant_ensure, tenant_signup
+
+PASSWORD = "Correct-Horse-42"
+PUBLIC_HOST = "localhost"
+ADMIN_HOST = "admin.localhost"
+
+
+@dataclass(frozen=True)
+class Team:
+    tenant: Tenant
+    admin: User
+    manager: User
+    user: User
+
+    @property
+    def host(self) -> str:
+        return f"{self.tenant.subdomain}.localhost"
+
+
+def _create_team(subdomain: str, name: str, plan: str) -> Team:
+    signup = tenant_signup(
+        name=name, subdomain=subdomain, plan=plan, admin_name=f"{name} Admin",
+        admin_email=f"admin@{subdomain}.example.com", admin_password=PASSWORD,
+    )
+    tenant = signup.tenant
+    manager = User.objects.create_user(
+        f"manager@{subdomain}.example.com", PASSWORD, name=f"{name} Manager", tenant=tenant, role=Role.MANAGER
+    )
+    user = User.objects.create_user(
+        f"user@{subdomain}.example.com", PASSWORD, name=f"{name} User", tenant=tenant, role=Role.USER
+    )
+    return Team(tenant=tenant, admin=signup.admin, manager=manager, user=user)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        public_tenant_ensure()
+        teams = {
+            "alpha": _create_team("alpha", "Alpha Industries", "professional"),
+            "beta": _create_team("beta", "Beta Trading", "starter"),
+        }
+        # Spare schemas for the tests that sign up inside their (rolled back) transaction.
+        spare_pool_replenish(size=3)
+        connection.set_schema_to_public()
+    yield teams
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_clean_caches():
+    connection.set_schema_to_public()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def team_a(django_db_setup, db) -> Team:
+    return django_db_setup["alpha"]
+
+
+@pytest.fixture
+def team_b(django_db_setup, db) -> Team:
+    return django_db_setup["beta"]
+
+
+class Api:
+    """An API client for one host, optionally signed in as one user, in one language."""
+
+    def __init__(self, host: str = PUBLIC_HOST, user: User | None = None, language: str = "en"):
+        self.client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=language)
+        if user is not None:
+            self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
+
+    def __getattr__(self, method):
+        request = getattr(self.client, method)
+
+        def call(path, data=None, **extra):
+            if method in ("get", "delete"):
+                return request(path, data, **extra)
+            return request(path, data, format=extra.pop("format", "json"), **extra)
+
+        return call
+
+
+@pytest.fixture
+def api():
+    """`api(host=..., user=..., language=...)` builds a client; defaults to the public host."""
+    return Api

@@ -26,9 +26,8 @@ def _embedded_database_url() -> str:
 
     EMBEDDED_DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(EMBEDDED_DATA_DIR, cleanup_mode=None)
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}';"
-    )
+    # A constant name, not user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DATABASE_NAME};")
     return f"postgresql://postgres:@/{EMBEDDED_DATABASE_NAME}?host={EMBEDDED_DATA_DIR}"

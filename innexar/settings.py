@@ -16,7 +16,9 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-dev-only-set-DJANGO_S
 INNEXAR_BASE_DOMAIN = env_str("INNEXAR_BASE_DOMAIN", "localhost")
 INNEXAR_SCHEME = env_str("INNEXAR_SCHEME", "http")
 INNEXAR_PORT = env_str("PORT", "8000")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [INNEXAR_BASE_DOMAIN, f".{INNEXAR_BASE_DOMAIN}", "127.0.0.1"])
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", [INNEXAR_BASE_DOMAIN, f".{INNEXAR_BASE_DOMAIN}", "127.0.0.1"]
+)
 CSRF_TRUSTED_ORIGINS = env_list(
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     [f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}:{INNEXAR_PORT}", f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}"],
@@ -106,15 +108,19 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-else:
-    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def _cache(name: str, **options) -> dict:
+    if REDIS_URL:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, **options}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **options}
+
+
 CACHES = {
     # Every key is prefixed with the current schema: one tenant's value is never another's.
-    "default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key", "LOCATION": _cache_backend.get("LOCATION", "default")},
+    "default": _cache("default", KEY_FUNCTION="django_tenants.cache.make_key"),
     # Login throttling counts per account and address across every host, so it is not tenant-keyed.
-    "throttle": {**_cache_backend, "KEY_PREFIX": "throttle", "LOCATION": _cache_backend.get("LOCATION", "throttle")},
+    "throttle": _cache("throttle", KEY_PREFIX="throttle"),
 }
 
 # --- Accounts and auth -----------------------------------------------------------------------

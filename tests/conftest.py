@@ -72,14 +72,25 @@ def _public_schema_and_clean_caches():
     connection.set_schema_to_public()
 
 
+def _fresh(team: Team) -> Team:
+    """Fresh rows for each test: a test may change them in memory, and its database changes
+    roll back, so the session's own objects must never be handed out."""
+    return Team(
+        tenant=Tenant.objects.get(pk=team.tenant.pk),
+        admin=User.objects.get(pk=team.admin.pk),
+        manager=User.objects.get(pk=team.manager.pk),
+        user=User.objects.get(pk=team.user.pk),
+    )
+
+
 @pytest.fixture
 def team_a(django_db_setup, db) -> Team:
-    return django_db_setup["alpha"]
+    return _fresh(django_db_setup["alpha"])
 
 
 @pytest.fixture
 def team_b(django_db_setup, db) -> Team:
-    return django_db_setup["beta"]
+    return _fresh(django_db_setup["beta"])
 
 
 class Api:

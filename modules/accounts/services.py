@@ -89,15 +89,17 @@ def user_invite(*, actor: User, email: str, name: str, role: str, language: str 
     _send_user_mail(
         user=user,
         template="invitation",
-        context={"user": user, "actor": actor, "tenant": actor.tenant, "uid": uid, "token": token, "url": url},
+        context={
+            "user": user, "actor": actor, "tenant": actor.tenant, "uid": uid, "token": token, "url": url,
+        },
     )
     logger.info("User %s invited %s to tenant %s as %s", actor.pk, user.pk, actor.tenant_id, role)
     return user
 
 
 def _ensure_an_admin_remains(user: User) -> None:
-    others = User.objects.filter(tenant_id=user.tenant_id, role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
-    if not others.exists():
+    admins = User.objects.filter(tenant_id=user.tenant_id, role=Role.ADMIN, is_active=True)
+    if not admins.exclude(pk=user.pk).exists():
         raise DomainError(_("A workspace needs at least one active admin."), field="role")
 
 

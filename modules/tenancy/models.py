@@ -47,6 +47,9 @@ class SpareSchema(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return self.schema_name
+
 
 class Country(models.TextChoices):
     US = "US", _("United States")

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -18,6 +20,13 @@ class AdminUserInputSerializer(serializers.Serializer):
         if User.objects.filter(email__iexact=value).exists():
             raise serializers.ValidationError(_("A user with this email already exists."))
         return value.lower()
+
+    def validate(self, attrs):
+        try:
+            validate_password(attrs["password"], user=User(email=attrs["email"], name=attrs["name"]))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from None
+        return attrs
 
 
 class TenantSignupSerializer(serializers.Serializer):

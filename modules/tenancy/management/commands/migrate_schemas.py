@@ -8,8 +8,9 @@ hands out an outdated schema.
 """
 
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+from django_tenants.utils import get_public_schema_name
 
-from modules.tenancy.models import SpareSchema
+from modules.tenancy.models import SpareSchema, Tenant
 from modules.tenancy.schemas import migrations_fingerprint, schemas_with_pending_migrations
 
 # Options that ask for something other than "bring every schema up to date".
@@ -33,9 +34,9 @@ class Command(MigrateSchemasCommand):
         # Public first (it holds the tenant and spare tables), then only what is behind.
         if not options.get("tenant"):
             super().handle(*args, **{**options, "shared": True, "tenant": False})
-        from modules.tenancy.models import Tenant
 
-        tenant_schemas = list(Tenant.objects.exclude(schema_name="public").values_list("schema_name", flat=True))
+        tenants = Tenant.objects.exclude(schema_name=get_public_schema_name())
+        tenant_schemas = list(tenants.values_list("schema_name", flat=True))
         spare_schemas = list(SpareSchema.objects.values_list("schema_name", flat=True))
         behind = schemas_with_pending_migrations(tenant_schemas + spare_schemas)
         verbosity = int(options.get("verbosity", 1))

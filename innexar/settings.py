@@ -26,9 +26,10 @@ CSRF_TRUSTED_ORIGINS = env_list(
 
 # --- Applications --------------------------------------------------------------------------
 SHARED_APPS = [
-    "django_tenants",
-    # tenancy first: its migrate_schemas command replaces django-tenants' one.
+    # tenancy before django_tenants: the first app wins a command name, and tenancy's
+    # migrate_schemas replaces django-tenants' one.
     "modules.tenancy",
+    "django_tenants",
     "modules.core",
     "modules.accounts",
     "modules.marketing",

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from . import services
+from .filters import MemberFilter
 from .models import User
 from .permissions import IsTenantAdmin, IsTenantManager
 from .serializers import (
@@ -115,7 +116,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = MemberSerializer
     ordering_fields = ["name", "email", "role", "date_joined"]
-    filterset_fields = ["role", "is_active"]
+    filterset_class = MemberFilter
 
     def get_permissions(self):
         if self.action in ("list", "retrieve"):

@@ -36,6 +36,8 @@ def internal_error_message() -> str:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # never echo which model or query missed
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
@@ -43,9 +45,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 60)
         exc = exceptions.Throttled(
-            wait=wait,
-            detail=_("Request limit exceeded. Try again in %(seconds)d seconds.") % {"seconds": wait},
+            detail=_("Request limit exceeded. Try again in %(seconds)d seconds.") % {"seconds": wait}
         )
+        exc.wait = wait  # becomes the Retry-After header
     if isinstance(exc, exceptions.ParseError):
         exc = exceptions.ParseError(_("Malformed request body: it could not be parsed."))
     if isinstance(exc, (Http404, PermissionDenied, exceptions.APIException)):

@@ -35,17 +35,21 @@ def validate_subdomain(value: str) -> None:
 
 
 def _tax_id_scheme(country: str, value: str):
-    """The stdnum module that checks this country's company tax ID, and the error to show."""
+    """(validate, format, error message) for this country's company tax ID."""
+    from functools import partial
+
     from stdnum.br import cnpj, cpf
     from stdnum.mx import rfc
     from stdnum.us import ein
 
     if country == "BR":
         # Companies have a CNPJ (14 digits); sole traders a CPF (11 digits).
-        return (cpf if len(cpf.compact(value)) == 11 else cnpj), _("Enter a valid CNPJ or CPF.")
+        module = cpf if len(cpf.compact(value)) == 11 else cnpj
+        return module.validate, module.format, _("Enter a valid CNPJ or CPF.")
     if country == "MX":
-        return rfc, _("Enter a valid RFC.")
-    return ein, _("Enter a valid EIN (00-0000000).")
+        # stdnum skips the RFC check digit unless asked to.
+        return partial(rfc.validate, validate_check_digits=True), rfc.format, _("Enter a valid RFC.")
+    return ein.validate, ein.format, _("Enter a valid EIN (00-0000000).")
 
 
 def normalize_tax_id(country: str, value: str) -> str:
@@ -55,8 +59,8 @@ def normalize_tax_id(country: str, value: str) -> str:
     value = value.strip()
     if not value:
         return ""
-    scheme, message = _tax_id_scheme(country, value)
+    validate, format_, message = _tax_id_scheme(country, value)
     try:
-        return scheme.format(scheme.validate(value))
+        return format_(validate(value))
     except StdnumError:
         raise ValidationError(message, code="invalid_tax_id") from None

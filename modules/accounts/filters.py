@@ -1,0 +1,14 @@
+import django_filters
+
+from modules.core.filters import CommaSeparatedChoiceFilter
+
+from .models import Role, User
+
+
+class MemberFilter(django_filters.FilterSet):
+    role = CommaSeparatedChoiceFilter(choices=Role.choices)
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = User
+        fields = ["role", "is_active"]

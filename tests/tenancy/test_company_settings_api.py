@@ -1,0 +1,120 @@
+"""/api/v1/settings/company/: each tenant's legal, fiscal and payment identity."""
+
+import pytest
+
+from modules.tenancy.models import CompanyProfile
+
+URL = "/api/v1/settings/company/"
+
+
+def profile(team):
+    return CompanyProfile.objects.get(tenant=team.tenant)
+
+
+def test_every_member_reads_their_own_company(api, team_a):
+    response = api(user=team_a.user).get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["legal_name"] == "Alpha Industries"
+    assert set(response.json()) >= {
+        "legal_name", "trade_name", "tax_id", "country", "state", "city", "address", "postal_code",
+        "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo",
+    }
+
+
+def test_an_admin_sets_a_brazilian_company_with_a_valid_cnpj(api, team_a):
+    response = api(user=team_a.admin).patch(URL, {
+        "country": "BR", "tax_id": "11222333000181", "default_currency": "BRL", "timezone": "America/Sao_Paulo",
+        "state": "SP", "city": "São Paulo", "pix_key": "financeiro@alpha.com.br", "tax_regime": "Simples Nacional",
+    })
+
+    assert response.status_code == 200
+    assert response.json()["tax_id"] == "11.222.333/0001-81"
+    assert profile(team_a).default_currency == "BRL"
+
+
+@pytest.mark.parametrize("country, tax_id, formatted", [
+    ("BR", "529.982.247-25", "529.982.247-25"),
+    ("MX", "GODE561231GR8", "GODE 561231 GR8"),
+    ("US", "043456789", "04-3456789"),
+])
+def test_tax_ids_are_checked_for_their_country(api, team_a, country, tax_id, formatted):
+    response = api(user=team_a.admin).patch(URL, {"country": country, "tax_id": tax_id})
+
+    assert response.status_code == 200
+    assert response.json()["tax_id"] == formatted
+
+
+@pytest.mark.parametrize("country, tax_id, message", [
+    ("BR", "11222333000182", "Enter a valid CNPJ or CPF."),
+    ("MX", "GODE561231GR9", "Enter a valid RFC."),
+    ("US", "00-0000000", "Enter a valid EIN (00-0000000)."),
+])
+def test_a_wrong_check_digit_is_refused_and_nothing_changes(api, team_a, country, tax_id, message):
+    response = api(user=team_a.admin).patch(URL, {"country": country, "tax_id": tax_id, "city": "Changed"})
+
+    assert response.status_code == 400
+    assert response.json() == {"tax_id": [message]}
+    assert profile(team_a).city == ""
+
+
+def test_changing_country_rechecks_the_existing_tax_id(api, team_a):
+    client = api(user=team_a.admin)
+    client.patch(URL, {"country": "BR", "tax_id": "11222333000181"})
+
+    response = client.patch(URL, {"country": "MX"})
+
+    assert response.status_code == 400
+    assert profile(team_a).country == "BR"
+
+
+def test_unknown_currency_and_time_zone_are_refused(api, team_a):
+    response = api(user=team_a.admin).patch(URL, {"default_currency": "EUR", "timezone": "Mars/Olympus"})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"default_currency", "timezone"}
+
+
+def test_only_admins_may_change_it(api, team_a):
+    for member in (team_a.manager, team_a.user):
+        response = api(user=member).patch(URL, {"legal_name": "Hijacked"})
+        assert response.status_code == 403
+    assert profile(team_a).legal_name == "Alpha Industries"
+
+
+def test_each_tenant_sees_and_changes_only_its_own(api, team_a, team_b):
+    api(user=team_b.admin).patch(URL, {"legal_name": "Beta Trading Ltda"})
+
+    assert api(user=team_a.admin).get(URL).json()["legal_name"] == "Alpha Industries"
+    assert api(host=team_b.host, user=team_a.admin).patch(URL, {"legal_name": "X"}).status_code == 401
+    assert profile(team_b).legal_name == "Beta Trading Ltda"
+
+
+def test_a_logo_upload_is_stored_under_the_tenants_folder(api, team_a, tmp_path, settings):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(image, "PNG")
+    image.name = "logo.png"
+    image.seek(0)
+
+    response = api(user=team_a.admin).patch(URL, {"logo": image}, format="multipart")
+
+    assert response.status_code == 200
+    assert "/media/tenants/alpha/logo/logo" in response.json()["logo"]
+
+
+def test_a_non_image_logo_is_refused(api, team_a, tmp_path, settings):
+    import io
+
+    settings.MEDIA_ROOT = tmp_path
+    fake = io.BytesIO(b"not an image")
+    fake.name = "logo.png"
+
+    response = api(user=team_a.admin).patch(URL, {"logo": fake}, format="multipart")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["logo"]

@@ -36,6 +36,9 @@ def _embedded_database_url() -> str:
 def database_config() -> dict:
     url = env_str("DATABASE_URL") or _embedded_database_url()
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # `?host=/socket/dir` (the embedded server) is the connection's host, not an extra option.
+    if "host" in config.get("OPTIONS", {}):
+        config["HOST"] = config["OPTIONS"].pop("host")
     # django-tenants switches search_path per request; its backend wraps Django's.
     config["ENGINE"] = "django_tenants.postgresql_backend"
     return config

@@ -4,6 +4,8 @@ The tenants are created once per session (committed); each test runs in a transa
 rolled back, so what a test writes never leaks into the next one.
 """
 
+import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -22,11 +24,46 @@ PUBLIC_HOST = "localhost"
 ADMIN_HOST = "admin.localhost"
 
 
+CHROMIUM = "/usr/bin/chromium"
+_not_run: dict[str, int] = {}
+
+
 def pytest_configure(config):
     from django.conf import settings
 
     # Real hashing costs ~0.3 s a password; tests hash hundreds. Behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _missing_requirement(item) -> str | None:
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        return "Redis/Celery worker tests need REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379/0 make test)"
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        return "browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests whose service is missing are not run, and the summary says which and why.
+    In CI every test must run, so there a missing service is an error, not a silent gap."""
+    kept, dropped = [], []
+    for item in items:
+        reason = _missing_requirement(item)
+        if reason is None:
+            kept.append(item)
+            continue
+        if os.environ.get("CI"):
+            raise pytest.UsageError(f"{item.nodeid}: {reason}")
+        dropped.append(item)
+        _not_run[reason] = _not_run.get(reason, 0) + 1
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason, count in _not_run.items():
+        terminalreporter.write_line(f"NOT RUN: {count} test(s): {reason}", yellow=True)
 
 
 @dataclass(frozen=True)
@@ -71,12 +108,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _eager_tasks_unless_testing_the_queue(request):
+    """Tasks run in-process, except in tests that exercise a real broker and worker."""
+    from innexar.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = request.node.get_closest_marker("redis") is None
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_and_clean_caches():
     connection.set_schema_to_public()
     for alias in ("default", "throttle"):
         caches[alias].clear()
     yield
     connection.set_schema_to_public()
+
+
+def database_url() -> str:
+    """The URL of the test database, for server and worker processes that tests start."""
+    db = connection.settings_dict
+    password = db["PASSWORD"] or ""
+    if db["HOST"].startswith("/"):  # a Unix socket directory (the embedded server)
+        return f"postgresql://{db['USER']}:{password}@/{db['NAME']}?host={db['HOST']}"
+    return f"postgresql://{db['USER']}:{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _fresh(team: Team) -> Team:

@@ -109,11 +109,13 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The cache may live in its own Redis database, apart from the Celery broker's queues.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", REDIS_URL)
 
 
 def _cache(name: str, **options) -> dict:
-    if REDIS_URL:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, **options}
+    if REDIS_CACHE_URL:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **options}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **options}
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("auth/logout/", accounts_api.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", accounts_api.MeView.as_view(), name="auth-me"),
     path("settings/company/", tenancy_api.CompanySettingsView.as_view(), name="company-settings"),
+    path("settings/plan/", tenancy_api.PlanView.as_view(), name="plan"),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),

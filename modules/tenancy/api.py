@@ -12,9 +12,11 @@ from modules.accounts.tokens import tokens_for_user
 
 from . import services
 from .models import CompanyProfile
+from .plans import plan_status
 from .serializers import (
     AdminUserSerializer,
     CompanyProfileSerializer,
+    PlanStatusSerializer,
     TenantCreatedSerializer,
     TenantSignupSerializer,
 )
@@ -75,3 +77,11 @@ class CompanySettingsView(APIView):
             actor=request.user, tenant=request.user.tenant, changes=dict(payload.validated_data)
         )
         return Response(CompanyProfileSerializer(profile, context={"request": request}).data)
+
+
+class PlanView(APIView):
+    """The tenant's plan, its trial and which modules it unlocks."""
+
+    @extend_schema(responses=PlanStatusSerializer)
+    def get(self, request):
+        return Response(PlanStatusSerializer(plan_status(request.user.tenant)).data)

@@ -51,3 +51,22 @@ def cheapest_plan_with(feature: Feature) -> Plan:
         if feature in offer.features:
             return offer.plan
     raise ValueError(f"No plan includes {feature}")
+
+
+def plan_status(tenant) -> dict:
+    """What the tenant's plan includes, and for each feature it lacks, the plan that has it."""
+    offer = OFFERS[tenant.plan]
+    return {
+        "plan": tenant.plan,
+        "trial_ends_on": tenant.trial_ends_on,
+        "max_users": offer.max_users,
+        "features": [
+            {
+                "key": feature.value,
+                "name": feature.label,
+                "included": feature in offer.features,
+                "required_plan": None if feature in offer.features else cheapest_plan_with(feature).value,
+            }
+            for feature in Feature
+        ],
+    }

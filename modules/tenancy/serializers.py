@@ -77,3 +77,17 @@ class CompanyProfileSerializer(serializers.ModelSerializer):
         if value not in zoneinfo.available_timezones():
             raise serializers.ValidationError(_("Unknown time zone."))
         return value
+
+
+class PlanFeatureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    included = serializers.BooleanField()
+    required_plan = serializers.CharField(allow_null=True)
+
+
+class PlanStatusSerializer(serializers.Serializer):
+    plan = serializers.CharField()
+    trial_ends_on = serializers.DateField(allow_null=True)
+    max_users = serializers.IntegerField(allow_null=True)
+    features = PlanFeatureSerializer(many=True)

@@ -1,0 +1,70 @@
+"""Inventory is Professional+: a Starter tenant's call is refused, naming the plan needed."""
+
+import pytest
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
+
+from modules.accounts.permissions import IsTenantMember
+from modules.tenancy.permissions import requires_feature
+from modules.tenancy.plans import OFFERS, Feature, Plan, cheapest_plan_with, plan_includes
+
+
+class InventoryProbe(APIView):
+    """Stands in for an inventory endpoint until the inventory module exists."""
+
+    permission_classes = [IsTenantMember, requires_feature(Feature.INVENTORY)]
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+def call_as(user, language="en"):
+    request = APIRequestFactory().get("/api/v1/inventory/products/", HTTP_ACCEPT_LANGUAGE=language)
+    request.tenant = user.tenant
+    force_authenticate(request, user=user)
+    from django.utils import translation
+
+    with translation.override(language):
+        return InventoryProbe.as_view()(request)
+
+
+def test_a_professional_tenant_may_use_inventory(team_a):
+    assert call_as(team_a.user).status_code == 200
+
+
+@pytest.mark.parametrize("language, detail", [
+    ("en", "Your plan does not include Inventory and stock movements. Upgrade to the Professional plan to use it."),
+    ("pt-br", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Professional "
+              "para usá-lo."),
+])
+def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, language, detail):
+    response = call_as(team_b.user, language)
+
+    assert response.status_code == 403
+    assert response.data == {"detail": detail}
+
+
+def test_plans_grow_from_starter_to_enterprise():
+    assert cheapest_plan_with(Feature.CRM) == Plan.STARTER
+    assert cheapest_plan_with(Feature.INVENTORY) == Plan.PROFESSIONAL
+    assert cheapest_plan_with(Feature.WEBHOOKS) == Plan.ENTERPRISE
+    assert OFFERS[Plan.STARTER].features < OFFERS[Plan.PROFESSIONAL].features < OFFERS[Plan.ENTERPRISE].features
+    assert not plan_includes(Plan.STARTER, Feature.INVENTORY)
+
+
+def test_the_plan_endpoint_says_what_the_tenant_has_and_lacks(api, team_b):
+    response = api(user=team_b.user).get("/api/v1/settings/plan/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["plan"] == "starter"
+    assert body["max_users"] == 3
+    inventory = next(f for f in body["features"] if f["key"] == "inventory")
+    assert inventory == {"key": "inventory", "name": "Inventory and stock movements", "included": False,
+                         "required_plan": "professional"}
+
+
+def test_the_plan_endpoint_needs_a_token_of_this_tenant(api, team_a, team_b):
+    assert api().get("/api/v1/settings/plan/").status_code == 401
+    assert api(host=team_a.host, user=team_b.user).get("/api/v1/settings/plan/").status_code == 401

@@ -129,6 +129,11 @@ CACHES = {
 # --- Accounts and auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["modules.accounts.backends.TenantEmailBackend"]
+PASSWORD_HASHERS = [
+    "modules.accounts.hashers.OwaspArgon2PasswordHasher",
+    # Older hashes still verify, and are upgraded at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

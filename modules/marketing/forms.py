@@ -1,0 +1,87 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+
+from modules.accounts.models import User
+from modules.core.money import format_money
+from modules.tenancy.models import Tenant
+from modules.tenancy.plans import OFFERS, Plan
+
+# tenant_signup raises plain ValidationErrors: validate_subdomain's codes are these, and the
+# rest come from the password validators (AUTH_PASSWORD_VALIDATORS).
+SUBDOMAIN_ERROR_CODES = frozenset({"lowercase", "invalid", "reserved"})
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    return [
+        (
+            offer.plan.value,
+            _("%(plan)s · %(price)s/month")
+            % {
+                "plan": offer.plan.label,
+                "price": format_money(offer.monthly_price_usd, "USD"),
+            },
+        )
+        for offer in OFFERS.values()
+    ]
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    subdomain = forms.CharField(
+        label=_("Workspace address"),
+        max_length=63,
+        help_text=_("Lowercase letters, digits and hyphens. You can't change it later."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+    plan = forms.ChoiceField(
+        label=_("Plan"), choices=plan_choices, widget=forms.RadioSelect, initial=Plan.PROFESSIONAL
+    )
+    admin_name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(label=_("Work email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_subdomain(self) -> str:
+        value = self.cleaned_data["subdomain"].strip()
+        if Tenant.objects.filter(subdomain=value).exists():
+            raise ValidationError(_("This name is already taken."), code="taken")
+        return value
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=value).exists():
+            raise ValidationError(_("A user with this email already exists."), code="taken")
+        return value.lower()
+
+    def add_signup_error(self, error: ValidationError) -> None:
+        """Show what tenant_signup refused beside the field it is about."""
+        for item in error.error_list:
+            self.add_error("subdomain" if item.code in SUBDOMAIN_ERROR_CODES else "password", item)
+
+
+class FindWorkspaceForm(forms.Form):
+    subdomain = forms.CharField(
+        label=_("Workspace address"),
+        max_length=63,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def clean_subdomain(self) -> str:
+        value = self.cleaned_data["subdomain"].strip().lower()
+        self.tenant = (
+            Tenant.objects.filter(subdomain=value, is_active=True)
+            .exclude(schema_name=get_public_schema_name())
+            .first()
+        )
+        if self.tenant is None:
+            raise ValidationError(_("We couldn't find a workspace at that address."), code="not_found")
+        return value

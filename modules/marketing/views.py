@@ -1,0 +1,95 @@
+"""The marketing site: what Innexar is, what it costs, and signing up."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from modules.accounts.throttles import SignupThrottle
+from modules.core.money import format_money
+from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
+from modules.tenancy.services import tenant_signup
+from modules.workspace.handoff import handoff_token_make
+from modules.workspace.throttling import throttle_wait
+
+from .forms import FindWorkspaceForm, SignupForm
+
+
+@dataclass(frozen=True)
+class PlanCard:
+    offer: PlanOffer
+    price: str
+    users: str
+    features: list[tuple[str, bool]]  # every feature, and whether this plan includes it
+    featured: bool
+
+
+def plan_cards() -> list[PlanCard]:
+    return [
+        PlanCard(
+            offer=offer,
+            price=format_money(offer.monthly_price_usd, "USD"),
+            users=(
+                ngettext("Up to %(count)d user", "Up to %(count)d users", offer.max_users)
+                % {"count": offer.max_users}
+                if offer.max_users
+                else _("Unlimited users")
+            ),
+            features=[(feature.label, feature in offer.features) for feature in Feature],
+            featured=offer.plan == Plan.PROFESSIONAL,
+        )
+        for offer in OFFERS.values()
+    ]
+
+
+def landing(request):
+    return render(request, "marketing/landing.html", {"plans": plan_cards()})
+
+
+def pricing(request):
+    return render(request, "marketing/pricing.html", {"plans": plan_cards()})
+
+
+def signup(request):
+    initial = {"plan": request.GET["plan"]} if request.GET.get("plan") in OFFERS else {}
+    form = SignupForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        wait = throttle_wait(request, SignupThrottle)
+        if wait is not None:
+            form.add_error(
+                None,
+                _("Too many sign-ups from your network. Try again in %(seconds)d seconds.")
+                % {"seconds": wait},
+            )
+            return render(request, "marketing/signup.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        try:
+            signup = tenant_signup(
+                name=data["name"],
+                subdomain=data["subdomain"],
+                plan=data["plan"],
+                admin_name=data["admin_name"],
+                admin_email=data["email"],
+                admin_password=data["password"],
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as error:
+            form.add_signup_error(error)
+        else:
+            # Sessions are per host: the new workspace signs its admin in from a one-time token.
+            token = handoff_token_make(signup.admin)
+            return redirect(signup.tenant.workspace_url("/auth/handoff/?" + urlencode({"token": token})))
+    status = 422 if form.errors else 200
+    return render(request, "marketing/signup.html", {"form": form}, status=status)
+
+
+def find_workspace(request):
+    """Returning customers type their workspace address and land on its sign-in page."""
+    form = FindWorkspaceForm(request.GET or None)
+    if form.is_valid():
+        return redirect(form.tenant.workspace_url("/accounts/login/"))
+    status = 422 if form.errors else 200
+    return render(request, "marketing/find_workspace.html", {"form": form}, status=status)

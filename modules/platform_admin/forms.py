@@ -1,0 +1,13 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from modules.tenancy.plans import Plan
+
+
+class TenantFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Company or subdomain")}),
+    )
+    plan = forms.ChoiceField(label=_("Plan"), required=False, choices=[("", _("All plans")), *Plan.choices])

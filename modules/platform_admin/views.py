@@ -1,0 +1,53 @@
+"""The platform admin panel (admin.innexar.app): staff only."""
+
+from functools import wraps
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.vary import vary_on_headers
+from django_tables2 import RequestConfig
+
+from .forms import TenantFilterForm
+from .selectors import tenant_list
+from .tables import TenantTable
+
+
+def staff_required(view):
+    """Anyone but platform staff goes to the staff sign-in page.
+
+    A tenant user's session never gets this far: TenantMembershipMiddleware ends it on this host.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse_lazy("platform_admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "platform_admin/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("platform_admin:tenants")
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("platform_admin:login")
+
+
+@staff_required
+@vary_on_headers("HX-Request")
+def tenants(request):
+    filters = TenantFilterForm(request.GET)
+    filters.is_valid()  # an unknown plan is dropped, not an error page
+    criteria = filters.cleaned_data
+    table = TenantTable(tenant_list(search=criteria.get("q", ""), plan=criteria.get("plan", "")))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    # A history restore wants the whole page back, not the fragment.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "platform_admin/tenants.html#table" if partial else "platform_admin/tenants.html"
+    return render(request, template, {"table": table, "filters": filters})

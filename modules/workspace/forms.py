@@ -1,0 +1,61 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from modules.tenancy.models import CompanyProfile
+from modules.tenancy.services import COMPANY_PROFILE_FIELDS
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordResetConfirmForm(forms.Form):
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords do not match."))
+        return cleaned
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class CompanyProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_timezone_choices)
+
+    class Meta:
+        model = CompanyProfile
+        fields = list(COMPANY_PROFILE_FIELDS)
+        # No "clear" checkbox: the service sets what it is given, and a logo is replaced, not unset.
+        widgets = {"logo": forms.FileInput(attrs={"accept": "image/*"})}
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def changes(self) -> dict:
+        """Only what the user changed: the service logs each change, old → new."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}

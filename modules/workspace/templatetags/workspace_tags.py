@@ -1,0 +1,18 @@
+from django import template
+
+from ..navigation import module_entries
+
+register = template.Library()
+
+
+@register.inclusion_tag("workspace/partials/_sidebar.html", takes_context=True)
+def workspace_sidebar(context):
+    request = context["request"]
+    match = request.resolver_match
+    return {
+        "request": request,
+        "user": context["user"],
+        "current_tenant": context["current_tenant"],
+        "entries": module_entries(request.tenant.plan),
+        "current": match.url_name if match else None,
+    }

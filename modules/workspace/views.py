@@ -1,0 +1,186 @@
+"""Workspace pages (<subdomain>.innexar.app): access → form → service → render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_tables2 import RequestConfig
+
+from modules.accounts import services as accounts_services
+from modules.accounts.models import Role, User
+from modules.accounts.throttles import LoginAddressThrottle, PasswordResetThrottle
+from modules.core.exceptions import DomainError
+from modules.tenancy import services as tenancy_services
+from modules.tenancy.models import CompanyProfile
+from modules.tenancy.permissions import plan_required_message
+from modules.tenancy.plans import OFFERS
+
+from .forms import CompanyProfileForm, PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm
+from .handoff import handoff_user
+from .navigation import module_entries
+from .tables import TeamTable
+from .throttling import throttle_wait
+
+BACKEND = "modules.accounts.backends.TenantEmailBackend"
+
+
+def _form_status(form) -> int:
+    return 422 if form.is_bound and form.errors else 200
+
+
+# --- Signing in --------------------------------------------------------------------------------
+
+
+@never_cache
+def handoff(request):
+    """Exchange the marketing site's one-time token for a session on this host."""
+    user = handoff_user(token=request.GET.get("token", ""), tenant=request.tenant)
+    if user is None:
+        messages.error(request, _("This sign-in link has expired or was already used. Please sign in."))
+        return redirect("account_login")
+    login(request, user, backend=BACKEND)
+    return redirect("workspace:dashboard")
+
+
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if form.is_valid():
+        wait = throttle_wait(request, LoginAddressThrottle, PasswordResetThrottle)
+        if wait is not None:
+            form.add_error(
+                None, _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}
+            )
+            return render(request, "workspace/auth/password_reset.html", {"form": form}, status=429)
+        accounts_services.password_reset_request(email=form.cleaned_data["email"])
+        # The same answer whether or not the address has an account: nobody learns who does.
+        return redirect("workspace:password_reset_sent")
+    return render(request, "workspace/auth/password_reset.html", {"form": form}, status=_form_status(form))
+
+
+def password_reset_sent(request):
+    return render(request, "workspace/auth/password_reset_sent.html")
+
+
+@never_cache
+def password_reset_confirm(request, uidb64: str, token: str):
+    """The page the emailed link opens: /password/reset/<uid>/<token>/."""
+    template = "workspace/auth/password_reset_confirm.html"
+    try:
+        user = accounts_services.user_from_reset_link(uid=uidb64, token=token)
+    except DomainError:
+        user = None
+    # A link is only good on its own workspace's host.
+    if user is None or user.tenant_id != request.tenant.pk:
+        return render(request, template, {"invalid": True}, status=400)
+
+    form = PasswordResetConfirmForm(request.POST or None)
+    if form.is_valid():
+        try:
+            accounts_services.password_reset_confirm(
+                uid=uidb64, token=token, new_password=form.cleaned_data["new_password1"]
+            )
+        except DomainError:
+            return render(request, template, {"invalid": True}, status=400)
+        except ValidationError as error:
+            form.add_error("new_password1", error.message_dict["new_password"])
+        else:
+            messages.success(request, _("Your password was changed. Sign in with your new password."))
+            return redirect("account_login")
+    return render(request, template, {"form": form, "reset_user": user}, status=_form_status(form))
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    tenant = request.tenant
+    context = {
+        "entries": module_entries(tenant.plan),
+        "offer": OFFERS[tenant.plan],
+        "team_size": User.objects.filter(tenant=tenant, is_active=True).count(),
+    }
+    return render(request, "workspace/dashboard.html", context)
+
+
+@login_required
+def module_home(request, key: str):
+    """The module's home while it is being built: what it will do, or which plan includes it."""
+    entry = next(entry for entry in module_entries(request.tenant.plan) if entry.module.key == key)
+    if not entry.included:
+        return plan_required(request, entry)
+    return render(request, "workspace/module_home.html", {"module": entry.module})
+
+
+def plan_required(request, entry) -> HttpResponse:
+    # The API's plan gate says the same, in the same words.
+    message = plan_required_message(entry.module.feature)
+    return render(request, "workspace/plan_required.html", {"entry": entry, "message": message}, status=403)
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    if form.is_valid():
+        user = accounts_services.user_update_profile(user=user, **form.cleaned_data)
+        with translation.override(user.language):
+            messages.success(request, _("Your profile was saved."))
+        response = redirect("workspace:profile")
+        # The cookie outranks the profile's language, so it must follow the change to apply now.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "workspace/profile.html", {"form": form}, status=_form_status(form))
+
+
+@login_required
+def company(request):
+    """Everyone sees the company profile; only admins change it."""
+    profile = CompanyProfile.objects.get(tenant=request.tenant)
+    can_edit = request.user.is_tenant_admin
+    saved = False
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = CompanyProfileForm(request.POST, request.FILES, instance=profile)
+        if form.is_valid():
+            try:
+                profile = tenancy_services.company_profile_update(
+                    actor=request.user, tenant=request.tenant, changes=form.changes()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)  # its dict names the fields: errors show beside them
+            else:
+                if not request.htmx:
+                    messages.success(request, _("Company settings saved."))
+                    return redirect("workspace:company")
+                form, saved = CompanyProfileForm(instance=profile), True
+    else:
+        form = CompanyProfileForm(instance=profile, read_only=not can_edit)
+    template = "workspace/company.html#company-form" if request.htmx else "workspace/company.html"
+    context = {"form": form, "profile": profile, "can_edit": can_edit, "saved": saved}
+    return render(request, template, context, status=_form_status(form))
+
+
+@login_required
+def team(request):
+    if request.user.role not in (Role.ADMIN, Role.MANAGER):
+        raise PermissionDenied(_("Only admins and managers can see the team."))
+    table = TeamTable(User.objects.filter(tenant=request.tenant))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "workspace/team.html", {"table": table})

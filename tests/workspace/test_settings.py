@@ -1,0 +1,178 @@
+"""Settings: your profile, the company (admins change it), and the team list."""
+
+from modules.accounts.models import User
+from modules.tenancy.models import CompanyProfile
+
+
+def company_of(team) -> CompanyProfile:
+    return CompanyProfile.objects.get(tenant=team.tenant)
+
+
+def company_form(**changes) -> dict:
+    return {
+        "legal_name": "Alpha Industries",
+        "trade_name": "Alpha Industries",
+        "tax_id": "",
+        "country": "US",
+        "state": "",
+        "city": "",
+        "address": "",
+        "postal_code": "",
+        "default_currency": "USD",
+        "timezone": "UTC",
+        "language": "en",
+        "pix_key": "",
+        "tax_regime": "",
+        **changes,
+    }
+
+
+# --- Profile -----------------------------------------------------------------------------------
+
+
+def test_it_shows_the_users_profile(client, team_a):
+    client.force_login(team_a.user)
+
+    response = client.get("/settings/profile/", HTTP_HOST=team_a.host)
+
+    assert response.status_code == 200
+    assert response.context["form"].initial == {"name": "Alpha Industries User", "language": "en"}
+
+
+def test_it_saves_name_and_language_and_switches_the_language_at_once(client, team_a):
+    client.force_login(team_a.user)
+
+    response = client.post(
+        "/settings/profile/", {"name": "Ana Alpha", "language": "pt-br"}, HTTP_HOST=team_a.host
+    )
+
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "pt-br"
+    user = User.objects.get(pk=team_a.user.pk)
+    assert (user.name, user.language) == ("Ana Alpha", "pt-br")
+    assert '<html lang="pt-br"' in client.get("/settings/profile/", HTTP_HOST=team_a.host).content.decode()
+
+
+def test_it_refuses_an_unknown_language(client, team_a):
+    client.force_login(team_a.user)
+
+    response = client.post("/settings/profile/", {"name": "Ana", "language": "fr"}, HTTP_HOST=team_a.host)
+
+    assert response.status_code == 422
+    assert User.objects.get(pk=team_a.user.pk).language == "en"
+
+
+# --- Company -----------------------------------------------------------------------------------
+
+
+def test_it_lets_an_admin_change_the_company(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post(
+        "/settings/",
+        company_form(country="BR", tax_id="11222333000181", city="São Paulo", default_currency="BRL"),
+        HTTP_HOST=team_a.host,
+    )
+
+    assert response.status_code == 302
+    company = company_of(team_a)
+    assert (company.country, company.tax_id, company.city, company.default_currency) == (
+        "BR",
+        "11.222.333/0001-81",
+        "São Paulo",
+        "BRL",
+    )
+
+
+def test_it_shows_the_services_tax_id_error_beside_the_field(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post(
+        "/settings/", company_form(country="BR", tax_id="11222333000100"), HTTP_HOST=team_a.host
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"tax_id": ["Enter a valid CNPJ or CPF."]}
+    assert (company_of(team_a).country, company_of(team_a).tax_id) == ("US", "")
+
+
+def test_it_refuses_an_unknown_time_zone(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post("/settings/", company_form(timezone="Mars/Olympus"), HTTP_HOST=team_a.host)
+
+    assert response.status_code == 422
+    assert company_of(team_a).timezone == "UTC"
+
+
+def test_it_answers_an_htmx_save_with_the_form_alone(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post(
+        "/settings/", company_form(city="Austin"), HTTP_HOST=team_a.host, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<form id="company-form"')
+    assert "Company settings saved." in page
+    assert company_of(team_a).city == "Austin"
+
+
+def test_it_answers_an_htmx_save_with_errors_as_422(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post(
+        "/settings/", company_form(country="MX", tax_id="nope"), HTTP_HOST=team_a.host, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 422
+    assert "Enter a valid RFC." in response.content.decode()
+
+
+def test_it_shows_the_company_read_only_to_other_members(client, team_a):
+    client.force_login(team_a.manager)
+
+    response = client.get("/settings/", HTTP_HOST=team_a.host)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Only admins can change the company settings." in page
+    assert all(field.disabled for field in response.context["form"].fields.values())
+    assert "Save changes" not in page
+
+
+def test_it_refuses_company_changes_from_a_non_admin(client, team_a):
+    client.force_login(team_a.manager)
+
+    response = client.post("/settings/", company_form(city="Austin"), HTTP_HOST=team_a.host)
+
+    assert response.status_code == 403
+    assert company_of(team_a).city == ""
+
+
+# --- Team --------------------------------------------------------------------------------------
+
+
+def test_it_lists_the_tenants_team_to_a_manager(client, team_a, team_b):
+    client.force_login(team_a.manager)
+
+    response = client.get("/settings/team/", HTTP_HOST=team_a.host)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert [row.record.email for row in response.context["table"].rows] == [
+        "admin@alpha.example.com",
+        "manager@alpha.example.com",
+        "user@alpha.example.com",
+    ]
+    assert team_b.admin.email not in page
+
+
+def test_it_hides_the_team_from_a_plain_user(client, team_a):
+    client.force_login(team_a.user)
+
+    response = client.get("/settings/team/", HTTP_HOST=team_a.host)
+
+    assert response.status_code == 403
+    assert "Only admins and managers can see the team." in response.content.decode()

@@ -70,9 +70,10 @@ SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", Tr
 TRIAL_DAYS = 14
 
 MIDDLEWARE = [
-    "modules.tenancy.middleware.InnexarTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are the same on every host, so they are served before any tenant lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "modules.tenancy.middleware.InnexarTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

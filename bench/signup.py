@@ -1,0 +1,241 @@
+"""How long it takes to get a new tenant with a usable schema, three ways, side by side.
+
+  ours     a full signup as a client sees it: POST /api/v1/public/tenants/ -> 201 with tokens.
+           The schema is a spare from the pool, renamed inside the signup's transaction; the
+           pool is filled before the timed rounds (a worker refills it in production).
+  migrate  create a schema and run every migration into it (the plain django-tenants path).
+  clone    django-tenants' TENANT_BASE_SCHEMA path: clone a migrated base schema with its
+           clone_schema() plpgsql function, then `migrate_schemas --fake` on the new schema.
+
+The rounds are interleaved (ours, migrate, clone, ours, ...) so a busy moment of the machine
+hits every path alike; one untimed warm-up round of each comes first. Every new tenant or schema
+is checked usable, outside the timings. `--extra-migrations N` adds a throwaway tenant app with
+N more migrations, to show which paths grow with the number of migrations.
+
+    .venv/bin/python bench/signup.py [--rounds 15] [--extra-migrations 0]
+"""
+
+import argparse
+import os
+from time import perf_counter
+
+from harness import (
+    PASSWORD,
+    Samples,
+    bench_database,
+    extra_migrations_app,
+    ms,
+    ratio,
+    server_description,
+    setup_django,
+)
+
+SIGNUP_URL = "/api/v1/public/tenants/"
+ME_URL = "/api/v1/auth/me/"
+CLONE_BASE = "bench_clone_base"
+
+
+def applied_migrations(schema_name: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{schema_name}".django_migrations')
+        return cursor.fetchone()[0]
+
+
+def check_migrated(schema_name: str) -> None:
+    from modules.tenancy.schemas import migration_keys
+
+    applied, wanted = applied_migrations(schema_name), len(migration_keys())
+    if applied != wanted:
+        raise SystemExit(f"{schema_name}: {applied} migrations applied, {wanted} on disk")
+
+
+class SpareClaimTimer:
+    """Times the schema step inside each signup -- the spare claim -- and counts misses.
+
+    A miss means the signup found no spare and migrated a schema instead: the figures would no
+    longer measure the pool, so the benchmark stops.
+    """
+
+    def __init__(self):
+        self.samples = Samples("  of which the spare claim (ALTER SCHEMA RENAME)")
+        self.misses = 0
+
+    def __enter__(self):
+        from modules.tenancy import services
+
+        self._services, self._claim = services, services.spare_schema_claim
+        services.spare_schema_claim = self._timed_claim
+        return self
+
+    def __exit__(self, *exc_info):
+        self._services.spare_schema_claim = self._claim
+
+    def _timed_claim(self, **kwargs) -> bool:
+        start = perf_counter()
+        claimed = self._claim(**kwargs)
+        self.samples.add(perf_counter() - start)
+        self.misses += not claimed
+        return claimed
+
+
+def ours(round_number: int) -> float:
+    """POST the spec's signup body on the public host; check the workspace answers its admin."""
+    from django.test import Client
+
+    subdomain = f"bench-{round_number:03d}"
+    body = {
+        "name": f"Bench Company {round_number}",
+        "schema_name": subdomain,
+        "plan": "professional",
+        "admin_user": {
+            "name": "Bench Admin",
+            "email": f"admin@{subdomain}.example.com",
+            "password": PASSWORD,
+        },
+    }
+    client = Client(HTTP_HOST="localhost")
+    start = perf_counter()
+    response = client.post(SIGNUP_URL, body, content_type="application/json")
+    elapsed = perf_counter() - start
+
+    if response.status_code != 201 or not response.json().get("access"):
+        raise SystemExit(f"signup {subdomain}: {response.status_code} {response.content[:300]!r}")
+    workspace = Client(HTTP_HOST=f"{subdomain}.localhost")
+    me = workspace.get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+    if me.status_code != 200 or me.json()["tenant"]["schema_name"] != subdomain:
+        raise SystemExit(f"{subdomain}: GET {ME_URL} answered {me.status_code} {me.content[:300]!r}")
+    check_migrated(subdomain.replace("-", "_"))
+    return elapsed
+
+
+def migrate(round_number: int) -> float:
+    from modules.tenancy.schemas import schema_create_migrated
+
+    schema_name = f"bench_migrate_{round_number:03d}"
+    start = perf_counter()
+    schema_create_migrated(schema_name)
+    elapsed = perf_counter() - start
+    check_migrated(schema_name)
+    return elapsed
+
+
+def clone(round_number: int) -> float:
+    """What TenantMixin.create_schema does when TENANT_BASE_SCHEMA is set."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.clone import CloneSchema
+
+    from modules.tenancy.models import Tenant
+
+    schema_name = f"bench_clone_{round_number:03d}"
+    start = perf_counter()
+    CloneSchema().clone_schema(CLONE_BASE, schema_name, Tenant.clone_mode)
+    call_command("migrate_schemas", tenant=True, fake=True, schema_name=schema_name, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+    elapsed = perf_counter() - start
+    check_migrated(schema_name)
+    return elapsed
+
+
+def password_hashing(times: int = 3) -> Samples:
+    from django.contrib.auth.hashers import make_password
+
+    samples = Samples("password hash")
+    for _ in range(times):
+        start = perf_counter()
+        make_password(PASSWORD)
+        samples.add(perf_counter() - start)
+    return samples
+
+
+def hasher_description() -> str:
+    """The default password hasher and its cost parameters, e.g. "argon2, time cost 2, ..."."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = get_hasher()
+    costs = ("iterations", "time_cost", "memory_cost", "parallelism", "rounds")
+    return ", ".join(
+        [hasher.algorithm]
+        + [f"{name.replace('_', ' ')} {getattr(hasher, name):,}" for name in costs if hasattr(hasher, name)]
+    )
+
+
+def run(rounds: int, extra_migrations: int) -> None:
+    from modules.tenancy.models import SpareSchema
+    from modules.tenancy.schemas import migration_keys, schema_create_migrated, spare_pool_replenish
+
+    print(f"Signup benchmark: {server_description()}")
+    print(
+        f"{len(migration_keys())} migrations on disk ({extra_migrations} of them generated), "
+        f"{rounds} timed rounds per path after 1 warm-up round, interleaved; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
+    )
+
+    start = perf_counter()
+    spare_pool_replenish(size=rounds + 1)
+    schema_create_migrated(CLONE_BASE)
+    print(f"setup, untimed: {rounds + 1} spare schemas and the clone base in {perf_counter() - start:.1f} s")
+
+    paths = {
+        "ours": (ours, Samples("ours     POST /api/v1/public/tenants/ (full signup)")),
+        "migrate": (migrate, Samples("migrate  schema_create_migrated()")),
+        "clone": (clone, Samples("clone    clone_schema() + migrate_schemas --fake")),
+    }
+    for measure, _ in paths.values():
+        measure(0)  # warm-up: first request, URL conf, migration graph, clone function
+    with SpareClaimTimer() as claims:
+        for round_number in range(1, rounds + 1):
+            for measure, samples in paths.values():
+                samples.add(measure(round_number))
+    if claims.misses or SpareSchema.objects.exists():
+        raise SystemExit("some signup did not take a spare from the pool: the figures do not measure it")
+    if len(claims.samples.seconds) != rounds:
+        raise SystemExit("tenant_signup no longer calls services.spare_schema_claim: update SpareClaimTimer")
+    hashing = password_hashing()
+
+    print()
+    print(f"{'path':<52}{'median':>11}{'p90':>11}{'min':>11}")
+    rows = [paths["ours"][1], claims.samples, paths["migrate"][1], paths["clone"][1]]
+    for samples in rows:
+        print(f"{samples.label:<52}{ms(samples.median):>11}{ms(samples.p90):>11}{ms(samples.min):>11}")
+
+    ours_s, claim_s = paths["ours"][1].median, claims.samples.median
+    migrate_s, clone_s = paths["migrate"][1].median, paths["clone"][1].median
+    print()
+    print(
+        f"ratios of medians, whole signup:   migrate/ours {ratio(migrate_s, ours_s)}, "
+        f"clone/ours {ratio(clone_s, ours_s)}"
+    )
+    print(
+        f"ratios of medians, schema step:    migrate/claim {ratio(migrate_s, claim_s)}, "
+        f"clone/claim {ratio(clone_s, claim_s)}"
+    )
+    print(
+        f"for scale: hashing the admin's password ({hasher_description()}) takes {ms(hashing.median)}, "
+        f"paid by every signup whatever the schema path"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=15, help="timed rounds per path (default 15)")
+    parser.add_argument(
+        "--extra-migrations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a throwaway tenant app with N more migrations (default 0)",
+    )
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    with bench_database(), extra_migrations_app(args.extra_migrations) as extra_apps:
+        setup_django(extra_apps=extra_apps)
+        run(args.rounds, args.extra_migrations)
+
+
+if __name__ == "__main__":
+    main()

@@ -43,3 +43,20 @@ def test_every_spare_has_every_migration(db):
     assert spares
     assert schemas_with_pending_migrations(spares) == []
     assert len(migration_keys()) > 30
+
+
+def test_a_spare_from_older_code_is_migrated_and_then_handed_out(db):
+    from modules.tenancy.schemas import migrations_fingerprint
+
+    spare = SpareSchema.objects.first()
+    SpareSchema.objects.filter(pk=spare.pk).update(migrations_fingerprint="older-release")
+
+    run_migrate()
+
+    assert SpareSchema.objects.get(pk=spare.pk).migrations_fingerprint == migrations_fingerprint()
+
+
+def test_all_schemas_runs_djangos_migrate_everywhere(team_a, team_b):
+    output = run_migrate("--all-schemas")
+
+    assert f"Migrating all {2 + SpareSchema.objects.count()} schemas." in output

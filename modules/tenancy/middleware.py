@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import set_urlconf
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
@@ -18,6 +19,12 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
         return unknown_host(request)
 
     def process_request(self, request):
+        # These answers come before LocaleMiddleware: pick the visitor's language here, or the
+        # page would speak whatever language the previous request on this thread used.
+        with translation.override(translation.get_language_from_request(request)):
+            return self._route(request)
+
+    def _route(self, request):
         response = super().process_request(request)
         if response is not None:
             return response

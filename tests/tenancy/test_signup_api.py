@@ -173,4 +173,4 @@ def test_errors_are_translated(api, db):
     response = api(language="pt-BR").post(URL, payload(schema_name="admin", plan="gold"))
 
     assert response.json()["schema_name"] == ["Este nome é reservado. Escolha outro."]
-    assert response.json()["plan"] == ['"gold" não é um escolha válido.']
+    assert response.json()["plan"] == ['"gold" não é uma escolha válida.']

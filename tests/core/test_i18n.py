@@ -1,0 +1,47 @@
+"""Pages speak the visitor's language: Accept-Language, the language cookie, the user's own."""
+
+import pytest
+from django.conf import settings
+
+from modules.accounts.models import User
+
+
+@pytest.mark.parametrize("language, title", [
+    ("en", "Workspace not found"),
+    ("pt-BR", "Espaço de trabalho não encontrado"),
+    ("es", "Espacio de trabajo no encontrado"),
+])
+def test_the_unknown_host_page_speaks_the_visitors_language(client, db, language, title):
+    client.get("/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="es" if language == "en" else "en")
+
+    response = client.get("/", HTTP_HOST="nobody.localhost", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 404
+    assert title in response.content.decode()
+
+
+def test_a_signed_in_user_sees_their_own_language(client, team_a):
+    User.objects.filter(pk=team_a.user.pk).update(language="pt-br")
+    client.force_login(team_a.user)
+
+    response = client.get("/", HTTP_HOST=team_a.host, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert '<html lang="pt-br"' in response.content.decode()
+
+
+def test_the_language_switch_wins_over_the_users_setting(client, team_a):
+    User.objects.filter(pk=team_a.user.pk).update(language="pt-br")
+    client.force_login(team_a.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    response = client.get("/", HTTP_HOST=team_a.host)
+
+    assert '<html lang="es"' in response.content.decode()
+
+
+@pytest.mark.parametrize("language, heading", [("pt-BR", "Preços"), ("es", "Precios")])
+def test_the_marketing_site_is_translated(client, db, language, heading):
+    response = client.get("/pricing/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert heading in response.content.decode()

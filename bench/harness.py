@@ -38,9 +38,9 @@ def _server_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    from innexar.db import _embedded_database_url  # starts the embedded server if it is down
+    from innexar.db import embedded_database_url  # starts the embedded server if it is down
 
-    return _embedded_database_url()
+    return embedded_database_url()
 
 
 def _with_database(url: str, name: str) -> str:

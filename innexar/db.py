@@ -16,7 +16,7 @@ EMBEDDED_DATA_DIR = BASE_DIR / ".data" / "pgdata"
 EMBEDDED_DATABASE_NAME = "innexar"
 
 
-def _embedded_database_url() -> str:
+def embedded_database_url() -> str:
     import warnings
 
     with warnings.catch_warnings():
@@ -34,7 +34,7 @@ def _embedded_database_url() -> str:
 
 
 def database_config() -> dict:
-    url = env_str("DATABASE_URL") or _embedded_database_url()
+    url = env_str("DATABASE_URL") or embedded_database_url()
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     # `?host=/socket/dir` (the embedded server) is the connection's host, not an extra option.
     if "host" in config.get("OPTIONS", {}):

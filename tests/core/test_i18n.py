@@ -45,3 +45,22 @@ def test_the_marketing_site_is_translated(client, db, language, heading):
     response = client.get("/pricing/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE=language)
 
     assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["pt_BR", "es"])
+def test_every_message_of_ours_is_translated(language):
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as po:
+        catalog = read_po(po)
+
+    untranslated = [
+        message.id for message in catalog
+        if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple)
+                                                    else [message.string]))
+    ]
+    assert len(catalog) > 250
+    assert untranslated == []

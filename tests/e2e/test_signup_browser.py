@@ -87,8 +87,6 @@ def subdomain(django_db_blocker):
 # server writes through its own connection, so this test's (rolled back) transaction holds nothing.
 @pytest.mark.django_db
 def test_it_signs_a_company_up_and_lands_its_admin_in_the_workspace(server, subdomain):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed: apt-get install chromium")
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:

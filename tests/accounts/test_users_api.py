@@ -125,3 +125,19 @@ def test_filters_accept_comma_separated_roles(api, team_a):
     response = api(user=team_a.admin).get(USERS, {"role": "admin,manager", "ordering": "-email"})
 
     assert [row["email"] for row in response.json()["results"]] == [team_a.manager.email, team_a.admin.email]
+
+
+def test_the_list_query_count_does_not_grow_with_page_size(api, team_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(10):
+        User.objects.create_user(f"extra{n}@alpha.example.com", None, name=f"Extra {n}", tenant=team_a.tenant)
+    client = api(user=team_a.admin)
+
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get(USERS, {"page_size": 2}).json()["results"]) == 2
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get(USERS, {"page_size": 13}).json()["results"]) == 13
+
+    assert len(large) == len(small)

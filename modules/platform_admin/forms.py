@@ -11,3 +11,15 @@ class TenantFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Company or subdomain")}),
     )
     plan = forms.ChoiceField(label=_("Plan"), required=False, choices=[("", _("All plans")), *Plan.choices])
+
+
+def _yes_no(value: str) -> bool:
+    return value == "true"
+
+
+class TenantStatusForm(forms.Form):
+    """What the Suspend and Reactivate buttons post."""
+
+    active = forms.TypedChoiceField(
+        label=_("Status"), choices=[("true", _("Active")), ("false", _("Suspended"))], coerce=_yes_no
+    )

@@ -13,6 +13,9 @@ class TenantTable(tables.Table):
     users_count = tables.Column(verbose_name=_("Users"), attrs={"td": {"class": "numeric"}})
     trial_ends_on = tables.DateColumn(verbose_name=_("Trial ends"), short=True)
     created_at = tables.DateColumn(verbose_name=_("Created"), short=True)
+    actions = tables.TemplateColumn(
+        template_name="platform_admin/tenants.html#tenant-actions", verbose_name=_("Actions"), orderable=False
+    )
 
     class Meta:
         model = Tenant
@@ -20,6 +23,9 @@ class TenantTable(tables.Table):
         order_by = ("-created_at",)
         empty_text = _("No tenants match.")
         attrs = {"class": "striped"}
+        # Rows come from layouts/partials/_table_row.html, which suspending a tenant re-renders.
+        template_name = "layouts/partials/_table.html"
+        row_attrs = {"id": lambda record: f"tenant-{record.pk}"}
 
     def render_is_active(self, value: bool) -> str:
         if value:

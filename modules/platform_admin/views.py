@@ -2,14 +2,20 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
+from django.core.exceptions import BadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_tables2 import RequestConfig
 
-from .forms import TenantFilterForm
+from modules.tenancy import services as tenancy_services
+
+from .forms import TenantFilterForm, TenantStatusForm
 from .selectors import tenant_list
 from .tables import TenantTable
 
@@ -51,3 +57,23 @@ def tenants(request):
     partial = request.htmx and not request.htmx.history_restore_request
     template = "platform_admin/tenants.html#table" if partial else "platform_admin/tenants.html"
     return render(request, template, {"table": table, "filters": filters})
+
+
+@staff_required
+@require_POST
+def tenant_status(request, pk: int):
+    """Suspend or reactivate a tenant; htmx gets its row back, redrawn."""
+    # Only what the table lists (never the platform's own tenant), with the row's user count.
+    tenant = get_object_or_404(tenant_list(), pk=pk)
+    form = TenantStatusForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest  # only a hand-made request sends anything but the buttons' values
+    active = form.cleaned_data["active"]
+    tenancy_services.tenant_set_active(actor=request.user, tenant=tenant, active=active)
+    if not request.htmx:
+        done = _("%(company)s was reactivated.") if active else _("%(company)s was suspended.")
+        messages.success(request, done % {"company": tenant.name})
+        return redirect("platform_admin:tenants")
+    table = TenantTable(tenant_list().filter(pk=tenant.pk))
+    RequestConfig(request, paginate=False).configure(table)
+    return render(request, "layouts/partials/_table_row.html", {"row": table.rows[0]})

@@ -1,4 +1,4 @@
-"""Tenant lifecycle: signup (fast, atomic) and company profile changes."""
+"""Tenant lifecycle: signup (fast, atomic), suspension and company profile changes."""
 
 import logging
 from dataclasses import dataclass
@@ -9,8 +9,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from modules.accounts.models import Role, User
+from modules.core.exceptions import DomainError
 
 from .models import CompanyProfile, Domain, Tenant
 from .schemas import schema_create_migrated, spare_schema_claim
@@ -65,6 +68,22 @@ def tenant_signup(
     return Signup(tenant=tenant, admin=admin)
 
 
+@transaction.atomic
+def tenant_set_active(*, actor: User, tenant: Tenant, active: bool) -> Tenant:
+    """Suspend (`active=False`) or reactivate a tenant; asking for what already is changes nothing.
+
+    A suspended tenant's workspace answers "suspended" and its API tokens stop working: both
+    read `Tenant.is_active` on every request, so nothing else needs touching here."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.schema_name == get_public_schema_name():
+        raise DomainError(_("The platform's own tenant is always active."))
+    if tenant.is_active != active:
+        logger.info("User %s changed is_active of tenant %s: %s -> %s", actor.pk, tenant.pk, tenant.is_active, active)
+        tenant.is_active = active
+        tenant.save(update_fields=["is_active"])
+    return tenant
+
+
 COMPANY_PROFILE_FIELDS = (
     "legal_name", "trade_name", "tax_id", "country", "state", "city", "address", "postal_code",
     "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo",
@@ -104,8 +123,6 @@ PLATFORM_HOSTS = ("", "admin.", "api.", "www.")
 @transaction.atomic
 def public_tenant_ensure() -> Tenant:
     """The public tenant and the hosts it answers on: marketing, platform admin and API."""
-    from django_tenants.utils import get_public_schema_name
-
     tenant, _ = Tenant.objects.get_or_create(
         schema_name=get_public_schema_name(),
         defaults={"name": "Innexar", "subdomain": "public", "plan": "enterprise"},

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from modules.accounts.models import Role
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.services import COMPANY_PROFILE_FIELDS
 
@@ -35,6 +36,34 @@ class PasswordResetConfirmForm(forms.Form):
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+def _yes_no(value: str) -> bool:
+    return value == "true"
+
+
+class MemberForm(forms.Form):
+    """A teammate's role or status, as the buttons in their row post them: either, or both."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, required=False)
+    is_active = forms.TypedChoiceField(
+        label=_("Status"),
+        choices=[("true", _("Active")), ("false", _("Deactivated"))],
+        coerce=_yes_no,
+        required=False,
+        empty_value=None,
+    )
+
+    def changes(self) -> dict:
+        """Only what was sent: member_update leaves alone what it is not given."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -2,7 +2,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from modules.accounts.models import User
+from modules.accounts.models import Role, User
+
+
+def _actions_context(table: "TeamTable", record: User) -> dict:
+    return {"roles": Role.choices, "errors": table.member_errors.get(record.pk, [])}
 
 
 class TeamTable(tables.Table):
@@ -11,6 +15,13 @@ class TeamTable(tables.Table):
     role = tables.Column(verbose_name=_("Role"))
     is_active = tables.Column(verbose_name=_("Status"))
     date_joined = tables.DateColumn(verbose_name=_("Joined"), short=True)
+    # Admins only: the views leave it out (exclude=("actions",)) for everyone else.
+    actions = tables.TemplateColumn(
+        template_name="workspace/team.html#member-actions",
+        extra_context=_actions_context,
+        verbose_name=_("Actions"),
+        orderable=False,
+    )
 
     class Meta:
         model = User
@@ -18,6 +29,14 @@ class TeamTable(tables.Table):
         order_by = ("name",)
         empty_text = _("No teammates yet.")
         attrs = {"class": "striped"}
+        # Rows come from layouts/partials/_table_row.html, which a change to one teammate re-renders.
+        template_name = "layouts/partials/_table.html"
+        row_attrs = {"id": lambda record: f"member-{record.pk}"}
+
+    def __init__(self, *args, member_errors: dict[int, list[str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a service refused, by teammate: shown in that teammate's row.
+        self.member_errors = member_errors or {}
 
     def render_is_active(self, value: bool) -> str:
         if value:

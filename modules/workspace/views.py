@@ -6,10 +6,11 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from modules.accounts import services as accounts_services
@@ -21,7 +22,14 @@ from modules.tenancy.models import CompanyProfile
 from modules.tenancy.permissions import plan_required_message
 from modules.tenancy.plans import OFFERS
 
-from .forms import CompanyProfileForm, PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm
+from .forms import (
+    CompanyProfileForm,
+    InviteForm,
+    MemberForm,
+    PasswordResetConfirmForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+)
 from .handoff import handoff_user
 from .navigation import module_entries
 from .tables import TeamTable
@@ -32,6 +40,17 @@ BACKEND = "modules.accounts.backends.TenantEmailBackend"
 
 def _form_status(form) -> int:
     return 422 if form.is_bound and form.errors else 200
+
+
+def _add_service_error(form, error: DomainError | ValidationError) -> None:
+    """A service's refusal, beside the field it names, or above the form when it names none."""
+    if isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    elif hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 # --- Signing in --------------------------------------------------------------------------------
@@ -177,10 +196,84 @@ def company(request):
     return render(request, template, context, status=_form_status(form))
 
 
+# --- Team --------------------------------------------------------------------------------------
+# Admins change the team, managers look at it. The rules (one active admin at least, nobody
+# deactivates themself) live in accounts.services, which the API's /users/ calls as well.
+
+
 @login_required
 def team(request):
     if request.user.role not in (Role.ADMIN, Role.MANAGER):
         raise PermissionDenied(_("Only admins and managers can see the team."))
-    table = TeamTable(User.objects.filter(tenant=request.tenant))
+    return _team_page(request)
+
+
+@login_required
+@require_POST
+def team_invite(request):
+    _require_team_admin(request)
+    form = InviteForm(request.POST)
+    invited = None
+    if form.is_valid():
+        try:
+            invited = accounts_services.user_invite(actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            _add_service_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
+                return redirect("workspace:team")
+            form = None  # a blank form for the next one
+    return _team_page(request, invite_form=form, invited=invited, partial=bool(request.htmx))
+
+
+@login_required
+@require_POST
+def team_member(request, pk: int):
+    """Change one teammate's role or status; htmx gets their row back, redrawn."""
+    _require_team_admin(request)
+    member = _teammate(request, pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            member = accounts_services.member_update(actor=request.user, user=member, **form.changes())
+        except (DomainError, ValidationError) as error:
+            _add_service_error(form, error)  # it rolled back: `member` is still what the database holds
+    errors = {member.pk: [error for field_errors in form.errors.values() for error in field_errors]}
+    if not request.htmx:
+        if not form.errors:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": member.name})
+            return redirect("workspace:team")
+        return _team_page(request, member_errors=errors)
+    table = TeamTable([member], member_errors=errors)
+    RequestConfig(request, paginate=False).configure(table)
+    return render(request, "layouts/partials/_table_row.html", {"row": table.rows[0]}, status=_form_status(form))
+
+
+def _require_team_admin(request) -> None:
+    if not request.user.is_tenant_admin:
+        raise PermissionDenied(_("Only admins can change the team."))
+
+
+def _teammate(request, pk: int) -> User:
+    # Only the actor's own tenant is searched: another tenant's teammate is simply not found.
+    return get_object_or_404(User.objects.filter(tenant=request.user.tenant), pk=pk)
+
+
+def _team_page(
+    request, *, invite_form: InviteForm | None = None, invited: User | None = None,
+    member_errors: dict[int, list[str]] | None = None, partial: bool = False,
+) -> HttpResponse:
+    can_manage = request.user.is_tenant_admin
+    table = TeamTable(
+        User.objects.filter(tenant=request.user.tenant),
+        exclude=() if can_manage else ("actions",),
+        member_errors=member_errors,
+    )
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "workspace/team.html", {"table": table})
+    if can_manage and invite_form is None:
+        invite_form = InviteForm(initial={"language": request.user.language})
+    refused = bool(member_errors and any(member_errors.values())) or bool(invite_form and invite_form.errors)
+    template = "workspace/team.html#team-panel" if partial else "workspace/team.html"
+    context = {"table": table, "can_manage": can_manage, "invite_form": invite_form, "invited": invited}
+    return render(request, template, context, status=422 if refused else 200)

@@ -9,8 +9,10 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from modules.accounts.models import Role, User
@@ -29,8 +31,6 @@ _not_run: dict[str, int] = {}
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     # Real hashing costs ~0.3 s a password; tests hash hundreds. Behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -120,6 +120,8 @@ def _eager_tasks_unless_testing_the_queue(request):
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_caches():
+    # Each test starts as a fresh process would: public schema, English, empty caches.
+    translation.activate(settings.LANGUAGE_CODE)
     connection.set_schema_to_public()
     for alias in ("default", "throttle"):
         caches[alias].clear()

@@ -8,9 +8,10 @@ from modules.core.money import format_money
 from modules.tenancy.models import Tenant
 from modules.tenancy.plans import OFFERS, Plan
 
-# tenant_signup raises plain ValidationErrors: validate_subdomain's codes are these, and the
-# rest come from the password validators (AUTH_PASSWORD_VALIDATORS).
-SUBDOMAIN_ERROR_CODES = frozenset({"lowercase", "invalid", "reserved"})
+# tenant_signup raises plain ValidationErrors: validate_subdomain's codes and "taken" (a signup
+# racing for the same name), "email_taken" (racing for the same email); the rest come from the
+# password validators (AUTH_PASSWORD_VALIDATORS).
+SUBDOMAIN_ERROR_CODES = frozenset({"lowercase", "invalid", "reserved", "taken"})
 
 
 def plan_choices() -> list[tuple[str, str]]:
@@ -65,7 +66,10 @@ class SignupForm(forms.Form):
     def add_signup_error(self, error: ValidationError) -> None:
         """Show what tenant_signup refused beside the field it is about."""
         for item in error.error_list:
-            self.add_error("subdomain" if item.code in SUBDOMAIN_ERROR_CODES else "password", item)
+            if item.code in SUBDOMAIN_ERROR_CODES:
+                self.add_error("subdomain", item)
+            else:
+                self.add_error("email" if item.code == "email_taken" else "password", item)
 
 
 class FindWorkspaceForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -22,6 +23,21 @@ from .serializers import (
 )
 
 
+def signup_error_for_api(error: DjangoValidationError) -> serializers.ValidationError:
+    """The service's refusals, under the request's own field names (a race the serializer's
+    checks could not see: another signup took the name or the email meanwhile)."""
+    body: dict = {}
+    for item in error.error_list:
+        message = item.messages[0]
+        if item.code == "taken":
+            body.setdefault("schema_name", []).append(message)
+        elif item.code == "email_taken":
+            body.setdefault("admin_user", {}).setdefault("email", []).append(message)
+        else:
+            body.setdefault("non_field_errors", []).append(message)
+    return serializers.ValidationError(body)
+
+
 class TenantSignupView(PublicEndpoint):
     throttle_classes = [SignupThrottle]
 
@@ -38,15 +54,18 @@ class TenantSignupView(PublicEndpoint):
         payload = TenantSignupSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        signup = services.tenant_signup(
-            name=data["name"],
-            subdomain=data["schema_name"],
-            plan=data["plan"],
-            admin_name=data["admin_user"]["name"],
-            admin_email=data["admin_user"]["email"],
-            admin_password=data["admin_user"]["password"],
-            language=data.get("language") or request.LANGUAGE_CODE,
-        )
+        try:
+            signup = services.tenant_signup(
+                name=data["name"],
+                subdomain=data["schema_name"],
+                plan=data["plan"],
+                admin_name=data["admin_user"]["name"],
+                admin_email=data["admin_user"]["email"],
+                admin_password=data["admin_user"]["password"],
+                language=data.get("language") or request.LANGUAGE_CODE,
+            )
+        except DjangoValidationError as error:
+            raise signup_error_for_api(error) from None
         connection.set_schema_to_public()
         body = {
             **TenantCreatedSerializer(signup.tenant).data,

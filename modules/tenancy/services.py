@@ -7,10 +7,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, ProgrammingError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_exists
 
 from modules.accounts.models import Role, User
 from modules.core.exceptions import DomainError
@@ -32,7 +32,6 @@ def primary_domain_for(subdomain: str) -> str:
     return f"{subdomain}.{settings.INNEXAR_BASE_DOMAIN}"
 
 
-@transaction.atomic
 def tenant_signup(
     *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str,
     language: str = "en",
@@ -40,7 +39,26 @@ def tenant_signup(
     """Create a tenant, its schema, primary domain, company profile and admin in one transaction.
 
     Everything, the schema rename included, is transactional: a failure leaves nothing behind.
+    Two signups racing for the same name or email: the loser gets a ValidationError (codes
+    `taken` and `email_taken`), not a database error.
     """
+    try:
+        return _tenant_signup(
+            name=name, subdomain=subdomain, plan=plan, admin_name=admin_name, admin_email=admin_email,
+            admin_password=admin_password, language=language,
+        )
+    except (IntegrityError, ProgrammingError) as error:
+        if Tenant.objects.filter(subdomain=subdomain).exists() or schema_exists(schema_name_for(subdomain)):
+            raise ValidationError(_("This name is already taken."), code="taken") from error
+        if User.objects.filter(email__iexact=admin_email).exists():
+            raise ValidationError(_("A user with this email already exists."), code="email_taken") from error
+        raise
+
+
+@transaction.atomic
+def _tenant_signup(
+    *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str, language: str,
+) -> Signup:
     validate_subdomain(subdomain)
     schema_name = schema_name_for(subdomain)
     candidate_admin = User(email=admin_email, name=admin_name)

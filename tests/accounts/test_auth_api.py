@@ -127,7 +127,7 @@ def test_a_token_signed_with_another_key_is_refused(api, team_a):
     import jwt
 
     forged = jwt.encode({"token_type": "access", "user_id": str(team_a.admin.id), "tenant_id": team_a.tenant.id,
-                         "exp": 4102444800, "jti": "x"}, "not-our-key", algorithm="HS256")
+                         "exp": 4102444800, "jti": "x"}, "not-our-key-but-long-enough-for-hs256", algorithm="HS256")
 
     response = bearer(api(), forged).get(ME)
 

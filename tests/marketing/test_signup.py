@@ -161,3 +161,20 @@ def test_it_shares_the_apis_signup_limit_per_address(signup):
     assert response.status_code == 429
     assert "Too many sign-ups from your network." in response.content.decode()
     assert not Tenant.objects.filter(subdomain="newco").exists()
+
+
+def test_it_shows_a_lost_race_for_the_name_or_email_beside_the_field(db):
+    """Another signup took the name or the email after this form was validated."""
+    from django.core.exceptions import ValidationError
+
+    from modules.marketing.forms import SignupForm
+
+    form = SignupForm(data={})
+    form.is_valid()
+    form.add_signup_error(ValidationError([
+        ValidationError("This name is already taken.", code="taken"),
+        ValidationError("A user with this email already exists.", code="email_taken"),
+    ]))
+
+    assert form.errors["subdomain"] == ["This field is required.", "This name is already taken."]
+    assert form.errors["email"] == ["This field is required.", "A user with this email already exists."]

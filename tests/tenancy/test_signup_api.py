@@ -1,8 +1,8 @@
 """POST /api/v1/public/tenants/: a new company gets its workspace, domain and admin at once."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.utils import IntegrityError
 from django_tenants.utils import schema_exists
 
 from modules.accounts.models import Role, User
@@ -146,12 +146,13 @@ def test_a_failure_midway_leaves_no_tenant_schema_domain_or_user(team_a):
     rename, tenant, domain and profile written before it must all roll back."""
     spares_before = set(SpareSchema.objects.values_list("schema_name", flat=True))
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ValidationError) as refused:
         tenant_signup(
             name="Racer", subdomain="racer", plan="starter", admin_name="Racer",
             admin_email=team_a.admin.email, admin_password="Senha@123-Forte",
         )
 
+    assert refused.value.error_list[0].code == "email_taken"
     assert not Tenant.objects.filter(subdomain="racer").exists()
     assert not Domain.objects.filter(domain="racer.localhost").exists()
     assert not schema_exists("racer")
@@ -174,3 +175,18 @@ def test_errors_are_translated(api, db):
 
     assert response.json()["schema_name"] == ["Este nome é reservado. Escolha outro."]
     assert response.json()["plan"] == ['"gold" não é uma escolha válida.']
+
+
+def test_losing_a_race_for_the_name_is_a_400_not_a_500(team_a):
+    """Another signup took the name after this one was validated: the schema rename collides."""
+    from modules.tenancy.api import signup_error_for_api
+
+    with pytest.raises(ValidationError) as refused:
+        tenant_signup(
+            name="Copycat", subdomain="alpha", plan="starter", admin_name="Copycat",
+            admin_email="copycat@example.com", admin_password="Senha@123-Forte",
+        )
+
+    assert signup_error_for_api(refused.value).detail == {"schema_name": ["This name is already taken."]}
+    assert not User.objects.filter(email="copycat@example.com").exists()
+    assert Tenant.objects.filter(subdomain="alpha").count() == 1

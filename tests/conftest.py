@@ -95,6 +95,10 @@ def _create_team(subdomain: str, name: str, plan: str) -> Team:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    # pytest-django creates the test database only when a collected test is marked for the
+    # database; never let the session's tenants land in the development database instead.
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        pytest.fail("No test database was set up: mark database tests with @pytest.mark.django_db")
     with django_db_blocker.unblock():
         public_tenant_ensure()
         teams = {

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from modules.core.exceptions import DomainError
+from modules.tenancy.models import Tenant
 
 from .models import Role, User
 
@@ -97,6 +98,16 @@ def user_invite(*, actor: User, email: str, name: str, role: str, language: str 
     return user
 
 
+def _lock_team(user: User) -> User:
+    """Serialize changes to one tenant's team, then re-read `user`.
+
+    Two admins demoting each other at the same moment would each see the other still an admin
+    and leave the workspace with none; holding the tenant row's lock makes the second wait and
+    then see the first's change."""
+    Tenant.objects.select_for_update().filter(pk=user.tenant_id).first()
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 def _ensure_an_admin_remains(user: User) -> None:
     admins = User.objects.filter(tenant_id=user.tenant_id, role=Role.ADMIN, is_active=True)
     if not admins.exclude(pk=user.pk).exists():
@@ -105,7 +116,7 @@ def _ensure_an_admin_remains(user: User) -> None:
 
 @transaction.atomic
 def user_change_role(*, actor: User, user: User, role: str) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = _lock_team(user)
     if user.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_an_admin_remains(user)
     if user.role != role:
@@ -119,7 +130,7 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
 def user_deactivate(*, actor: User, user: User) -> User:
     if user.pk == actor.pk:
         raise DomainError(_("You cannot deactivate your own account."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = _lock_team(user)
     if user.role == Role.ADMIN:
         _ensure_an_admin_remains(user)
     if user.is_active:

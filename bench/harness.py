@@ -9,6 +9,7 @@ end, so the development data is never touched. Use it as:
         ...
 """
 
+import argparse
 import math
 import os
 import shutil
@@ -180,6 +181,16 @@ def _write_extra_app(package: Path, count: int) -> None:
         lines += ["", f"class {model}(models.Model):"]
         lines += [f"    {column} = {_CHAR}" for column in columns] or ["    pass"]
     (package / "models.py").write_text("\n".join(lines) + "\n")
+
+
+def add_extra_migrations_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extra-migrations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a throwaway tenant app with N more migrations (default 0)",
+    )
 
 
 @contextmanager

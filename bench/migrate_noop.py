@@ -19,6 +19,7 @@ from time import perf_counter
 from harness import (
     PASSWORD,
     Samples,
+    add_extra_migrations_option,
     bench_database,
     extra_migrations_app,
     ms,
@@ -127,13 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tenants", type=int, default=50, help="tenants to create (default 50)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each variant (default 5)")
-    parser.add_argument(
-        "--extra-migrations",
-        type=int,
-        default=0,
-        metavar="N",
-        help="add a throwaway tenant app with N more migrations (default 0)",
-    )
+    add_extra_migrations_option(parser)
     args = parser.parse_args()
     if args.tenants < 1 or args.repeat < 1:
         parser.error("--tenants and --repeat must be at least 1")

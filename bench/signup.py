@@ -22,6 +22,7 @@ from time import perf_counter
 from harness import (
     PASSWORD,
     Samples,
+    add_extra_migrations_option,
     bench_database,
     extra_migrations_app,
     ms,
@@ -221,13 +222,7 @@ def run(rounds: int, extra_migrations: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per path (default 15)")
-    parser.add_argument(
-        "--extra-migrations",
-        type=int,
-        default=0,
-        metavar="N",
-        help="add a throwaway tenant app with N more migrations (default 0)",
-    )
+    add_extra_migrations_option(parser)
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")

@@ -1,25 +1,14 @@
 """POST admin.<base>/tenants/<id>/status/: staff suspend and reactivate a tenant from the table."""
 
-import pytest
 from django.test import Client
 
-from modules.accounts.models import User
 from modules.tenancy.models import Tenant
-from tests.conftest import ADMIN_HOST, PASSWORD
+from tests.conftest import ADMIN_HOST
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ME = "/api/v1/auth/me/"
 
 
-@pytest.fixture
-def staff(db) -> User:
-    return User.objects.create_superuser("staff@innexar.app", PASSWORD, name="Sam Staff")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def status_url(tenant: Tenant) -> str:

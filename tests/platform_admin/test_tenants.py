@@ -1,23 +1,10 @@
 """The platform admin's tenants table on admin.<base>: staff only."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from modules.accounts.models import User
 from modules.tenancy.models import Tenant
 from tests.conftest import ADMIN_HOST, PASSWORD
-
-
-@pytest.fixture
-def staff(db) -> User:
-    return User.objects.create_superuser("staff@innexar.app", PASSWORD, name="Sam Staff")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def rows(response) -> list[str]:

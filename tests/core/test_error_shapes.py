@@ -14,7 +14,7 @@ NOT_AUTHENTICATED = {
 }
 FORBIDDEN = {
     "en": "You do not have permission to perform this action.",
-    "pt-BR": "Você não tem permissão para executar essa ação.",
+    "pt-BR": "Você não tem permissão para executar esta ação.",  # as the spec words it
     "es": "No tiene permiso para realizar esta acción.",
 }
 NOT_FOUND = {"en": "Not found.", "pt-BR": "Não encontrado.", "es": "No encontrado."}

@@ -19,7 +19,9 @@ class AccountThrottle(_SharedCacheThrottle):
     """Strict per account: guessing one person's password from many addresses still stops."""
 
     def get_cache_key(self, request, view):
-        email = str(request.data.get("email", "")).strip().lower() if hasattr(request.data, "get") else ""
+        # The API and the forms post "email"; Django's login form calls the same field "username".
+        data = request.data if hasattr(request.data, "get") else {}
+        email = str(data.get("email") or data.get("username") or "").strip().lower()
         if not email:
             return None
         return self.cache_format % {"scope": self.scope, "ident": email}

@@ -8,12 +8,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.throttles import SignupThrottle
 from modules.core.money import format_money
 from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
 from modules.tenancy.services import tenant_signup
 from modules.workspace.handoff import handoff_token_make
-from modules.workspace.throttling import throttle_wait
 
 from .forms import FindWorkspaceForm, SignupForm
 

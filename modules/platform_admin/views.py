@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_tables2 import RequestConfig
 
+from modules.accounts.form_throttling import throttle_wait
+from modules.accounts.throttles import LoginAccountThrottle, LoginAddressThrottle
 from modules.tenancy import services as tenancy_services
 
 from .forms import TenantFilterForm, TenantStatusForm
@@ -36,9 +38,20 @@ def staff_required(view):
 
 
 class LoginView(auth_views.LoginView):
+    """Staff sign-in, under the same per-address and per-account limits as the API's login."""
+
     template_name = "platform_admin/login.html"
     redirect_authenticated_user = True
     next_page = reverse_lazy("platform_admin:tenants")
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle_wait(request, LoginAddressThrottle, LoginAccountThrottle)
+        if wait is not None:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {"seconds": wait})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

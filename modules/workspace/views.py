@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from modules.accounts import services as accounts_services
+from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.models import Role, User
 from modules.accounts.throttles import LoginAddressThrottle, PasswordResetThrottle
 from modules.core.exceptions import DomainError
@@ -33,7 +34,6 @@ from .forms import (
 from .handoff import handoff_user
 from .navigation import module_entries
 from .tables import TeamTable
-from .throttling import throttle_wait
 
 BACKEND = "modules.accounts.backends.TenantEmailBackend"
 

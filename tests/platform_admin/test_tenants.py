@@ -152,3 +152,16 @@ def test_it_counts_users_without_a_query_per_tenant(staff_client, team_a, team_b
     add_tenants(20)
 
     assert queries_for_page() == with_two
+
+
+def test_guessing_a_staff_password_is_throttled(client, staff):
+    answers = [
+        client.post("/login/", {"username": staff.email, "password": f"guess-{n}"}, HTTP_HOST=ADMIN_HOST).status_code
+        for n in range(6)
+    ]
+
+    assert answers == [200, 200, 200, 200, 200, 429]
+    blocked = client.post("/login/", {"username": staff.email, "password": PASSWORD}, HTTP_HOST=ADMIN_HOST)
+    assert blocked.status_code == 429
+    assert "Too many sign-in attempts." in blocked.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -36,6 +36,7 @@ SHARED_APPS = [
     "modules.platform_admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.postgres",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -54,6 +55,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "modules.workspace",
+    "modules.events",
+    "modules.crm",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

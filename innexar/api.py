@@ -6,10 +6,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from modules.accounts import api as accounts_api
+from modules.crm import api as crm_api
 from modules.tenancy import api as tenancy_api
 
 router = SimpleRouter()
 router.register("users", accounts_api.MemberViewSet, basename="user")
+router.register("crm/leads", crm_api.LeadViewSet, basename="crm-lead")
+router.register("crm/contacts", crm_api.ContactViewSet, basename="crm-contact")
+router.register("crm/deals", crm_api.DealViewSet, basename="crm-deal")
+router.register("crm/activities", crm_api.ActivityViewSet, basename="crm-activity")
 
 urlpatterns = [
     path("public/tenants/", tenancy_api.TenantSignupView.as_view(), name="tenant-signup"),

@@ -164,6 +164,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = INNEXAR_SCHEME == "https"
 CSRF_COOKIE_SECURE = INNEXAR_SCHEME == "https"
 
+# Lists count matching rows exactly up to this many, then use the planner's estimate
+# (modules/core/pagination.py says why).
+INNEXAR_EXACT_COUNT_LIMIT = env_int("INNEXAR_EXACT_COUNT_LIMIT", 10_000, minimum=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["modules.accounts.authentication.TenantJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["modules.accounts.permissions.IsTenantMember"],

@@ -1,8 +1,58 @@
+"""API pagination: `{count, next, previous, results}` with `page` and `page_size` (at most 200).
+
+Counting is exact while it is cheap: up to `INNEXAR_EXACT_COUNT_LIMIT` matching rows (10,000 by
+default) PostgreSQL counts them, bounded by a LIMIT so the cost never grows with the table.
+Beyond that, `count` is the query planner's estimate (never below the limit) and the response
+says so in the `X-Count-Estimated: true` header. An exact COUNT(*) over a million rows costs
+more than the page itself (55 ms measured at 1M rows), and nobody pages through 10,000 leads.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 from rest_framework import pagination
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
-    """`{count, next, previous, results}` with `page` and `page_size` (at most 200)."""
+def planner_estimate(queryset) -> int:
+    """The row count PostgreSQL's planner expects for the query (EXPLAIN, nothing is read)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
+
+class EstimatedCountPaginator(Paginator):
+    @cached_property
+    def exact_count_limit(self) -> int:
+        return settings.INNEXAR_EXACT_COUNT_LIMIT
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not hasattr(rows, "query"):
+            return len(rows)
+        bounded = rows.order_by().values("pk")[: self.exact_count_limit + 1].count()
+        if bounded <= self.exact_count_limit:
+            return bounded
+        self.count_is_estimated = True
+        return max(planner_estimate(rows.order_by()), bounded)
+
+    count_is_estimated = False
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = EstimatedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.count_is_estimated:
+            response["X-Count-Estimated"] = "true"
+        return response

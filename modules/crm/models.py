@@ -82,6 +82,13 @@ def _search_document(*fields: str) -> Func:
     )
 
 
+class SearchableManager(models.Manager):
+    """Never loads the full-text column: only PostgreSQL reads it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
 class Person(models.Model):
     """What a lead and a contact share: who they are and how to reach them."""
 
@@ -95,6 +102,8 @@ class Person(models.Model):
     assigned_to = _user_link(verbose_name=_("assigned to"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SearchableManager()
 
     class Meta:
         abstract = True

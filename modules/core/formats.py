@@ -1,0 +1,21 @@
+"""Plain JSON values for hand-written representations (the API's fast paths and event payloads)."""
+
+from datetime import UTC, date, datetime
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a `Z`, as DRF writes it."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def user_json(user) -> dict | None:
+    """A teammate as another record refers to them (`assigned_to`)."""
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.name, "email": user.email}

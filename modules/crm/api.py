@@ -1,0 +1,381 @@
+"""/api/v1/crm/: leads, contacts, deals and activities. Parse, call a service, serialize.
+
+Records are written out by the payload builders in events.py (the same JSON webhooks carry);
+the read serializers below declare those fields for the OpenAPI schema and hand the work to
+the builders, which keeps a page of 200 leads cheap to render.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from modules.accounts.models import User
+from modules.accounts.permissions import IsTenantMember
+from modules.core.money import Currency
+from modules.tenancy.permissions import requires_feature
+from modules.tenancy.plans import Feature
+
+from . import access, events, imports, scoring, selectors, services
+from .filters import ActivityFilter, ContactFilter, DealFilter, LeadFilter
+from .models import Activity, ActivityType, Contact, Deal, Lead, LeadStatus, RelatedType, Source, Stage
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id", "name", "email", "phone", "company", "position", "source", "score", "score_is_manual",
+            "status", "notes", "tags", "assigned_to", "created_at", "updated_at",
+        ]
+
+    def to_representation(self, instance: Lead) -> dict:
+        return events.lead_json(instance)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "name", "email", "phone", "company", "position", "notes", "tags", "assigned_to",
+            "created_at", "updated_at",
+        ]
+
+    def to_representation(self, instance: Contact) -> dict:
+        return events.contact_json(instance)
+
+
+class DealSerializer(serializers.ModelSerializer):
+    contact = ContactSerializer(read_only=True)
+    value_formatted = serializers.CharField(read_only=True, help_text="The value in the request's locale.")
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Deal
+        fields = [
+            "id", "title", "contact", "value", "value_formatted", "currency", "stage", "probability",
+            "expected_close_date", "lost_reason", "closed_at", "lead_id", "assigned_to", "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Deal) -> dict:
+        return events.deal_json(instance)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    assigned_to = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "type", "subject", "description", "related_to_type", "related_to_id", "due_date",
+            "completed", "completed_at", "assigned_to", "created_at",
+        ]
+
+    def to_representation(self, instance: Activity) -> dict:
+        return events.activity_json(instance)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+class TeammateField(serializers.PrimaryKeyRelatedField):
+    """`assigned_to`: the id of an active member of this workspace, and nobody else's."""
+
+    def get_queryset(self):
+        actor = self.context["request"].user
+        return User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
+
+
+class PersonWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    position = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50, allow_blank=True), required=False)
+    assigned_to = TeammateField(required=False, allow_null=True)
+
+
+class LeadWriteSerializer(PersonWriteSerializer):
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    status = serializers.ChoiceField(choices=LeadStatus.choices, required=False)
+    score = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, allow_null=True,
+        help_text="Sets the score by hand; null hands it back to the model.",
+    )
+
+
+class LeadConvertSerializer(serializers.Serializer):
+    """All optional: the deal is named after the lead's company and starts at zero."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False)
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+    expected_close_date = serializers.DateField(required=False, allow_null=True)
+
+
+class LeadImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, UTF-8 or Latin-1, separated by `,` or `;`.")
+
+
+class DealWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    contact_id = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), source="contact")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    currency = serializers.ChoiceField(choices=Currency.choices)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    probability = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    expected_close_date = serializers.DateField(required=False, allow_null=True)
+    lost_reason = serializers.CharField(required=False, allow_blank=True)
+    assigned_to = TeammateField(required=False, allow_null=True)
+
+
+class DealLostSerializer(serializers.Serializer):
+    lost_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ActivityWriteSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ActivityType.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    related_to_type = serializers.ChoiceField(choices=RelatedType.choices)
+    related_to_id = serializers.IntegerField(min_value=1)
+    due_date = serializers.DateTimeField(required=False, allow_null=True)
+    assigned_to = TeammateField(required=False, allow_null=True)
+    completed = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        # Alone, a PATCH of one half of the pair is checked against the other half it keeps.
+        if self.partial and ("related_to_type" in attrs) != ("related_to_id" in attrs):
+            raise serializers.ValidationError(
+                {"related_to_id": [_("Send related_to_type and related_to_id together.")]}
+            )
+        return attrs
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+class CrmViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
+
+    Subclasses name the read serializer, the write serializer, the access function and the
+    services; PUT is not offered (PATCH changes what it is sent).
+    """
+
+    permission_classes = [IsTenantMember, requires_feature(Feature.CRM)]
+    filter_backends = [DjangoFilterBackend]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    write_serializer_class: type[serializers.Serializer]
+
+    access_record: staticmethod  # access.access_<record>(actor, pk, for_write=, for_delete=)
+
+    def access(self, *, for_write: bool = False, for_delete: bool = False):
+        return self.access_record(self.request.user, self.kwargs["pk"], for_write=for_write, for_delete=for_delete)
+
+    def get_object(self):
+        return self.access(for_write=self.request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    def validated(self, serializer_class=None, *, partial: bool = False) -> dict:
+        serializer = (serializer_class or self.write_serializer_class)(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def answer(self, record, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(record).data, status=status_code)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = self.validated()
+        return self.answer(self.create_record(data), status.HTTP_201_CREATED)
+
+    @transaction.atomic
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        record = self.access(for_write=True)
+        return self.answer(self.update_record(record, self.validated(partial=True)))
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    @transaction.atomic
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        self.delete_record(self.access(for_delete=True))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["CRM: leads"])
+class LeadViewSet(CrmViewSet):
+    serializer_class = LeadSerializer
+    write_serializer_class = LeadWriteSerializer
+    filterset_class = LeadFilter
+    queryset = Lead.objects.none()
+
+    def get_queryset(self):
+        return selectors.lead_list()
+
+    access_record = staticmethod(access.access_lead)
+
+    def create_record(self, data):
+        return services.lead_create(actor=self.request.user, **data)
+
+    def update_record(self, lead, data):
+        return services.lead_update(actor=self.request.user, lead=lead, changes=data)
+
+    def delete_record(self, lead):
+        services.lead_delete(actor=self.request.user, lead=lead)
+
+    @extend_schema(request=LeadConvertSerializer, responses=inline_serializer(
+        "LeadConversion", {"contact": ContactSerializer(), "deal": DealSerializer()}
+    ))
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def convert(self, request: Request, pk=None) -> Response:
+        lead = self.access(for_write=True)
+        conversion = services.lead_convert(actor=request.user, lead=lead, **self.validated(LeadConvertSerializer))
+        return Response({
+            "contact": events.contact_json(conversion.contact),
+            "deal": events.deal_json(conversion.deal),
+        })
+
+    @extend_schema(request={"multipart/form-data": LeadImportSerializer}, responses=inline_serializer(
+        "LeadImportReport", {
+            "imported": serializers.IntegerField(),
+            "errors": serializers.ListField(child=inline_serializer(
+                "LeadImportError", {"row": serializers.IntegerField(), "error": serializers.CharField()}
+            )),
+        },
+    ))
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_csv(self, request: Request) -> Response:
+        upload = self.validated(LeadImportSerializer)["file"]
+        report = imports.leads_import(actor=request.user, file=upload)
+        return Response({"imported": report.imported, "errors": report.errors})
+
+    @extend_schema(responses=inline_serializer("LeadScoreExplanation", {
+        "score": serializers.IntegerField(),
+        "model_score": serializers.IntegerField(),
+        "is_manual": serializers.BooleanField(),
+        "cold_start": serializers.BooleanField(),
+        "trained_on": serializers.DictField(child=serializers.IntegerField()),
+        "factors_up": serializers.ListField(child=serializers.DictField()),
+        "factors_down": serializers.ListField(child=serializers.DictField()),
+    }))
+    @action(detail=True, methods=["get"])
+    def score(self, request: Request, pk=None) -> Response:
+        return Response(scoring.lead_score_explain(self.access()))
+
+
+@extend_schema(tags=["CRM: contacts"])
+class ContactViewSet(CrmViewSet):
+    serializer_class = ContactSerializer
+    write_serializer_class = PersonWriteSerializer
+    filterset_class = ContactFilter
+    queryset = Contact.objects.none()
+
+    def get_queryset(self):
+        return selectors.contact_list()
+
+    access_record = staticmethod(access.access_contact)
+
+    def create_record(self, data):
+        return services.contact_create(actor=self.request.user, **data)
+
+    def update_record(self, contact, data):
+        return services.contact_update(actor=self.request.user, contact=contact, changes=data)
+
+    def delete_record(self, contact):
+        services.contact_delete(actor=self.request.user, contact=contact)
+
+
+@extend_schema(tags=["CRM: deals"])
+class DealViewSet(CrmViewSet):
+    serializer_class = DealSerializer
+    write_serializer_class = DealWriteSerializer
+    filterset_class = DealFilter
+    queryset = Deal.objects.none()
+
+    def get_queryset(self):
+        return selectors.deal_list()
+
+    access_record = staticmethod(access.access_deal)
+
+    def create_record(self, data):
+        return services.deal_create(actor=self.request.user, **data)
+
+    def update_record(self, deal, data):
+        return services.deal_update(actor=self.request.user, deal=deal, changes=data)
+
+    def delete_record(self, deal):
+        services.deal_delete(actor=self.request.user, deal=deal)
+
+    @extend_schema(request=None, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def mark_won(self, request: Request, pk=None) -> Response:
+        return self.answer(services.deal_mark_won(actor=request.user, deal=self.access(for_write=True)))
+
+    @extend_schema(request=DealLostSerializer, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def mark_lost(self, request: Request, pk=None) -> Response:
+        deal = self.access(for_write=True)
+        data = self.validated(DealLostSerializer)
+        return self.answer(services.deal_mark_lost(actor=request.user, deal=deal, **data))
+
+
+@extend_schema(tags=["CRM: activities"])
+class ActivityViewSet(CrmViewSet):
+    serializer_class = ActivitySerializer
+    write_serializer_class = ActivityWriteSerializer
+    filterset_class = ActivityFilter
+    queryset = Activity.objects.none()
+
+    def get_queryset(self):
+        return selectors.activity_list()
+
+    access_record = staticmethod(access.access_activity)
+
+    def create_record(self, data):
+        data.pop("completed", None)  # a new activity is to do; `complete/` finishes it
+        return services.activity_create(actor=self.request.user, **data)
+
+    def update_record(self, activity, data):
+        return services.activity_update(actor=self.request.user, activity=activity, changes=data)
+
+    def delete_record(self, activity):
+        services.activity_delete(actor=self.request.user, activity=activity)
+
+    @extend_schema(request=None, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def complete(self, request: Request, pk=None) -> Response:
+        return self.answer(services.activity_complete(actor=request.user, activity=self.access(for_write=True)))

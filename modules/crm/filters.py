@@ -1,0 +1,127 @@
+"""The CRM lists' filters, shared by the API (`?status=new,contacted`) and the workspace pages."""
+
+import re
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from modules.core.filters import (
+    CommaSeparatedChoiceFilter,
+    CommaSeparatedNumberFilter,
+    DayFilter,
+    StableOrderingFilter,
+)
+from modules.core.money import Currency
+
+from .models import Activity, ActivityType, Contact, Deal, Lead, LeadStatus, RelatedType, Source, Stage
+
+_PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
+MAX_SEARCH_TERMS = 8
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """Every word as a prefix (`jo` finds John); a phone typed any way as one number."""
+    text = text.strip()
+    digits = re.sub(r"\D", "", text)
+    if _PHONE_LIKE.match(text) and len(digits) >= 3:
+        terms = [digits]
+    else:
+        terms = re.findall(r"\w+", text.lower())[:MAX_SEARCH_TERMS]
+    if not terms:
+        return None
+    return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
+
+
+class PersonFilter(django_filters.FilterSet):
+    """What lead and contact lists share."""
+
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    created_after = DayFilter(field_name="created_at", label=_("Created from"))
+    created_before = DayFilter(field_name="created_at", end=True, label=_("Created until"))
+    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    tags = django_filters.CharFilter(method="filter_tags", label=_("Tags"))
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        query = search_query(value)
+        return queryset if query is None else queryset.filter(search_document=query)
+
+    def filter_tags(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """`tags=vip,retail`: records with any of them."""
+        tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+        return queryset.filter(tags__overlap=tags) if tags else queryset
+
+
+class LeadFilter(PersonFilter):
+    status = CommaSeparatedChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
+    source = CommaSeparatedChoiceFilter(choices=Source.choices, label=_("Source"))
+    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte", label=_("Minimum score"))
+    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte", label=_("Maximum score"))
+    ordering = StableOrderingFilter(
+        fields=(("score", "score"), ("created_at", "created_at"), ("name", "name")), label=_("Order by")
+    )
+
+    class Meta:
+        model = Lead
+        fields = []
+
+
+class ContactFilter(PersonFilter):
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("created_at", "created_at")), label=_("Order by"))
+
+    class Meta:
+        model = Contact
+        fields = []
+
+
+class DealFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    stage = CommaSeparatedChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte", label=_("Minimum value"))
+    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte", label=_("Maximum value"))
+    currency = CommaSeparatedChoiceFilter(choices=Currency.choices, label=_("Currency"))
+    contact_id = CommaSeparatedNumberFilter(field_name="contact_id", label=_("Contact"))
+    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    expected_close_after = django_filters.DateFilter(
+        field_name="expected_close_date", lookup_expr="gte", label=_("Expected close from")
+    )
+    expected_close_before = django_filters.DateFilter(
+        field_name="expected_close_date", lookup_expr="lte", label=_("Expected close until")
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("value", "value"), ("expected_close_date", "expected_close_date"), ("created_at", "created_at"),
+            ("probability", "probability"), ("title", "title"),
+        ),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Deal
+        fields = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(contact__name__icontains=value) | Q(contact__company__icontains=value)
+        )
+
+
+class ActivityFilter(django_filters.FilterSet):
+    type = CommaSeparatedChoiceFilter(choices=ActivityType.choices, label=_("Type"))
+    completed = django_filters.BooleanFilter(label=_("Completed"))
+    due_after = DayFilter(field_name="due_date", label=_("Due from"))
+    due_before = DayFilter(field_name="due_date", end=True, label=_("Due until"))
+    related_to_type = django_filters.ChoiceFilter(choices=RelatedType.choices, label=_("Related to"))
+    related_to_id = django_filters.NumberFilter(label=_("Related record"))
+    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    ordering = StableOrderingFilter(
+        fields=(("due_date", "due_date"), ("created_at", "created_at")), label=_("Order by")
+    )
+
+    class Meta:
+        model = Activity
+        fields = []

@@ -1,0 +1,64 @@
+"""CRM reads that are more than a `.get()`: the lists' base querysets, the board, timelines."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from .models import CLOSED_STAGES, OPEN_STAGES, Activity, Contact, Deal, Lead, RelatedType, Stage
+
+
+def lead_list() -> QuerySet[Lead]:
+    return Lead.objects.select_related("assigned_to")
+
+
+def contact_list() -> QuerySet[Contact]:
+    return Contact.objects.select_related("assigned_to")
+
+
+def deal_list() -> QuerySet[Deal]:
+    return Deal.objects.select_related("contact", "contact__assigned_to", "assigned_to")
+
+
+def activity_list() -> QuerySet[Activity]:
+    return Activity.objects.select_related("assigned_to")
+
+
+def activities_of(related_to_type: str, related_to_id: int) -> QuerySet[Activity]:
+    """A record's timeline: what is still to do first, by due date, then what was done."""
+    return activity_list().filter(related_to_type=related_to_type, related_to_id=related_to_id).order_by(
+        "completed", "due_date", "-created_at"
+    )
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    deals: list[Deal] = field(default_factory=list)
+    count: int = 0
+    # {"USD": Decimal("1500.00"), "BRL": ...}: currencies are never added together.
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+def pipeline_board(*, filters: Q | None = None, closed_limit: int = 30) -> list[BoardColumn]:
+    """Every open deal in its column, and the latest won and lost ones (older ones are history).
+
+    Four queries whatever the number of deals: the totals per stage and currency, the open
+    cards, and the latest cards of each closed stage.
+    """
+    filters = filters or Q()
+    columns = {stage: BoardColumn(stage=stage) for stage in Stage}
+    totals = (
+        Deal.objects.filter(filters).values("stage", "currency")
+        .annotate(total=Sum("value"), count=Count("id")).order_by("stage", "currency")
+    )
+    for row in totals:
+        column = columns[row["stage"]]
+        column.totals[row["currency"]] = row["total"]
+        column.count += row["count"]
+    board_order = ("position", "-updated_at", "-id")
+    for deal in deal_list().filter(filters, stage__in=OPEN_STAGES).order_by("stage", *board_order):
+        columns[deal.stage].deals.append(deal)
+    for stage in CLOSED_STAGES:
+        columns[stage].deals = list(deal_list().filter(filters, stage=stage).order_by(*board_order)[:closed_limit])
+    return list(columns.values())

@@ -185,7 +185,8 @@ class Deal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gt=0), name="crm_deal_value_positive"),
+            # Zero only while a converted lead's deal awaits its estimate; services ask more of new deals.
+            models.CheckConstraint(condition=Q(value__gte=0), name="crm_deal_value_not_negative"),
             models.CheckConstraint(
                 condition=Q(probability__gte=0, probability__lte=100), name="crm_deal_probability_0_100"
             ),

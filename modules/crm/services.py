@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from modules.accounts.models import User
 from modules.core.exceptions import DomainError
+from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
 from modules.events.services import event_record
 from modules.tenancy.selectors import company_profile_current
@@ -337,9 +338,14 @@ def contact_delete(*, actor: User | None, contact: Contact) -> None:
 # --- Deals ----------------------------------------------------------------------------------
 
 
-def _check_value(value: Decimal) -> None:
+def _check_value(value: Decimal, currency: str) -> None:
     if value is None or value <= 0:
         raise ValidationError({"value": [_("Enter an amount greater than zero.")]})
+    if quantize(value, currency) != value:
+        raise ValidationError({"value": [
+            _("%(currency)s amounts have at most %(digits)d decimal places.")
+            % {"currency": currency, "digits": minor_units(currency)}
+        ]})
 
 
 @transaction.atomic
@@ -356,7 +362,7 @@ def deal_create(
     assigned_to: User | None = None,
     lost_reason: str = "",
 ) -> Deal:
-    _check_value(value)
+    _check_value(value, currency)
     deal = Deal(
         title=title.strip(), contact=contact, value=value, currency=currency, stage=stage,
         probability=STAGE_PROBABILITY[stage] if probability is None else probability,
@@ -377,8 +383,8 @@ def deal_update(*, actor: User | None, deal: Deal, changes: dict) -> Deal:
     stage = changes.pop("stage", None)
     probability = changes.pop("probability", None)
     lost_reason = changes.pop("lost_reason", None)
-    if "value" in changes:
-        _check_value(changes["value"])
+    if "value" in changes or "currency" in changes:
+        _check_value(changes.get("value", deal.value), changes.get("currency", deal.currency))
     _apply(deal, changes)
     if stage is not None and stage != deal.stage:
         return deal_move(actor=actor, deal=deal, stage=stage, probability=probability, lost_reason=lost_reason or "")
@@ -464,9 +470,12 @@ def _check_related(related_to_type: str, related_to_id: int) -> Model:
     """The record an activity is about must exist here, in this tenant's schema."""
     record = _RELATED_MODELS[related_to_type].objects.filter(pk=related_to_id).first()
     if record is None:
-        raise ValidationError(
-            {"related_to_id": [_("No %(type)s with this id exists.") % {"type": RelatedType(related_to_type).label.lower()}]}
-        )
+        missing = {
+            RelatedType.LEAD: _("No lead with this id exists."),
+            RelatedType.CONTACT: _("No contact with this id exists."),
+            RelatedType.DEAL: _("No deal with this id exists."),
+        }
+        raise ValidationError({"related_to_id": [missing[related_to_type]]})
     return record
 
 

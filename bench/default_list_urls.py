@@ -1,0 +1,40 @@
+"""The workspace URLs plus /bench/default-leads/: the lead list as DRF builds it by default.
+
+A ModelSerializer, DRF's page-number pagination with its exact COUNT(*), the same filters and
+permissions as the real endpoint. Only bench/crm_leads_list.py serves it, to compare against.
+"""
+
+from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import generics, pagination, serializers
+
+from innexar.urls_tenant import urlpatterns as tenant_urlpatterns
+from modules.crm.api import LeadViewSet
+from modules.crm.filters import LeadFilter
+from modules.crm.models import Lead
+
+
+class DefaultLeadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lead
+        fields = [
+            "id", "name", "email", "phone", "company", "position", "source", "score", "score_is_manual",
+            "status", "notes", "tags", "assigned_to", "created_at", "updated_at",
+        ]
+
+
+class DefaultPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class DefaultLeadList(generics.ListAPIView):
+    queryset = Lead.objects.all()
+    serializer_class = DefaultLeadSerializer
+    pagination_class = DefaultPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LeadFilter
+    permission_classes = LeadViewSet.permission_classes
+
+
+urlpatterns = [path("bench/default-leads/", DefaultLeadList.as_view()), *tenant_urlpatterns]

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from time import perf_counter
 
-from harness import ROOT, PASSWORD, Samples, bench_database, ms, ratio, server_description, setup_django
+from harness import PASSWORD, ROOT, Samples, bench_database, ms, ratio, server_description, setup_django
 
 SUBDOMAIN = "benchleads"
 QUERY = "search={term}&status=new,contacted&ordering=-score&page_size={page_size}"
@@ -59,7 +59,8 @@ def seed_leads(schema: str, start: int, stop: int) -> None:
             INSERT INTO crm_lead (name, email, phone, company, position, tags, notes, source, status, score,
                                   score_is_manual, created_at, updated_at)
             SELECT f.v || ' ' || l.v,
-                   lower(translate(f.v || '.' || l.v, 'áéíóúãõçñ', 'aeiouaocn')) || n || '@example' || (n % 97) || '.com',
+                   lower(translate(f.v || '.' || l.v, 'áéíóúãõçñ', 'aeiouaocn')) || n
+                       || '@example' || (n % 97) || '.com',
                    CASE WHEN n % 3 = 0 THEN '+55119' || lpad((n % 100000000)::text, 8, '0') ELSE '' END,
                    CASE WHEN n % 4 = 0 THEN '' ELSE l.v || ' ' || c.v END,
                    CASE WHEN n % 5 = 0 THEN 'Director' ELSE '' END,
@@ -234,7 +235,8 @@ def main() -> None:
                   f"median {ratio(default_latency.median, ours_latency.median)} faster\n")
         if len(sizes) > 1:
             first, last = sizes[0], sizes[-1]
-            print(f"median at {last:,} / median at {first:,}: {medians[last] / medians[first]:.2f}x (goal: at most 1.5x)")
+            growth = medians[last] / medians[first]
+            print(f"median at {last:,} / median at {first:,}: {growth:.2f}x (goal: at most 1.5x)")
 
 
 if __name__ == "__main__":

@@ -23,10 +23,18 @@ def _get(queryset: QuerySet, pk, *, for_write: bool) -> Model:
         raise Http404 from None
 
 
+def may_delete(actor: User, record: Model) -> bool:
+    """Pages ask this to show a delete button only to those the services would let through."""
+    return (
+        actor.role in (Role.ADMIN, Role.MANAGER)
+        or getattr(record, "assigned_to_id", None) == actor.pk
+        or getattr(record, "created_by_id", None) == actor.pk  # activities: whoever planned it
+    )
+
+
 def _check_delete(actor: User, record: Model) -> None:
-    if actor.role in (Role.ADMIN, Role.MANAGER) or getattr(record, "assigned_to_id", None) == actor.pk:
-        return
-    raise PermissionDenied
+    if not may_delete(actor, record):
+        raise PermissionDenied
 
 
 def access_lead(actor: User, lead_id, *, for_write: bool = False, for_delete: bool = False) -> Lead:
@@ -55,15 +63,6 @@ def access_deal(actor: User, deal_id, *, for_write: bool = False, for_delete: bo
 
 def access_activity(actor: User, activity_id, *, for_write: bool = False, for_delete: bool = False) -> Activity:
     activity = _get(Activity.objects.select_related("assigned_to"), activity_id, for_write=for_write or for_delete)
-    if for_delete and activity.created_by_id != actor.pk:
+    if for_delete:
         _check_delete(actor, activity)
     return activity
-
-
-def may_delete(actor: User, record: Model) -> bool:
-    """For pages: show the delete button only to those the services would let through."""
-    try:
-        _check_delete(actor, record)
-    except PermissionDenied:
-        return False
-    return True

@@ -1,8 +1,10 @@
 """The demo workspace `make run` shows a new user: a company with a team, ready to explore."""
 
 from django.db import transaction
+from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role, User
+from modules.crm.demo import crm_demo_load
 
 from .models import Tenant
 from .services import company_profile_update, tenant_signup
@@ -35,9 +37,12 @@ def demo_tenant_ensure() -> Tenant:
         "address": "500 Congress Ave, Suite 210", "postal_code": "78701", "default_currency": "USD",
         "timezone": "America/Chicago", "language": "en", "tax_regime": "LLC taxed as S corporation",
     })
-    for name, email, role, language in _TEAM:
-        User.objects.create_user(email, DEMO_PASSWORD, name=name, tenant=signup.tenant, role=role,
-                                 language=language)
+    team = [
+        User.objects.create_user(email, DEMO_PASSWORD, name=name, tenant=signup.tenant, role=role, language=language)
+        for name, email, role, language in _TEAM
+    ]
+    with tenant_context(signup.tenant):
+        crm_demo_load(actor=signup.admin, team=team)
     return signup.tenant
 
 

@@ -1,0 +1,23 @@
+from django_tenants.utils import tenant_context
+
+from modules.crm.models import Activity, Deal, Lead, LeadStatus, Stage
+from modules.crm.scoring import lead_score_explain
+from modules.tenancy.demo import demo_tenant_ensure
+
+
+def test_the_demo_workspace_has_a_living_pipeline_and_a_trained_score(db):
+    tenant = demo_tenant_ensure()
+
+    with tenant_context(tenant):
+        stages = set(Deal.objects.values_list("stage", flat=True))
+        currencies = set(Deal.objects.values_list("currency", flat=True))
+        open_leads = Lead.objects.filter(status__in=[LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED])
+        explanation = lead_score_explain(open_leads.order_by("-score").first())
+        scores = set(open_leads.values_list("score", flat=True))
+        activities = Activity.objects.count()
+
+    assert stages == set(Stage.values)
+    assert currencies == {"USD", "BRL", "MXN"}
+    assert explanation["cold_start"] is False
+    assert len(scores) > 5  # the model tells leads apart
+    assert activities > 10

@@ -1,11 +1,12 @@
 """CRM reads that are more than a `.get()`: the lists' base querysets, the board, timelines."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from .models import CLOSED_STAGES, OPEN_STAGES, Activity, Contact, Deal, Lead, RelatedType, Stage
+from .models import CLOSED_STAGES, OPEN_STAGES, Activity, Contact, Deal, DealStageChange, Lead, RelatedType, Stage
 
 
 def lead_list() -> QuerySet[Lead]:
@@ -62,3 +63,45 @@ def pipeline_board(*, filters: Q | None = None, closed_limit: int = 30) -> list[
     for stage in CLOSED_STAGES:
         columns[stage].deals = list(deal_list().filter(filters, stage=stage).order_by(*board_order)[:closed_limit])
     return list(columns.values())
+
+
+# --- Workspace pages -------------------------------------------------------------------------
+
+
+def pipeline_totals(*, filters: Q | None = None) -> dict[str, BoardColumn]:
+    """The board's column heads alone (count and totals per currency, no cards), by stage: what
+    a card's move changes. One query."""
+    columns = {stage: BoardColumn(stage=stage) for stage in Stage}
+    totals = (
+        Deal.objects.filter(filters or Q()).values("stage", "currency")
+        .annotate(total=Sum("value"), count=Count("id")).order_by("stage", "currency")
+    )
+    for row in totals:
+        column = columns[row["stage"]]
+        column.totals[row["currency"]] = row["total"]
+        column.count += row["count"]
+    return columns
+
+
+def deal_stage_history(deal: Deal) -> QuerySet[DealStageChange]:
+    return deal.stage_changes.select_related("changed_by").order_by("changed_at", "id")
+
+
+_TITLE_FIELDS = {
+    RelatedType.LEAD: (Lead, "name"),
+    RelatedType.CONTACT: (Contact, "name"),
+    RelatedType.DEAL: (Deal, "title"),
+}
+
+
+def related_titles(activities: Iterable[Activity]) -> dict[tuple[str, int], str]:
+    """What each activity is about, by (related_to_type, related_to_id): one query per type present."""
+    wanted: dict[str, set[int]] = {}
+    for activity in activities:
+        wanted.setdefault(activity.related_to_type, set()).add(activity.related_to_id)
+    titles = {}
+    for related_type, ids in wanted.items():
+        model, field = _TITLE_FIELDS[related_type]
+        for pk, title in model.objects.filter(pk__in=ids).values_list("pk", field):
+            titles[related_type, pk] = title
+    return titles

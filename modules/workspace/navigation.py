@@ -1,7 +1,8 @@
 """The business modules the workspace sidebar lists, and the plan feature each one needs.
 
 Modules not built yet answer with an empty-state page that says what they will do; when a
-module ships, its own URLs replace the placeholder and this entry keeps the sidebar in step.
+module ships, its own URLs (namespace = its key) replace the placeholder and `has_pages` points
+the sidebar at them.
 """
 
 from dataclasses import dataclass
@@ -14,12 +15,17 @@ from modules.tenancy.plans import Feature, Plan, cheapest_plan_with, plan_includ
 
 @dataclass(frozen=True)
 class WorkspaceModule:
-    key: str  # also the URL name and the path segment: /crm/ is "workspace:crm"
+    key: str  # the path segment, and the URL name: /crm/ is "crm:home", or "workspace:crm" before it ships
     title: Promise
     icon: str
     feature: Feature
     summary: Promise
     promises: tuple[Promise, ...]
+    has_pages: bool = False
+
+    @property
+    def url_name(self) -> str:
+        return f"{self.key}:home" if self.has_pages else f"workspace:{self.key}"
 
 
 MODULES: tuple[WorkspaceModule, ...] = (
@@ -34,6 +40,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
             _("Move deals across a drag-and-drop pipeline"),
             _("Schedule calls, meetings and tasks with reminders"),
         ),
+        has_pages=True,
     ),
     WorkspaceModule(
         "finance",

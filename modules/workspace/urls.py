@@ -6,7 +6,11 @@ from .navigation import MODULES
 
 workspace_patterns = [
     path("", views.dashboard, name="dashboard"),
-    *[path(f"{module.key}/", views.module_home, {"key": module.key}, name=module.key) for module in MODULES],
+    *[
+        path(f"{module.key}/", views.module_home, {"key": module.key}, name=module.key)
+        for module in MODULES
+        if not module.has_pages
+    ],
     path("settings/", views.company, name="company"),
     path("settings/profile/", views.profile, name="profile"),
     path("settings/team/", views.team, name="team"),
@@ -29,4 +33,5 @@ urlpatterns = [
     path("accounts/login/", allauth_views.login, name="account_login"),
     path("accounts/logout/", allauth_views.logout, name="account_logout"),
     path("", include((workspace_patterns, "workspace"))),
+    path("crm/", include("modules.crm.urls")),
 ]

@@ -45,7 +45,11 @@ def test_it_lists_every_module_in_the_navigation(client, team_a):
         assert label in nav
 
 
-@pytest.mark.parametrize(("path", "title", "promise"), MODULE_PAGES)
+# The CRM has its own pages (tests/crm/test_pages.py); the other modules still show a placeholder.
+PLACEHOLDER_PAGES = [page for page in MODULE_PAGES if page[0] != "/crm/"]
+
+
+@pytest.mark.parametrize(("path", "title", "promise"), PLACEHOLDER_PAGES)
 def test_it_shows_what_each_module_will_do(client, team_a, path, title, promise):
     on_plan(team_a, "enterprise")
     client.force_login(team_a.user)

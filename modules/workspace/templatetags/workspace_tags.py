@@ -14,5 +14,6 @@ def workspace_sidebar(context):
         "user": context["user"],
         "current_tenant": context["current_tenant"],
         "entries": module_entries(request.tenant.plan),
-        "current": match.url_name if match else None,
+        # A module with pages of its own (its namespace) is current on every one of them.
+        "current": (match.url_name if match.namespace == "workspace" else match.namespace) if match else None,
     }

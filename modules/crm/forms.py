@@ -1,0 +1,298 @@
+"""The CRM pages' forms: they parse what a person typed; the services decide what may be stored."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from modules.accounts.models import User
+from modules.core.exceptions import DomainError
+from modules.core.money import Currency
+from modules.tenancy.selectors import company_profile_current
+
+from . import selectors
+from .filters import ContactFilter, DealFilter, LeadFilter
+from .models import ActivityType, Contact, LeadStatus, RelatedType, Source, Stage
+
+# Converting makes a contact and a deal: it has its own button, never a status to pick.
+SETTABLE_STATUSES = [(value, label) for value, label in LeadStatus.choices if value != LeadStatus.CONVERTED]
+RECORD_CHOICES_SHOWN = 20
+
+
+def teammates(actor: User) -> QuerySet[User]:
+    return User.objects.filter(tenant_id=actor.tenant_id, is_active=True).order_by("name")
+
+
+def default_currency() -> str:
+    profile = company_profile_current()
+    return profile.default_currency if profile is not None else Currency.USD
+
+
+# --- Picking a lead, contact or deal among thousands ------------------------------------------
+
+_RECORD_SEARCH = {
+    RelatedType.LEAD: (selectors.lead_list, LeadFilter, "name"),
+    RelatedType.CONTACT: (selectors.contact_list, ContactFilter, "name"),
+    RelatedType.DEAL: (selectors.deal_list, DealFilter, "title"),
+}
+
+
+def record_choices(record_type: str, *, search: str = "", selected=None) -> list[tuple[int, str]]:
+    """The records a picker offers: the chosen one first, then the latest that match `search`."""
+    base, filterset_class, title_field = _RECORD_SEARCH[record_type]
+    queryset = filterset_class({"search": search}, queryset=base()).qs.order_by("-created_at", "-id")
+    records = list(queryset.values_list("pk", title_field)[:RECORD_CHOICES_SHOWN])
+    try:
+        selected = int(selected)
+    except (TypeError, ValueError):
+        return records
+    if all(pk != selected for pk, _title in records):
+        records = list(base().filter(pk=selected).values_list("pk", title_field)) + records
+    return records
+
+
+class RecordSelect(forms.Select):
+    """A select of a few records with a search box that refills it over htmx: a workspace's
+    thousands of contacts never ride along with the page. The record type is fixed
+    (`record_type`) or read from another field of the form (`type_field`)."""
+
+    template_name = "crm/widgets/record_select.html"
+
+    def __init__(self, *, record_type: str = "", type_field: str = "", attrs=None):
+        super().__init__(attrs)
+        self.record_type, self.type_field = record_type, type_field
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            lookup_url=reverse("crm:lookup"), record_type=self.record_type, type_field=self.type_field
+        )
+        return context
+
+
+# --- Base --------------------------------------------------------------------------------------
+
+
+class ServiceForm(forms.Form):
+    """A form whose data a service checks further: its refusals are shown like the form's own."""
+
+    def add_service_error(self, error: DomainError | ValidationError) -> None:
+        """Beside the field the service names, or above the form when it names none of ours."""
+        if isinstance(error, DomainError):
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        elif hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class CrmForm(ServiceForm):
+    """A record's fields: offers the actor's teammates for `assigned_to`."""
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if "assigned_to" in self.fields:
+            self.fields["assigned_to"].queryset = teammates(actor)
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        """The record's values for an edit form (`assigned_to` as its id, tags as a list)."""
+        meta = record._meta
+        return {name: getattr(record, meta.get_field(name).attname) for name in cls.base_fields}
+
+    def changes(self) -> dict:
+        """Only what the person changed: services record each change, old → new."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class TeammateField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=User.objects.none(), required=False, label=_("Assigned to"), empty_label=_("Nobody"), **kwargs
+        )
+
+    def label_from_instance(self, user: User) -> str:
+        return user.name
+
+
+class TagsField(forms.CharField):
+    """`vip, retail` ↔ ["vip", "retail"]; the service trims and drops repeats."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Tags"), required=False, help_text=_("Separate tags with commas."), **kwargs
+        )
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return [tag for tag in (part.strip() for part in super().to_python(value).split(",")) if tag]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Leads and contacts -------------------------------------------------------------------------
+
+
+class PersonForm(CrmForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)
+    assigned_to = TeammateField()
+    tags = TagsField()
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContactForm(PersonForm):
+    pass
+
+
+class LeadForm(PersonForm):
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.OTHER)
+
+
+class LeadCreateForm(LeadForm):
+    status = forms.ChoiceField(label=_("Status"), choices=SETTABLE_STATUSES, initial=LeadStatus.NEW)
+
+
+class ControlForm(ServiceForm):
+    """One control posted on its own (a status, a score): all it holds is the change."""
+
+    def changes(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class LeadStatusForm(ControlForm):
+    status = forms.ChoiceField(label=_("Status"), choices=SETTABLE_STATUSES)
+
+
+class LeadScoreForm(ControlForm):
+    """A score set by hand; empty hands the score back to the model (`score: None`)."""
+
+    score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
+
+
+class LeadIdsField(forms.MultipleChoiceField):
+    """The ticked rows' ids; the service skips those it cannot change."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+    def clean(self, value) -> list[int]:
+        return [int(pk) for pk in super().clean(value)]
+
+
+class LeadBulkStatusForm(forms.Form):
+    leads = LeadIdsField(
+        label=_("Leads"), error_messages={"required": _("Tick the leads to change first.")}
+    )
+    status = forms.ChoiceField(label=_("New status"), choices=SETTABLE_STATUSES)
+
+
+class LeadConvertForm(ServiceForm):
+    """All optional: the deal is named after the lead's company and waits for its estimate."""
+
+    title = forms.CharField(label=_("Deal title"), max_length=200, required=False)
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=_date_input())
+
+
+class LeadImportForm(ServiceForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 or Latin-1, separated by commas or semicolons, with a header row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+# --- Deals -------------------------------------------------------------------------------------
+
+
+class DealForm(CrmForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    contact = forms.ModelChoiceField(
+        label=_("Contact"), queryset=Contact.objects.all(), widget=RecordSelect(record_type=RelatedType.CONTACT)
+    )
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.PROSPECT)
+    probability = forms.IntegerField(
+        label=_("Probability (%)"), min_value=0, max_value=100, required=False,
+        help_text=_("Empty: the stage's usual probability."),
+    )
+    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=_date_input())
+    lost_reason = forms.CharField(
+        label=_("Lost reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only kept for lost deals."),
+    )
+    assigned_to = TeammateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        selected = self["contact"].value()
+        self.fields["contact"].widget.choices = [
+            ("", "---------"), *record_choices(RelatedType.CONTACT, selected=selected)
+        ]
+
+
+class DealLostForm(forms.Form):
+    lost_reason = forms.CharField(
+        label=_("Why was it lost?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BoardMoveForm(forms.Form):
+    """A card dropped on the board: its column and its place in it (0 is the top)."""
+
+    stage = forms.ChoiceField(choices=Stage.choices)
+    position = forms.IntegerField(min_value=0)
+
+
+# --- Activities ----------------------------------------------------------------------------------
+
+
+class ActivityForm(CrmForm):
+    """On a record's timeline the record is fixed (hidden); on the activities page it is picked."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices, initial=ActivityType.CALL)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    related_to_type = forms.ChoiceField(label=_("Related to"), choices=RelatedType.choices, initial=RelatedType.LEAD)
+    related_to_id = forms.IntegerField(
+        label=_("Record"), min_value=1, widget=RecordSelect(type_field="related_to_type"),
+        error_messages={"required": _("Pick the lead, contact or deal this is about.")},
+    )
+    due_date = forms.DateTimeField(
+        label=_("Due"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    assigned_to = TeammateField()
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, on_timeline: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_timeline:
+            self.fields["related_to_type"].widget = forms.HiddenInput()
+            self.fields["related_to_id"].widget = forms.HiddenInput()
+            return
+        if not self.is_bound:
+            self.initial.setdefault("assigned_to", self.actor.pk)
+        record_type = self["related_to_type"].value()
+        if record_type not in RelatedType.values:
+            record_type = RelatedType.LEAD
+        selected = self["related_to_id"].value()
+        self.fields["related_to_id"].widget.choices = [
+            ("", "---------"), *record_choices(record_type, selected=selected)
+        ]

@@ -1,0 +1,694 @@
+"""CRM workspace pages (HTMX): access → form → service → render.
+
+Every write goes through the same service the API calls; every record through access.py, so
+another workspace's id is simply not found. htmx requests get a fragment of the page's own
+template ("crm/leads.html#results"); without JavaScript the same forms post and redirect.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_tables2 import RequestConfig
+
+from modules.core.exceptions import DomainError
+from modules.core.money import format_money
+from modules.workspace.navigation import module_entries
+from modules.workspace.views import plan_required
+
+from . import access, imports, scoring, selectors, services
+from .filters import ActivityFilter, ContactFilter, LeadFilter
+from .forms import (
+    SETTABLE_STATUSES,
+    ActivityForm,
+    BoardMoveForm,
+    ContactForm,
+    DealForm,
+    DealLostForm,
+    LeadBulkStatusForm,
+    LeadConvertForm,
+    LeadCreateForm,
+    LeadForm,
+    LeadImportForm,
+    LeadScoreForm,
+    LeadStatusForm,
+    default_currency,
+    record_choices,
+    teammates,
+)
+from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source
+from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
+
+PER_PAGE = 25
+SERVICE_ERRORS = (DomainError, ValidationError)
+
+
+def crm_page(view):
+    """Signed in, on a plan with the CRM (every plan has it today; the API's gate asks the same)."""
+
+    @login_required
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        entry = next(entry for entry in module_entries(request.tenant.plan) if entry.module.key == "crm")
+        if not entry.included:
+            return plan_required(request, entry)
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
+def _partial(request) -> bool:
+    """An htmx swap wants a fragment; restoring history after a cache miss wants the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _status(*forms) -> int:
+    return 422 if any(form is not None and form.errors for form in forms) else 200
+
+
+def _redirect(request, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _filterset(filterset_class, request, queryset, *, multi: tuple[str, ...] = ()):
+    """The list filters read `status=new&status=lost` (checkboxes) as the API's `status=new,lost`."""
+    data = request.GET.copy()
+    for name in multi:
+        values = _picked(request, name)
+        if values:
+            data[name] = ",".join(values)
+    return filterset_class(data, queryset=queryset, request=request)
+
+
+def _picked(request, name: str) -> list[str]:
+    return [value for raw in request.GET.getlist(name) for value in raw.split(",") if value]
+
+
+def _is_filtered(request, names) -> bool:
+    return any(request.GET.get(name) for name in names)
+
+
+def _list_url(url_name: str, request) -> str:
+    """The list as the person left it: its filters, order and page."""
+    query = request.GET.urlencode()
+    return f"{reverse(url_name)}?{query}" if query else reverse(url_name)
+
+
+@crm_page
+def home(request):
+    return redirect("crm:leads")
+
+
+# --- Leads ---------------------------------------------------------------------------------------
+
+LEAD_FILTERS = ("search", "status", "source", "score_min", "score_max", "assigned_to")
+
+
+@crm_page
+def leads(request):
+    return _leads_page(request)
+
+
+def _leads_page(
+    request, *, lead_form=None, import_form=None, import_report=None, bulk_form=None, bulk_message="",
+    fragment: str | None = None,
+) -> HttpResponse:
+    filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
+    filtered = _is_filtered(request, LEAD_FILTERS)
+    table = LeadTable(
+        filterset.qs,
+        empty_text=_("No leads match these filters.") if filtered else _("No leads yet. Add one or import a CSV file."),
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {
+        "table": table,
+        "filter_errors": filterset.errors,
+        "statuses": LeadStatus.choices,
+        "sources": Source.choices,
+        "picked_statuses": _picked(request, "status"),
+        "picked_sources": _picked(request, "source"),
+        "teammates": teammates(request.user),
+        "bulk_statuses": SETTABLE_STATUSES,
+        "bulk_form": bulk_form,
+        "bulk_message": bulk_message,
+        "lead_form": lead_form or LeadCreateForm(actor=request.user),
+        "import_form": import_form or LeadImportForm(),
+        "import_report": import_report,
+        "query": request.GET.urlencode(),
+    }
+    if fragment is None and _partial(request):
+        fragment = "results"
+    template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
+    return render(request, template, context, status=_status(lead_form, import_form, bulk_form))
+
+
+@crm_page
+@require_POST
+def lead_new(request):
+    form = LeadCreateForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            lead = services.lead_create(actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            form.add_service_error(error)
+        else:
+            return _redirect(request, reverse("crm:lead", args=[lead.pk]))
+    return _leads_page(request, lead_form=form, fragment="lead-form" if request.htmx else None)
+
+
+@crm_page
+@require_POST
+def leads_bulk_status(request):
+    """The ticked leads to one status; the list comes back as it was (the URL keeps its filters)."""
+    form = LeadBulkStatusForm(request.POST)
+    message = ""
+    if form.is_valid():
+        changed = services.leads_set_status(
+            actor=request.user, lead_ids=form.cleaned_data["leads"], status=form.cleaned_data["status"]
+        )
+        message = ngettext("%(count)d lead changed.", "%(count)d leads changed.", changed) % {"count": changed}
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(_list_url("crm:leads", request))
+    return _leads_page(request, bulk_form=form, bulk_message=message)
+
+
+@crm_page
+@require_POST
+def leads_import(request):
+    form = LeadImportForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        try:
+            report = imports.leads_import(actor=request.user, file=form.cleaned_data["file"])
+        except ValidationError as error:  # not a CSV, or empty: said beside the file field
+            form.add_service_error(error)
+    return _leads_page(
+        request, import_form=form, import_report=report, fragment="import-panel" if request.htmx else None
+    )
+
+
+# --- One lead ------------------------------------------------------------------------------------
+
+
+@crm_page
+def lead(request, pk: int):
+    return _lead_page(request, access.access_lead(request.user, pk))
+
+
+def _lead_page(
+    request, lead, *, edit_form=None, status_form=None, score_form=None, convert_form=None, activity_form=None,
+    fragment: str | None = None,
+) -> HttpResponse:
+    explanation = scoring.lead_score_explain(lead)
+    context = {
+        "lead": lead,
+        "status_badge": status_badge(lead),
+        "score_bar": score_bar(lead.score),
+        "score": explanation,
+        "edit_form": edit_form or LeadForm(initial=LeadForm.initial_from(lead), actor=request.user),
+        "status_form": status_form or LeadStatusForm(initial={"status": lead.status}),
+        "score_form": score_form or LeadScoreForm(initial={"score": lead.score}),
+        "convert_form": convert_form or LeadConvertForm(initial={"currency": default_currency()}),
+        "can_delete": access.may_delete(request.user, lead),
+        "converted": lead.status == LeadStatus.CONVERTED,
+        **_timeline(request, RelatedType.LEAD, lead.pk, activity_form),
+    }
+    template = f"crm/lead_detail.html#{fragment}" if fragment else "crm/lead_detail.html"
+    return render(
+        request, template, context, status=_status(edit_form, status_form, score_form, convert_form, activity_form)
+    )
+
+
+def _lead_change(request, pk: int, form_name: str, make_form) -> HttpResponse:
+    """Edit, status and score all PATCH the lead through lead_update and redraw its panel."""
+    with transaction.atomic():
+        lead = access.access_lead(request.user, pk, for_write=True)
+        form = make_form(lead)
+        if form.is_valid():
+            try:
+                lead = services.lead_update(actor=request.user, lead=lead, changes=form.changes())
+            except SERVICE_ERRORS as error:
+                form.add_service_error(error)
+                lead = access.access_lead(request.user, pk)  # it rolled back: what the database holds
+    if not form.errors and not request.htmx:
+        messages.success(request, _("The lead was saved."))
+        return redirect("crm:lead", pk=lead.pk)
+    return _lead_page(request, lead, **{form_name: form}, fragment="lead-panel" if request.htmx else None)
+
+
+@crm_page
+@require_POST
+def lead_edit(request, pk: int):
+    return _lead_change(
+        request, pk, "edit_form",
+        lambda lead: LeadForm(request.POST, initial=LeadForm.initial_from(lead), actor=request.user),
+    )
+
+
+@crm_page
+@require_POST
+def lead_status(request, pk: int):
+    return _lead_change(request, pk, "status_form", lambda lead: LeadStatusForm(request.POST))
+
+
+@crm_page
+@require_POST
+def lead_score(request, pk: int):
+    """A score set by hand, or (empty) handed back to the model, as the API's PATCH does."""
+    return _lead_change(request, pk, "score_form", lambda lead: LeadScoreForm(request.POST))
+
+
+@crm_page
+@require_POST
+def lead_convert(request, pk: int):
+    form = LeadConvertForm(request.POST)
+    with transaction.atomic():
+        lead = access.access_lead(request.user, pk, for_write=True)
+        if form.is_valid():
+            try:
+                conversion = services.lead_convert(actor=request.user, lead=lead, **form.cleaned_data)
+            except SERVICE_ERRORS as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("%(name)s is now a contact with a deal in the pipeline.") % {
+                    "name": conversion.contact.name,
+                })
+                return _redirect(request, reverse("crm:deal", args=[conversion.deal.pk]))
+    return _lead_page(request, lead, convert_form=form, fragment="lead-panel" if request.htmx else None)
+
+
+@crm_page
+@require_POST
+def lead_delete(request, pk: int):
+    with transaction.atomic():
+        lead = access.access_lead(request.user, pk, for_delete=True)
+        services.lead_delete(actor=request.user, lead=lead)
+    messages.success(request, _("The lead %(name)s was deleted.") % {"name": lead.name})
+    return _redirect(request, reverse("crm:leads"))
+
+
+# --- Contacts ------------------------------------------------------------------------------------
+
+CONTACT_FILTERS = ("search", "assigned_to")
+
+
+@crm_page
+def contacts(request):
+    return _contacts_page(request)
+
+
+def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -> HttpResponse:
+    filterset = _filterset(ContactFilter, request, selectors.contact_list())
+    filtered = _is_filtered(request, CONTACT_FILTERS)
+    table = ContactTable(
+        filterset.qs,
+        empty_text=_("No contacts match these filters.") if filtered else _(
+            "No contacts yet. Add one, or convert a lead."
+        ),
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {
+        "table": table,
+        "filter_errors": filterset.errors,
+        "teammates": teammates(request.user),
+        "contact_form": contact_form or ContactForm(actor=request.user),
+    }
+    if fragment is None and _partial(request):
+        fragment = "results"
+    template = f"crm/contacts.html#{fragment}" if fragment else "crm/contacts.html"
+    return render(request, template, context, status=_status(contact_form))
+
+
+@crm_page
+@require_POST
+def contact_new(request):
+    form = ContactForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            contact = services.contact_create(actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            form.add_service_error(error)
+        else:
+            return _redirect(request, reverse("crm:contact", args=[contact.pk]))
+    return _contacts_page(request, contact_form=form, fragment="contact-form" if request.htmx else None)
+
+
+@crm_page
+def contact(request, pk: int):
+    return _contact_page(request, access.access_contact(request.user, pk))
+
+
+def _contact_page(
+    request, contact, *, edit_form=None, delete_error: str = "", activity_form=None, fragment: str | None = None
+) -> HttpResponse:
+    context = {
+        "contact": contact,
+        "deals": _deal_rows(selectors.deal_list().filter(contact=contact).order_by("-created_at", "-id")),
+        "edit_form": edit_form or ContactForm(initial=ContactForm.initial_from(contact), actor=request.user),
+        "can_delete": access.may_delete(request.user, contact),
+        "delete_error": delete_error,
+        **_timeline(request, RelatedType.CONTACT, contact.pk, activity_form),
+    }
+    template = f"crm/contact_detail.html#{fragment}" if fragment else "crm/contact_detail.html"
+    status = 422 if delete_error else _status(edit_form, activity_form)
+    return render(request, template, context, status=status)
+
+
+@crm_page
+@require_POST
+def contact_edit(request, pk: int):
+    with transaction.atomic():
+        contact = access.access_contact(request.user, pk, for_write=True)
+        form = ContactForm(request.POST, initial=ContactForm.initial_from(contact), actor=request.user)
+        if form.is_valid():
+            try:
+                contact = services.contact_update(actor=request.user, contact=contact, changes=form.changes())
+            except SERVICE_ERRORS as error:
+                form.add_service_error(error)
+                contact = access.access_contact(request.user, pk)
+    if not form.errors and not request.htmx:
+        messages.success(request, _("The contact was saved."))
+        return redirect("crm:contact", pk=contact.pk)
+    return _contact_page(request, contact, edit_form=form, fragment="contact-panel" if request.htmx else None)
+
+
+@crm_page
+@require_POST
+def contact_delete(request, pk: int):
+    """Refused while the contact has deals: the service says why, beside the delete button."""
+    with transaction.atomic():
+        contact = access.access_contact(request.user, pk, for_delete=True)
+        try:
+            services.contact_delete(actor=request.user, contact=contact)
+        except DomainError as error:
+            refusal = error.message
+        else:
+            messages.success(request, _("The contact %(name)s was deleted.") % {"name": contact.name})
+            return _redirect(request, reverse("crm:contacts"))
+    return _contact_page(
+        request, contact, delete_error=refusal, fragment="contact-panel" if request.htmx else None
+    )
+
+
+# --- Pipeline ------------------------------------------------------------------------------------
+# The board draws every open deal: 2,000 cards must render in well under 200 ms, so the view
+# turns each deal into plain strings once (money and dates formatted, the URL built) and the
+# template prints them inline, without an include or a tag per card.
+
+
+def _totals_text(totals: dict) -> list[str]:
+    return [format_money(amount, currency) for currency, amount in totals.items()]
+
+
+def _column_head(column) -> dict:
+    return {
+        "stage": column.stage.value,
+        "label": column.stage.label,
+        "count": column.count,
+        "totals": _totals_text(column.totals),
+    }
+
+
+def _deal_url_prefix() -> str:
+    # reverse() once for the board, not once per card: "/crm/deals/0/" → "/crm/deals/".
+    return reverse("crm:deal", args=[0]).removesuffix("0/")
+
+
+def _deal_rows(deals) -> list[dict]:
+    prefix = _deal_url_prefix()
+    date_format = formats.get_format("SHORT_DATE_FORMAT")
+    return [
+        {
+            "id": deal.pk,
+            "url": f"{prefix}{deal.pk}/",
+            "title": deal.title,
+            "contact": deal.contact.name,
+            "value": format_money(deal.value, deal.currency),
+            "stage": deal.get_stage_display(),
+            "closes": formats.date_format(deal.expected_close_date, date_format) if deal.expected_close_date else "",
+        }
+        for deal in deals
+    ]
+
+
+@crm_page
+def pipeline(request):
+    columns = [
+        {**_column_head(column), "cards": _deal_rows(column.deals), "closed": column.stage in CLOSED_STAGES}
+        for column in selectors.pipeline_board()
+    ]
+    return render(request, "crm/pipeline.html", {"columns": columns, "lost_form": DealLostForm()})
+
+
+def _board_answer(request, *, status: int = 200, error: str = "") -> HttpResponse:
+    """What a move changes on the board: every column's count and totals."""
+    heads = [_column_head(column) for column in selectors.pipeline_totals().values()]
+    return render(request, "crm/pipeline.html#column-heads", {"heads": heads, "error": error}, status=status)
+
+
+@crm_page
+@require_POST
+def pipeline_move(request, pk: int):
+    """A card dropped on the board; the API's PATCH of `stage` runs the same deal_move."""
+    with transaction.atomic():
+        deal = access.access_deal(request.user, pk, for_write=True)
+        form = BoardMoveForm(request.POST)
+        if not form.is_valid():
+            return _board_answer(request, status=422, error=_("This move could not be saved."))
+        services.deal_move(
+            actor=request.user, deal=deal, stage=form.cleaned_data["stage"], position=form.cleaned_data["position"]
+        )
+    return _board_answer(request)
+
+
+@crm_page
+@require_POST
+def pipeline_won(request, pk: int):
+    with transaction.atomic():
+        deal = access.access_deal(request.user, pk, for_write=True)
+        try:
+            services.deal_mark_won(actor=request.user, deal=deal)
+        except DomainError as error:
+            return _board_answer(request, status=422, error=error.message)
+    return _board_answer(request)
+
+
+@crm_page
+@require_POST
+def pipeline_lost(request, pk: int):
+    with transaction.atomic():
+        deal = access.access_deal(request.user, pk, for_write=True)
+        form = DealLostForm(request.POST)
+        if not form.is_valid():
+            return _board_answer(request, status=422, error=form.errors["lost_reason"][0])
+        try:
+            services.deal_mark_lost(actor=request.user, deal=deal, lost_reason=form.cleaned_data["lost_reason"])
+        except DomainError as error:
+            return _board_answer(request, status=422, error=error.message)
+    return _board_answer(request)
+
+
+# --- Deals ---------------------------------------------------------------------------------------
+
+
+@crm_page
+def deal_new(request):
+    """Its own page: the contact picker searches rather than listing every contact."""
+    if request.method == "POST":
+        form = DealForm(request.POST, actor=request.user)
+        if form.is_valid():
+            try:
+                deal = services.deal_create(actor=request.user, **form.cleaned_data)
+            except SERVICE_ERRORS as error:
+                form.add_service_error(error)
+            else:
+                return _redirect(request, reverse("crm:deal", args=[deal.pk]))
+    else:
+        initial = {"currency": default_currency(), "assigned_to": request.user.pk}
+        if request.GET.get("contact"):
+            initial["contact"] = access.access_contact(request.user, request.GET["contact"]).pk
+        form = DealForm(initial=initial, actor=request.user)
+    template = "crm/deal_new.html#deal-form" if request.htmx else "crm/deal_new.html"
+    return render(request, template, {"form": form}, status=_status(form))
+
+
+@crm_page
+def deal(request, pk: int):
+    return _deal_page(request, access.access_deal(request.user, pk))
+
+
+def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: str | None = None) -> HttpResponse:
+    context = {
+        "deal": deal,
+        "value": format_money(deal.value, deal.currency),
+        "history": selectors.deal_stage_history(deal),
+        "edit_form": edit_form or DealForm(initial=DealForm.initial_from(deal), actor=request.user),
+        "can_delete": access.may_delete(request.user, deal),
+        **_timeline(request, RelatedType.DEAL, deal.pk, activity_form),
+    }
+    template = f"crm/deal_detail.html#{fragment}" if fragment else "crm/deal_detail.html"
+    return render(request, template, context, status=_status(edit_form, activity_form))
+
+
+@crm_page
+@require_POST
+def deal_edit(request, pk: int):
+    with transaction.atomic():
+        deal = access.access_deal(request.user, pk, for_write=True)
+        form = DealForm(request.POST, initial=DealForm.initial_from(deal), actor=request.user)
+        if form.is_valid():
+            try:
+                deal = services.deal_update(actor=request.user, deal=deal, changes=form.changes())
+            except SERVICE_ERRORS as error:
+                form.add_service_error(error)
+                deal = access.access_deal(request.user, pk)
+    if not form.errors and not request.htmx:
+        messages.success(request, _("The deal was saved."))
+        return redirect("crm:deal", pk=deal.pk)
+    return _deal_page(request, deal, edit_form=form, fragment="deal-panel" if request.htmx else None)
+
+
+@crm_page
+@require_POST
+def deal_delete(request, pk: int):
+    with transaction.atomic():
+        deal = access.access_deal(request.user, pk, for_delete=True)
+        services.deal_delete(actor=request.user, deal=deal)
+    messages.success(request, _("The deal %(title)s was deleted.") % {"title": deal.title})
+    return _redirect(request, reverse("crm:pipeline"))
+
+
+# --- Activities ----------------------------------------------------------------------------------
+
+ACTIVITY_FILTERS = ("type", "completed", "due_after", "due_before", "assigned_to")
+# A record's page, by the activity's related_to_type: where its timeline lives.
+RECORD_ACCESS = {
+    RelatedType.LEAD: access.access_lead,
+    RelatedType.CONTACT: access.access_contact,
+    RelatedType.DEAL: access.access_deal,
+}
+
+
+def _timeline(request, related_type: str, related_id: int, activity_form=None) -> dict:
+    """A record's activities and the form that adds one, for the record's page or its timeline alone."""
+    return {
+        "timeline": list(selectors.activities_of(related_type, related_id)),
+        "activity_form": activity_form or ActivityForm(
+            initial={"related_to_type": related_type, "related_to_id": related_id, "assigned_to": request.user.pk},
+            actor=request.user, on_timeline=True,
+        ),
+    }
+
+
+def _timeline_answer(request, related_type: str, record, activity_form=None) -> HttpResponse:
+    """After a change on a record's timeline: the timeline alone (htmx), or the record's page."""
+    if request.htmx:
+        context = _timeline(request, related_type, record.pk, activity_form)
+        return render(request, "crm/partials/_timeline.html", context, status=_status(activity_form))
+    if activity_form is None:
+        return redirect(RECORD_URL_NAMES[related_type], pk=record.pk)
+    pages = {RelatedType.LEAD: _lead_page, RelatedType.CONTACT: _contact_page, RelatedType.DEAL: _deal_page}
+    return pages[related_type](request, record, activity_form=activity_form)
+
+
+def _related_record(request, related_type, related_id):
+    if related_type not in RECORD_ACCESS:
+        raise Http404
+    return RECORD_ACCESS[related_type](request.user, related_id)
+
+
+@crm_page
+def activities(request):
+    return _activities_page(request)
+
+
+def _activities_page(request, *, activity_form=None, fragment: str | None = None) -> HttpResponse:
+    filterset = _filterset(ActivityFilter, request, selectors.activity_list(), multi=("type",))
+    filtered = _is_filtered(request, ACTIVITY_FILTERS)
+    table = ActivityTable(
+        filterset.qs,
+        empty_text=_("No activities match these filters.") if filtered else _(
+            "No activities yet. Plan a call, a meeting or a task."
+        ),
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table.titles = selectors.related_titles(row.record for row in table.page.object_list)
+    context = {
+        "table": table,
+        "filter_errors": filterset.errors,
+        "types": ActivityType.choices,
+        "picked_types": _picked(request, "type"),
+        "teammates": teammates(request.user),
+        "activity_form": activity_form or ActivityForm(actor=request.user),
+    }
+    if fragment is None and _partial(request):
+        fragment = "results"
+    template = f"crm/activities.html#{fragment}" if fragment else "crm/activities.html"
+    return render(request, template, context, status=_status(activity_form))
+
+
+@crm_page
+@require_POST
+def activity_new(request):
+    """From the activities page, or from a record's timeline (`from=timeline`, the record fixed)."""
+    if request.POST.get("from") == "timeline":
+        related_type = request.POST.get("related_to_type")
+        record = _related_record(request, related_type, request.POST.get("related_to_id"))
+        form = ActivityForm(request.POST, actor=request.user, on_timeline=True)
+        created = _activity_create(request, form)
+        return _timeline_answer(request, related_type, record, activity_form=None if created else form)
+    form = ActivityForm(request.POST, actor=request.user)
+    if _activity_create(request, form):
+        messages.success(request, _("The activity was added."))
+        return _redirect(request, reverse("crm:activities"))
+    return _activities_page(request, activity_form=form, fragment="activity-form" if request.htmx else None)
+
+
+def _activity_create(request, form: ActivityForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.activity_create(actor=request.user, **form.cleaned_data)
+    except SERVICE_ERRORS as error:
+        form.add_service_error(error)
+        return False
+    return True
+
+
+@crm_page
+@require_POST
+def activity_complete(request, pk: int):
+    """Done, in place: the row (activities page) or the timeline (a record's page) comes back."""
+    with transaction.atomic():
+        activity = access.access_activity(request.user, pk, for_write=True)
+        activity = services.activity_complete(actor=request.user, activity=activity)
+    if request.POST.get("from") == "timeline":
+        record = _related_record(request, activity.related_to_type, activity.related_to_id)
+        return _timeline_answer(request, activity.related_to_type, record)
+    if not request.htmx:
+        return redirect("crm:activities")
+    table = ActivityTable([activity], titles=selectors.related_titles([activity]))
+    RequestConfig(request, paginate=False).configure(table)
+    return render(request, "layouts/partials/_table_row.html", {"row": table.rows[0]})
+
+
+@crm_page
+def lookup(request):
+    """The options of a record picker (RecordSelect): the latest records matching the search."""
+    record_type = request.GET.get("related_to_type")
+    if record_type not in RelatedType.values:
+        record_type = RelatedType.LEAD
+    options = record_choices(record_type, search=request.GET.get("q", ""))
+    return render(request, "crm/partials/_record_options.html", {"options": options})
+

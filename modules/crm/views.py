@@ -5,7 +5,10 @@ another workspace's id is simply not found. htmx requests get a fragment of the 
 template ("crm/leads.html#results"); without JavaScript the same forms post and redirect.
 """
 
-from functools import wraps
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +18,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
-from modules.core.money import format_money
+from modules.core.money import format_money, minor_units, quantize
 from modules.workspace.navigation import module_entries
 from modules.workspace.views import plan_required
 
@@ -46,7 +51,7 @@ from .forms import (
     record_choices,
     teammates,
 )
-from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source
+from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
 PER_PAGE = 25
@@ -402,9 +407,35 @@ def contact_delete(request, pk: int):
 
 
 # --- Pipeline ------------------------------------------------------------------------------------
-# The board draws every open deal: 2,000 cards must render in well under 200 ms, so the view
-# turns each deal into plain strings once (money and dates formatted, the URL built) and the
-# template prints them inline, without an include or a tag per card.
+# The board draws every open deal: 2,000 cards must render in well under 200 ms. The view turns
+# each deal into plain strings once (money and dates formatted, the URL built) and writes the
+# cards' markup itself: the template engine costs ~40 µs a card (80 ms for 2,000), str.format
+# with escape() a few.
+
+CARD_HTML = (
+    '<li class="deal-card" data-deal="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
+    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span></li>'
+)
+
+
+def money_formatter(currency: str) -> Callable[[Decimal], str]:
+    """format_money at board speed. Babel takes ~50 µs an amount, which 2,000 cards cannot
+    afford: it formats samples once, and each amount is then written by Python with the signs
+    the samples show. A locale whose pattern is more than prefix, grouped digits and suffix
+    fails the check below and keeps Babel for every amount."""
+    digits = minor_units(currency)
+    sample = format_money(Decimal("1234567.89"), currency)
+    number = re.search(r"\d.*\d", sample)
+    prefix, suffix = sample[: number.start()], sample[number.end():]
+    signs = str.maketrans({",": number.group()[1], ".": number.group()[-digits - 1] if digits else ""})
+
+    def fast(amount: Decimal) -> str:
+        return f"{prefix}{f'{quantize(amount, currency):,.{digits}f}'.translate(signs)}{suffix}"
+
+    checks = [Decimal(value) for value in ("0", "5", "999.99", "1234.5", "12345.67", "1234567.89")]
+    if all(fast(amount) == format_money(amount, currency) for amount in checks):
+        return fast
+    return lambda amount: format_money(amount, currency)
 
 
 def _totals_text(totals: dict) -> list[str]:
@@ -420,32 +451,47 @@ def _column_head(column) -> dict:
     }
 
 
-def _deal_url_prefix() -> str:
-    # reverse() once for the board, not once per card: "/crm/deals/0/" → "/crm/deals/".
-    return reverse("crm:deal", args=[0]).removesuffix("0/")
-
-
 def _deal_rows(deals) -> list[dict]:
-    prefix = _deal_url_prefix()
+    # reverse() once, not once per card: "/crm/deals/0/" → "/crm/deals/".
+    url_prefix = reverse("crm:deal", args=[0]).removesuffix("0/")
+    stages = {value: str(label) for value, label in Stage.choices}
     date_format = formats.get_format("SHORT_DATE_FORMAT")
+    # Once per currency and once per day, however many deals share them.
+    money = cache(money_formatter)
+    day_text = cache(lambda day: formats.date_format(day, date_format) if day else "")
     return [
         {
             "id": deal.pk,
-            "url": f"{prefix}{deal.pk}/",
+            "url": f"{url_prefix}{deal.pk}/",
             "title": deal.title,
             "contact": deal.contact.name,
-            "value": format_money(deal.value, deal.currency),
-            "stage": deal.get_stage_display(),
-            "closes": formats.date_format(deal.expected_close_date, date_format) if deal.expected_close_date else "",
+            "value": money(deal.currency)(deal.value),
+            "stage": stages[deal.stage],
+            "closes": day_text(deal.expected_close_date),
         }
         for deal in deals
     ]
 
 
+def _cards_html(rows: list[dict]) -> str:
+    return mark_safe("".join(  # noqa: S308 -- every value below is escaped
+        CARD_HTML.format(
+            id=row["id"], url=escape(row["url"]), title=escape(row["title"]), contact=escape(row["contact"]),
+            value=escape(row["value"]), closes=format_html("<time>{}</time>", row["closes"]) if row["closes"] else "",
+        )
+        for row in rows
+    ))
+
+
 @crm_page
 def pipeline(request):
     columns = [
-        {**_column_head(column), "cards": _deal_rows(column.deals), "closed": column.stage in CLOSED_STAGES}
+        {
+            **_column_head(column),
+            "cards": _cards_html(_deal_rows(column.deals)),
+            "shown": len(column.deals),
+            "closed": column.stage in CLOSED_STAGES,
+        }
         for column in selectors.pipeline_board()
     ]
     return render(request, "crm/pipeline.html", {"columns": columns, "lost_form": DealLostForm()})

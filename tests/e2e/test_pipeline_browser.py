@@ -1,0 +1,131 @@
+"""A real Chromium drags deals across the pipeline board, and the moves are still there after a reload.
+
+The server (tests/e2e/conftest.py) commits what the browser does, so the teammate, contact and
+deals this module makes are committed too, and removed when it ends.
+"""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from modules.accounts.models import Role, User
+from modules.crm.models import Contact, Deal, DealStageChange, Stage
+from modules.events.models import Event
+from tests.conftest import CHROMIUM, PASSWORD
+from tests.e2e.conftest import CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def board(django_db_setup, django_db_blocker):
+    """Alpha's workspace with a teammate who signs in through the form, and two deals in Prospect."""
+    team = django_db_setup["alpha"]
+    tag = uuid.uuid4().hex[:8]
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        user = User.objects.create_user(
+            f"paula.{tag}@alpha.example.com", None, name="Paula Pipeline", tenant=team.tenant, role=Role.USER
+        )
+        # The server keeps the production hashers; the tests' fast MD5 one would not sign in there.
+        user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+        user.save(update_fields=["password"])
+        with tenant_context(team.tenant):
+            contact = Contact.objects.create(name="Carla Board", email=f"carla.{tag}@example.com")
+            deals = {
+                title: Deal.objects.create(
+                    title=title, contact=contact, value=Decimal("4200.00"), currency="USD", stage=Stage.PROSPECT
+                )
+                for title in (f"Drag me {tag}", f"Win me {tag}")
+            }
+        connection.set_schema_to_public()
+    yield {"host": team.host, "tenant": team.tenant, "user": user, "deals": deals}
+    with django_db_blocker.unblock():
+        with tenant_context(team.tenant):
+            ids = [deal.pk for deal in deals.values()]
+            Event.objects.filter(name__startswith="deal.", payload__id__in=ids).delete()
+            Deal.objects.filter(pk__in=ids).delete()
+            contact.delete()
+        connection.set_schema_to_public()
+        user.delete()
+
+
+def saved(board, deal: Deal) -> tuple[str, list[tuple[str, str, int]]]:
+    """The deal's stage and its stage history (from, to, who), as the database has them."""
+    with tenant_context(board["tenant"]):
+        stage = Deal.objects.get(pk=deal.pk).stage
+        moves = list(
+            DealStageChange.objects.filter(deal_id=deal.pk).order_by("id")
+            .values_list("from_stage", "to_stage", "changed_by_id")
+        )
+    connection.set_schema_to_public()
+    return stage, moves
+
+
+def drag(page, card, target) -> None:
+    """Press, move in steps and release: SortableJS (forceFallback) follows real mouse events."""
+    start = card.locator("small").bounding_box()
+    end = target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + start["height"] / 2 + 10, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
+    page.mouse.up()
+
+
+@pytest.mark.django_db
+def test_a_deal_dragged_to_another_stage_stays_there(server, board):
+    from playwright.sync_api import expect, sync_playwright
+
+    drag_me, win_me = board["deals"].values()
+    base = f"http://{board['host']}:{server}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/accounts/login/")
+            page.get_by_label("Email").fill(board["user"].email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"{base}/")
+            page.locator(".sidebar").get_by_role("link", name="CRM", exact=True).click()
+            page.get_by_role("link", name="Pipeline", exact=True).click()
+            page.wait_for_url(f"{base}/crm/pipeline/")
+
+            card = page.locator(f'.deal-card[data-deal="{drag_me.pk}"]')
+            proposal = page.locator('ol.board-cards[data-stage="proposal"]')
+            with page.expect_response(lambda response: response.url.endswith(f"/deals/{drag_me.pk}/move/")) as moved:
+                drag(page, card, proposal)
+            assert moved.value.status == 200
+            expect(page.locator("#column-head-proposal [data-count]")).to_have_text("1")
+
+            page.reload()
+            expect(proposal.locator(f'.deal-card[data-deal="{drag_me.pk}"]')).to_be_visible()
+
+            # Won asks first: cancelling puts the card back, confirming saves it.
+            won = page.locator('ol.board-cards[data-stage="closed_won"]')
+            win_card = page.locator(f'.deal-card[data-deal="{win_me.pk}"]')
+            drag(page, win_card, won)
+            expect(page.locator("#won-dialog")).to_be_visible()
+            page.locator("#won-dialog").get_by_role("button", name="Cancel").click()
+            prospect = page.locator('ol.board-cards[data-stage="prospect"]')
+            expect(prospect.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
+
+            drag(page, win_card, won)
+            with page.expect_response(lambda response: response.url.endswith(f"/deals/{win_me.pk}/won/")):
+                page.locator("#won-dialog").get_by_role("button", name="Mark as won").click()
+            expect(page.locator("#won-dialog")).to_be_hidden()
+            page.reload()
+            expect(won.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
+        finally:
+            browser.close()
+
+    # In the database (read once the browser's event loop is gone: Django refuses it inside).
+    paula = board["user"].pk
+    assert saved(board, drag_me) == (Stage.PROPOSAL, [(Stage.PROSPECT, Stage.PROPOSAL, paula)])
+    # The cancelled drop saved nothing: one move only, the confirmed one.
+    assert saved(board, win_me) == (Stage.CLOSED_WON, [(Stage.PROSPECT, Stage.CLOSED_WON, paula)])

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .db import database_config
@@ -220,6 +221,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
+    "refresh-lead-scores": {"task": "crm.lead_scores_refresh_all", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- i18n ------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ Payloads are the records as the API shows them, so a webhook receiver and an API
 the same JSON. Services record them (modules.events) in the transaction that made the change.
 """
 
-from modules.core.money import format_money
 from modules.core.formats import iso_date, iso_datetime, user_json
+from modules.core.money import format_money
 
 from .models import Activity, Contact, Deal, Lead
 

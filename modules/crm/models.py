@@ -211,6 +211,9 @@ class DealStageChange(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} → {self.to_stage}"
+
 
 class Activity(models.Model):
     type = models.CharField(_("type"), max_length=16, choices=ActivityType.choices)
@@ -245,3 +248,6 @@ class LeadScoreModel(models.Model):
     lost = models.PositiveIntegerField(default=0)
     # {"feature": {"value": [converted_count, lost_count]}}
     counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Lead score model trained on {self.converted} converted and {self.lost} lost leads"

@@ -479,12 +479,15 @@ def _check_related(related_to_type: str, related_to_id: int) -> Model:
     return record
 
 
-def _lead_engagement_changed(related_to_type: str, related: Model) -> None:
-    """Activities count in a lead's score: rescore the lead they are about."""
-    if related_to_type == RelatedType.LEAD and not related.score_is_manual:
-        score = lead_score_compute(related)
-        if score != related.score:
-            Lead.objects.filter(pk=related.pk).update(score=score)
+def _related_engagement_changed(related_to_type: str, related_to_id: int) -> None:
+    """Activities count in a lead's score: rescore the lead they are about (if open and not set by hand)."""
+    if related_to_type != RelatedType.LEAD:
+        return
+    lead = Lead.objects.filter(pk=related_to_id).first()
+    if lead is not None and not lead.score_is_manual and lead.status not in OUTCOME_STATUSES:
+        score = lead_score_compute(lead)
+        if score != lead.score:
+            Lead.objects.filter(pk=lead.pk).update(score=score)
 
 
 @transaction.atomic
@@ -499,12 +502,12 @@ def activity_create(
     due_date: datetime | None = None,
     assigned_to: User | None = None,
 ) -> Activity:
-    related = _check_related(related_to_type, related_to_id)
+    _check_related(related_to_type, related_to_id)
     activity = Activity.objects.create(
         type=type, subject=subject.strip(), description=description, related_to_type=related_to_type,
         related_to_id=related_to_id, due_date=due_date, assigned_to=assigned_to or actor, created_by=actor,
     )
-    _lead_engagement_changed(related_to_type, related)
+    _related_engagement_changed(related_to_type, related_to_id)
     event_record(name=events.ACTIVITY_CREATED, payload=events.activity_json(activity), actor=actor)
     return activity
 
@@ -517,11 +520,14 @@ def activity_update(*, actor: User | None, activity: Activity, changes: dict) ->
     related_id = changes.get("related_to_id", activity.related_to_id)
     if {"related_to_type", "related_to_id"} & changes.keys():
         _check_related(related_type, related_id)
+    before = (activity.related_to_type, activity.related_to_id)
     _apply(activity, changes)
     if completed is not None and completed != activity.completed:
         activity.completed = completed
         activity.completed_at = timezone.now() if completed else None
     activity.save()
+    for related_type, related_id in {before, (activity.related_to_type, activity.related_to_id)}:
+        _related_engagement_changed(related_type, related_id)
     event_record(name=events.ACTIVITY_UPDATED, payload=events.activity_json(activity), actor=actor)
     return activity
 
@@ -533,9 +539,7 @@ def activity_complete(*, actor: User | None, activity: Activity) -> Activity:
         return activity
     activity.completed, activity.completed_at = True, timezone.now()
     activity.save(update_fields=["completed", "completed_at"])
-    related = _RELATED_MODELS[activity.related_to_type].objects.filter(pk=activity.related_to_id).first()
-    if related is not None:
-        _lead_engagement_changed(activity.related_to_type, related)
+    _related_engagement_changed(activity.related_to_type, activity.related_to_id)
     event_record(name=events.ACTIVITY_COMPLETED, payload=events.activity_json(activity), actor=actor)
     return activity
 
@@ -544,4 +548,5 @@ def activity_complete(*, actor: User | None, activity: Activity) -> Activity:
 def activity_delete(*, actor: User | None, activity: Activity) -> None:
     payload = events.activity_json(activity)
     activity.delete()
+    _related_engagement_changed(activity.related_to_type, activity.related_to_id)
     event_record(name=events.ACTIVITY_DELETED, payload=payload, actor=actor)

@@ -1,7 +1,9 @@
 from django.db import OperationalError
+from django_tenants.utils import get_public_schema_name, tenant_context
 
 from innexar.celery import app
 from modules.core.tasks import TenantTask
+from modules.tenancy.models import Tenant
 
 from .scoring import leads_rescore, score_model_train
 
@@ -15,3 +17,14 @@ def lead_scores_retrain() -> int:
     changed. Running it twice only repeats the same work (score_retrain_schedule queues it)."""
     score_model_train()
     return leads_rescore()
+
+
+@app.task(name="crm.lead_scores_refresh_all", ignore_result=True)
+def lead_scores_refresh_all() -> int:
+    """Nightly: activity recency ages even when nothing happens, so every active tenant's scores
+    are retrained and refreshed. One task per tenant, each in its own schema; returns how many."""
+    tenants = Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+    for tenant in tenants:
+        with tenant_context(tenant):
+            lead_scores_retrain.delay()
+    return len(tenants)

@@ -97,7 +97,7 @@ def test_it_filters_leads_with_htmx_answering_the_table_alone(member, crm_a):
 
     page = page_of(response)
     assert response.status_code == 200
-    assert page.lstrip().startswith('<div id="lead-results"')
+    assert page.lstrip().startswith('<div id="lead-results" class="crm-results"')
     assert "<html" not in page
     assert "Bruno Lima" in page
     assert "Ana Souza" not in page and "Carla Dias" not in page

@@ -5,6 +5,7 @@ another workspace's id is simply not found. htmx requests get a fragment of the 
 template ("crm/leads.html#results"); without JavaScript the same forms post and redirect.
 """
 
+import html
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,7 +19,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -474,10 +474,13 @@ def _deal_rows(deals) -> list[dict]:
 
 
 def _cards_html(rows: list[dict]) -> str:
+    # html.escape rather than Django's escape(): the same quoting without a lazy-string check
+    # and a SafeString per value, which double the cost of 10,000 values.
     return mark_safe("".join(  # noqa: S308 -- every value below is escaped
         CARD_HTML.format(
-            id=row["id"], url=escape(row["url"]), title=escape(row["title"]), contact=escape(row["contact"]),
-            value=escape(row["value"]), closes=format_html("<time>{}</time>", row["closes"]) if row["closes"] else "",
+            id=row["id"], url=html.escape(row["url"]), title=html.escape(row["title"]),
+            contact=html.escape(row["contact"]), value=html.escape(row["value"]),
+            closes=f"<time>{html.escape(row['closes'])}</time>" if row["closes"] else "",
         )
         for row in rows
     ))

@@ -248,9 +248,10 @@ class _RowChecker:
             "tags": self._tags(row, cells.get("tags", "")),
         }
         score = self._score(row, cells.get("score", "").strip())
-        if fields["status"] == LeadStatus.CONVERTED:
-            # lead_create's rule, worded as it words it.
-            row.problems.append(_("A new lead cannot start as converted: create it, then convert it."))
+        try:
+            services.lead_initial_status_check(fields["status"])
+        except ValidationError as error:
+            row.problems.extend(error.messages)
         if not row.problems:
             row.lead = Lead(
                 **fields, score=score or 0, score_is_manual=score is not None,
@@ -332,7 +333,7 @@ def _mark_taken(rows: list[_Row]) -> None:
             Lead.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
             .values_list("email_lower", flat=True)
         )
-    message = services._email_taken_error(Lead).messages[0]
+    message = services.email_taken_error(Lead).messages[0]
     for row in rows:
         if row.email in taken:
             row.refuse(message)

@@ -77,10 +77,16 @@ def _phone(raw: str, region: str | None = None) -> str:
         raise ValidationError({"phone": error.messages}) from None
 
 
-def _email_taken_error(model: type[Model]) -> ValidationError:
+def email_taken_error(model: type[Model]) -> ValidationError:
     if model is Lead:
         return ValidationError({"email": [_("A lead with this email already exists.")]}, code="email_taken")
     return ValidationError({"email": [_("A contact with this email already exists.")]}, code="email_taken")
+
+
+def lead_initial_status_check(status: str) -> None:
+    """A lead may start in any status but converted: that one needs its contact and deal."""
+    if status == LeadStatus.CONVERTED:
+        raise ValidationError({"status": [_("A new lead cannot start as converted: create it, then convert it.")]})
 
 
 def _check_email_free(model: type[Model], email: str, *, exclude_pk: int | None = None) -> None:
@@ -88,7 +94,7 @@ def _check_email_free(model: type[Model], email: str, *, exclude_pk: int | None 
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise _email_taken_error(model)
+        raise email_taken_error(model)
 
 
 def _save_unique(record: Model, **save_kwargs) -> None:
@@ -98,7 +104,7 @@ def _save_unique(record: Model, **save_kwargs) -> None:
             record.save(**save_kwargs)
     except IntegrityError as error:
         if "email_ci_unique" in str(error):
-            raise _email_taken_error(type(record)) from None
+            raise email_taken_error(type(record)) from None
         raise
 
 
@@ -147,8 +153,7 @@ def lead_create(
     assigned_to: User | None = None,
     score: int | None = None,
 ) -> Lead:
-    if status == LeadStatus.CONVERTED:
-        raise ValidationError({"status": [_("A new lead cannot start as converted: create it, then convert it.")]})
+    lead_initial_status_check(status)
     fields = _clean_person_fields({"email": email, "phone": phone, "tags": list(tags)})
     _check_email_free(Lead, fields["email"])
     lead = Lead(

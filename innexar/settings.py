@@ -68,6 +68,10 @@ ROOT_URLCONF = "innexar.urls_tenant"
 PLATFORM_ADMIN_URLCONF = "innexar.urls_platform_admin"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 TENANT_COLOR_ADMIN_APPS = False
+# SET search_path once per schema switch instead of before every query (five round trips of a
+# list request). Switches happen outside transactions (middleware, token auth, task setup), so
+# no rollback can undo a SET behind django-tenants' back.
+TENANT_LIMIT_SET_CALLS = True
 # Spare, already-migrated schemas kept ready so signup renames one instead of migrating.
 SPARE_SCHEMA_POOL_SIZE = env_int("INNEXAR_SPARE_SCHEMA_POOL_SIZE", 2, minimum=0)
 SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", True)

@@ -41,36 +41,9 @@ class BoardColumn:
     totals: dict[str, Decimal] = field(default_factory=dict)
 
 
-def pipeline_board(*, filters: Q | None = None, closed_limit: int = 30) -> list[BoardColumn]:
-    """Every open deal in its column, and the latest won and lost ones (older ones are history).
-
-    Four queries whatever the number of deals: the totals per stage and currency, the open
-    cards, and the latest cards of each closed stage.
-    """
-    filters = filters or Q()
-    columns = {stage: BoardColumn(stage=stage) for stage in Stage}
-    totals = (
-        Deal.objects.filter(filters).values("stage", "currency")
-        .annotate(total=Sum("value"), count=Count("id")).order_by("stage", "currency")
-    )
-    for row in totals:
-        column = columns[row["stage"]]
-        column.totals[row["currency"]] = row["total"]
-        column.count += row["count"]
-    board_order = ("position", "-updated_at", "-id")
-    for deal in deal_list().filter(filters, stage__in=OPEN_STAGES).order_by("stage", *board_order):
-        columns[deal.stage].deals.append(deal)
-    for stage in CLOSED_STAGES:
-        columns[stage].deals = list(deal_list().filter(filters, stage=stage).order_by(*board_order)[:closed_limit])
-    return list(columns.values())
-
-
-# --- Workspace pages -------------------------------------------------------------------------
-
-
 def pipeline_totals(*, filters: Q | None = None) -> dict[str, BoardColumn]:
-    """The board's column heads alone (count and totals per currency, no cards), by stage: what
-    a card's move changes. One query."""
+    """The board's column heads (count and totals per currency, no cards), by stage: what a
+    card's move changes. One query."""
     columns = {stage: BoardColumn(stage=stage) for stage in Stage}
     totals = (
         Deal.objects.filter(filters or Q()).values("stage", "currency")
@@ -81,6 +54,29 @@ def pipeline_totals(*, filters: Q | None = None) -> dict[str, BoardColumn]:
         column.totals[row["currency"]] = row["total"]
         column.count += row["count"]
     return columns
+
+
+# The board's order inside a column; deal_move keeps positions dense in this order.
+BOARD_ORDER = ("position", "-updated_at", "-id")
+
+
+def pipeline_board(*, filters: Q | None = None, closed_limit: int = 30) -> list[BoardColumn]:
+    """Every open deal in its column, and the latest won and lost ones (older ones are history).
+
+    Four queries whatever the number of deals: the column heads, the open cards, and the
+    latest cards of each closed stage. Cards load only what a card shows.
+    """
+    filters = filters or Q()
+    columns = pipeline_totals(filters=filters)
+    cards = Deal.objects.select_related("contact").only(
+        "id", "title", "value", "currency", "stage", "expected_close_date", "position", "updated_at",
+        "contact__name",
+    )
+    for deal in cards.filter(filters, stage__in=OPEN_STAGES).order_by("stage", *BOARD_ORDER):
+        columns[deal.stage].deals.append(deal)
+    for stage in CLOSED_STAGES:
+        columns[stage].deals = list(cards.filter(filters, stage=stage).order_by(*BOARD_ORDER)[:closed_limit])
+    return list(columns.values())
 
 
 def deal_stage_history(deal: Deal) -> QuerySet[DealStageChange]:

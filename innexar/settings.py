@@ -133,6 +133,8 @@ CACHES = {
     "default": _cache("default", KEY_FUNCTION="django_tenants.cache.make_key"),
     # Login throttling counts per account and address across every host, so it is not tenant-keyed.
     "throttle": _cache("throttle", KEY_PREFIX="throttle"),
+    # Facts about tenants read from any schema (the public one included): keyed by tenant id.
+    "platform": _cache("platform", KEY_PREFIX="platform"),
 }
 
 # --- Accounts and auth -----------------------------------------------------------------------

@@ -127,7 +127,7 @@ def _public_schema_and_clean_caches():
     # Each test starts as a fresh process would: public schema, English, empty caches.
     translation.activate(settings.LANGUAGE_CODE)
     connection.set_schema_to_public()
-    for alias in ("default", "throttle"):
+    for alias in ("default", "throttle", "platform"):
         caches[alias].clear()
     yield
     connection.set_schema_to_public()

@@ -20,9 +20,9 @@ def events_record(*, name: str, payloads: Iterable[dict], actor: User | None) ->
     bulk_create spent about 8 s building statements, COPY about 1 s."""
     now, actor_id, count = timezone.now(), getattr(actor, "pk", None), 0
     table = connection.ops.quote_name(Event._meta.db_table)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY {table} (name, payload, actor_id, occurred_at) FROM STDIN") as copy:
-            for payload in payloads:
-                copy.write_row((name, Jsonb(payload), actor_id, now))
-                count += 1
+    copy_sql = f"COPY {table} (name, payload, actor_id, occurred_at) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+        for payload in payloads:
+            copy.write_row((name, Jsonb(payload), actor_id, now))
+            count += 1
     return count

@@ -118,3 +118,5 @@ def test_a_non_image_logo_is_refused(api, team_a, tmp_path, settings):
 
     assert response.status_code == 400
     assert list(response.json()) == ["logo"]
+
+

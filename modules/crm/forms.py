@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import User
-from modules.core.exceptions import DomainError
+from modules.core.forms import ServiceForm
 from modules.core.money import Currency
 from modules.tenancy.selectors import company_profile_current
 
@@ -74,20 +73,6 @@ class RecordSelect(forms.Select):
 
 
 # --- Base --------------------------------------------------------------------------------------
-
-
-class ServiceForm(forms.Form):
-    """A form whose data a service checks further: its refusals are shown like the form's own."""
-
-    def add_service_error(self, error: DomainError | ValidationError) -> None:
-        """Beside the field the service names, or above the form when it names none of ours."""
-        if isinstance(error, DomainError):
-            self.add_error(error.field if error.field in self.fields else None, error.message)
-        elif hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class CrmForm(ServiceForm):

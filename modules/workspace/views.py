@@ -18,6 +18,7 @@ from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.models import Role, User
 from modules.accounts.throttles import LoginAddressThrottle, PasswordResetThrottle
 from modules.core.exceptions import DomainError
+from modules.core.forms import add_service_error
 from modules.tenancy import services as tenancy_services
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.permissions import plan_required_message
@@ -40,17 +41,6 @@ BACKEND = "modules.accounts.backends.TenantEmailBackend"
 
 def _form_status(form) -> int:
     return 422 if form.is_bound and form.errors else 200
-
-
-def _add_service_error(form, error: DomainError | ValidationError) -> None:
-    """A service's refusal, beside the field it names, or above the form when it names none."""
-    if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    elif hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Signing in --------------------------------------------------------------------------------
@@ -218,7 +208,7 @@ def team_invite(request):
         try:
             invited = accounts_services.user_invite(actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
@@ -238,7 +228,7 @@ def team_member(request, pk: int):
         try:
             member = accounts_services.member_update(actor=request.user, user=member, **form.changes())
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)  # it rolled back: `member` is still what the database holds
+            add_service_error(form, error)  # it rolled back: `member` is still what the database holds
     errors = {member.pk: [error for field_errors in form.errors.values() for error in field_errors]}
     if not request.htmx:
         if not form.errors:

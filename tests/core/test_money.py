@@ -25,3 +25,16 @@ def test_currencies_know_their_minor_units():
 def test_floats_are_refused():
     with pytest.raises(TypeError):
         format_money(5000.0, "USD", "en")
+
+
+@pytest.mark.parametrize("locale", ["en", "pt-BR", "es"])
+@pytest.mark.parametrize("currency", ["USD", "BRL", "MXN", "ARS", "CLP", "COP"])
+def test_the_fast_formatter_writes_what_babel_writes(locale, currency):
+    from django.utils import translation
+
+    from modules.core.money import money_formatter
+
+    amounts = [Decimal(value) for value in ("0.01", "7", "1000", "98765.43", "-250.5", "123456789.99")]
+    with translation.override(locale):
+        fast = money_formatter(currency)
+        assert [fast(amount) for amount in amounts] == [format_money(amount, currency) for amount in amounts]

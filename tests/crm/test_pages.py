@@ -436,6 +436,7 @@ def test_the_board_costs_the_same_queries_for_10_or_200_deals(member, crm_a):
         ]))
 
     add_deals(10)
+    member.get("/crm/pipeline/")  # the first page of a session also fills per-tenant caches
     with CaptureQueriesContext(connection) as ten:
         assert member.get("/crm/pipeline/").status_code == 200
     add_deals(190)

@@ -68,7 +68,7 @@ def seed_leads(schema: str, start: int, stop: int) -> None:
                    '',
                    (ARRAY['website','social','referral','ads','other'])[1 + n % 5],
                    (ARRAY['new','contacted','qualified','converted','lost'])[1 + (n / 7) % 5],
-                   (n * 7919) % 101,
+                   (n::bigint * 7919) % 101,
                    false,
                    now() - (n % 700) * interval '1 day',
                    now()

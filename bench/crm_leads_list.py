@@ -8,9 +8,11 @@
            ModelSerializer and DRF's own page-number pagination (exact COUNT(*)): what the
            framework gives before any work on speed. Mounted only in this benchmark.
 
-Both are served by gunicorn (sync workers) over HTTP, as in production. Per size it prints the
-median and p90 of sequential requests, the queries one request makes (at page_size 10, 50 and
-200: the count must not grow), and the throughput `wrk -t1 -c8` measures.
+Both are served by gunicorn (sync workers, one per core) over HTTP, as in production. Per size
+it prints the median and p90 of sequential requests, the queries one request makes (at
+page_size 10, 50 and 200: the count must not grow), and the throughput `wrk -t1 -c8` measures.
+For scale it also measures GET /api/v1/auth/me/ -- token check, tenant and user lookups, no
+list at all: the most any authenticated endpoint can do on this machine.
 
     .venv/bin/python bench/crm_leads_list.py [--sizes 100000,1000000] [--workers 3] [--seconds 10]
 """
@@ -174,7 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000,1000000", help="lead counts to measure at, ascending")
     parser.add_argument("--term", default="silva", help="the search term")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="gunicorn workers (default: cores)")
     parser.add_argument("--rounds", type=int, default=200, help="sequential requests per latency figure")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     args = parser.parse_args()
@@ -223,6 +225,7 @@ def main() -> None:
                 default_latency = latency(client, default, max(args.rounds // 4, 20))
                 ours_rps = wrk(server.port, token, ours, args.seconds)
                 default_rps = wrk(server.port, token, default, args.seconds)
+                ceiling_rps = wrk(server.port, token, "/api/v1/auth/me/", args.seconds)
             finally:
                 server.stop()
             medians[size] = ours_latency.median
@@ -231,6 +234,7 @@ def main() -> None:
             print(f"  ours     median {ms(ours_latency.median)}, p90 {ms(ours_latency.p90)}, {ours_rps:,.0f} req/s")
             print(f"  default  median {ms(default_latency.median)}, p90 {ms(default_latency.p90)}, "
                   f"{default_rps:,.0f} req/s")
+            print(f"  for scale: GET /api/v1/auth/me/ {ceiling_rps:,.0f} req/s")
             print(f"  ours/default throughput: {ratio(ours_rps, default_rps)}; "
                   f"median {ratio(default_latency.median, ours_latency.median)} faster\n")
         if len(sizes) > 1:

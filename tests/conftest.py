@@ -6,6 +6,10 @@ rolled back, so what a test writes never leaks into the next one.
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +19,7 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from innexar.celery import app
 from modules.accounts.models import Role, User
 from modules.accounts.tokens import tokens_for_user
 from modules.tenancy.models import Tenant
@@ -114,8 +119,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _eager_tasks_unless_testing_the_queue(request):
     """Tasks run in-process, except in tests that exercise a real broker and worker."""
-    from innexar.celery import app
-
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = request.node.get_closest_marker("redis") is None
     yield
@@ -186,3 +189,29 @@ class Api:
 def api():
     """`api(host=..., user=..., language=...)` builds a client; defaults to the public host."""
     return Api
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker):
+    """A worker process on the test database, with a queue of its own so that no other worker
+    on the same Redis takes these tasks."""
+    queue = f"innexar-test-{os.getpid()}"
+    name = f"{queue}@localhost"
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "innexar.settings"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "innexar", "worker", "--pool=solo", "--without-gossip",
+         "--without-mingle", "--loglevel=warning", "-Q", queue, "-n", name],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[name], timeout=1.0):
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read().decode() if process.poll() is not None else ""
+            process.kill()
+            pytest.fail(f"Celery worker did not start:\n{output}")
+    yield process
+    app.conf.task_default_queue = default_queue
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)

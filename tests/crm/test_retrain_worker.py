@@ -49,8 +49,7 @@ def test_a_real_worker_retrains_the_senders_model_only(worker, team_a, team_b, c
         time.sleep(0.2)
     scores = open_scores()
     trained = conn.execute("SELECT converted, lost FROM crm_leadscoremodel").fetchone()
-    conn.execute("SET search_path TO beta, public")
-    beta_models = conn.execute("SELECT count(*) FROM crm_leadscoremodel").fetchone()[0]
+    beta_models = conn.execute("SELECT count(*) FROM beta.crm_leadscoremodel").fetchone()[0]
 
     assert trained == (8, 8)
     assert scores["referral"] > 50 > scores["ads"]

@@ -97,6 +97,13 @@ def crm_demo_load(*, actor: User, team: list[User]) -> None:
             actor=actor, name=f"{first} {last}", email=f"{_ascii(first)}.{_ascii(last)}{index}@{domain}",
             company=company if has_company else "", source=source,
         )
+        # Leads that were worked on converted more often: the engagement the score learns.
+        for _ in range(rng.randint(1, 3) if converted else rng.randint(0, 1)):
+            done = services.activity_create(
+                actor=actor, type=rng.choice(["call", "email", "meeting"]), subject=f"Follow-up with {first}",
+                related_to_type="lead", related_to_id=lead.pk, due_date=now - timedelta(days=rng.randint(5, 60)),
+            )
+            services.activity_complete(actor=actor, activity=done)
         services.lead_update(
             actor=actor, lead=lead, changes={"status": LeadStatus.CONVERTED if converted else LeadStatus.LOST}
         )

@@ -42,6 +42,10 @@ lint: install
 bench: install
 	$(PY) bench/signup.py
 	$(PY) bench/migrate_noop.py
+	$(PY) bench/crm_leads_list.py
+	$(PY) bench/crm_import.py
+	$(PY) bench/crm_rescore.py
+	$(PY) bench/crm_board.py
 
 clean-data:
 	rm -rf .data

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -35,7 +37,7 @@ def activities_of(related_to_type: str, related_to_id: int) -> QuerySet[Activity
 @dataclass
 class BoardColumn:
     stage: Stage
-    deals: list[Deal] = field(default_factory=list)
+    cards: list["BoardCard"] = field(default_factory=list)
     count: int = 0
     # {"USD": Decimal("1500.00"), "BRL": ...}: currencies are never added together.
     totals: dict[str, Decimal] = field(default_factory=dict)
@@ -56,6 +58,20 @@ def pipeline_totals(*, filters: Q | None = None) -> dict[str, BoardColumn]:
     return columns
 
 
+class BoardCard(NamedTuple):
+    """What a card on the board shows: plain values, no model instances (2,000 cards a page)."""
+
+    id: int
+    title: str
+    contact_name: str
+    value: Decimal
+    currency: str
+    stage: str
+    expected_close_date: date | None
+
+
+_CARD_COLUMNS = ("id", "title", "contact__name", "value", "currency", "stage", "expected_close_date")
+
 # The board's order inside a column; deal_move keeps positions dense in this order.
 BOARD_ORDER = ("position", "-updated_at", "-id")
 
@@ -64,19 +80,24 @@ def pipeline_board(*, filters: Q | None = None, closed_limit: int = 30) -> list[
     """Every open deal in its column, and the latest won and lost ones (older ones are history).
 
     Four queries whatever the number of deals: the column heads, the open cards, and the
-    latest cards of each closed stage. Cards load only what a card shows.
+    latest cards of each closed stage.
     """
     filters = filters or Q()
     columns = pipeline_totals(filters=filters)
-    cards = Deal.objects.select_related("contact").only(
-        "id", "title", "value", "currency", "stage", "expected_close_date", "position", "updated_at",
-        "contact__name",
-    )
-    for deal in cards.filter(filters, stage__in=OPEN_STAGES).order_by("stage", *BOARD_ORDER):
-        columns[deal.stage].deals.append(deal)
+    cards = Deal.objects.values_list(*_CARD_COLUMNS)
+    for row in cards.filter(filters, stage__in=OPEN_STAGES).order_by("stage", *BOARD_ORDER):
+        card = BoardCard._make(row)
+        columns[card.stage].cards.append(card)
     for stage in CLOSED_STAGES:
-        columns[stage].deals = list(cards.filter(filters, stage=stage).order_by(*BOARD_ORDER)[:closed_limit])
+        latest = cards.filter(filters, stage=stage).order_by(*BOARD_ORDER)[:closed_limit]
+        columns[stage].cards = [BoardCard._make(row) for row in latest]
     return list(columns.values())
+
+
+def contact_deal_cards(contact: Contact) -> list[BoardCard]:
+    """A contact's deals as the board draws them, newest first."""
+    rows = Deal.objects.filter(contact=contact).order_by("-created_at", "-id").values_list(*_CARD_COLUMNS)
+    return [BoardCard._make(row) for row in rows]
 
 
 def deal_stage_history(deal: Deal) -> QuerySet[DealStageChange]:

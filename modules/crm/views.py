@@ -356,7 +356,7 @@ def _contact_page(
 ) -> HttpResponse:
     context = {
         "contact": contact,
-        "deals": _deal_rows(selectors.deal_list().filter(contact=contact).order_by("-created_at", "-id")),
+        "deals": _card_rows(selectors.contact_deal_cards(contact)),
         "edit_form": edit_form or ContactForm(initial=ContactForm.initial_from(contact), actor=request.user),
         "can_delete": access.may_delete(request.user, contact),
         "delete_error": delete_error,
@@ -428,7 +428,7 @@ def _column_head(column) -> dict:
     }
 
 
-def _deal_rows(deals) -> list[dict]:
+def _card_rows(cards) -> list[dict]:
     # reverse() once, not once per card: "/crm/deals/0/" → "/crm/deals/".
     url_prefix = reverse("crm:deal", args=[0]).removesuffix("0/")
     stages = {value: str(label) for value, label in Stage.choices}
@@ -438,15 +438,15 @@ def _deal_rows(deals) -> list[dict]:
     day_text = cache(lambda day: formats.date_format(day, date_format) if day else "")
     return [
         {
-            "id": deal.pk,
-            "url": f"{url_prefix}{deal.pk}/",
-            "title": deal.title,
-            "contact": deal.contact.name,
-            "value": money(deal.currency)(deal.value),
-            "stage": stages[deal.stage],
-            "closes": day_text(deal.expected_close_date),
+            "id": card.id,
+            "url": f"{url_prefix}{card.id}/",
+            "title": card.title,
+            "contact": card.contact_name,
+            "value": money(card.currency)(card.value),
+            "stage": stages[card.stage],
+            "closes": day_text(card.expected_close_date),
         }
-        for deal in deals
+        for card in cards
     ]
 
 
@@ -468,8 +468,8 @@ def pipeline(request):
     columns = [
         {
             **_column_head(column),
-            "cards": _cards_html(_deal_rows(column.deals)),
-            "shown": len(column.deals),
+            "cards": _cards_html(_card_rows(column.cards)),
+            "shown": len(column.cards),
             "closed": column.stage in CLOSED_STAGES,
         }
         for column in selectors.pipeline_board()

@@ -7,7 +7,7 @@ from modules.crm.models import Stage
 def _column(team, stage) -> list[str]:
     with tenant_context(team.tenant):
         board = {column.stage: column for column in selectors.pipeline_board()}
-        return [deal.title for deal in board[stage].deals]
+        return [card.title for card in board[stage].cards]
 
 
 def test_a_card_lands_where_it_was_dropped(crm_a, team_a):

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -134,6 +135,19 @@ def _public_schema_and_clean_caches():
         caches[alias].clear()
     yield
     connection.set_schema_to_public()
+
+
+def on_own_connection(function, *args):
+    """Run `function` in a thread of its own (a connection of its own, autocommit) and wait."""
+
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result(timeout=30)
 
 
 def database_url() -> str:

@@ -14,20 +14,7 @@ from modules.accounts.models import Role, User
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
 from modules.tenancy.services import tenant_signup
-from tests.conftest import PASSWORD
-
-
-def on_own_connection(function, *args):
-    """Run `function` in a thread of its own (a connection of its own, autocommit) and wait."""
-
-    def run():
-        try:
-            return function(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result(timeout=30)
+from tests.conftest import PASSWORD, on_own_connection
 
 
 def create_team():

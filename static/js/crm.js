@@ -15,11 +15,22 @@
   });
 
   // htmx reports upload progress on the posting form; its <progress data-upload-progress> shows it.
+  // Once the file is up, the server checks every row: the bar turns indeterminate and says so.
   document.addEventListener("htmx:xhr:progress", function (event) {
-    var progress = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
-    if (progress && event.detail.lengthComputable) {
-      progress.hidden = false;
+    var form = event.target;
+    var progress = form.querySelector && form.querySelector("progress[data-upload-progress]");
+    if (!progress || !event.detail.lengthComputable) {
+      return;
+    }
+    progress.hidden = false;
+    if (event.detail.loaded < event.detail.total) {
       progress.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+      return;
+    }
+    progress.removeAttribute("value");
+    var checking = form.querySelector("[data-upload-checking]");
+    if (checking) {
+      checking.hidden = false;
     }
   });
 })();

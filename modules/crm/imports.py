@@ -12,11 +12,13 @@ import io
 import re
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
@@ -29,12 +31,13 @@ from modules.core.phones import phone_normalize, tenant_region
 from modules.events.services import events_record
 
 from . import events, services
-from .models import Lead, LeadStatus, Source
+from .models import ImportStatus, Lead, LeadImport, LeadStatus, Source
 from .scoring import ActivityStats, lead_score_compute, score_model_load, score_retrain_schedule
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 EMAIL_LOOKUP_CHUNK = 5_000
+PROGRESS_EVERY_ROWS = 2_000
 
 # Header names, compared by _word(): lower case, without accents, punctuation as spaces.
 COLUMN_NAMES = {
@@ -87,21 +90,81 @@ class _Row:
         self.lead = None
 
 
-def leads_import(*, actor: User, file) -> ImportReport:
+def leads_import(*, actor: User, file, progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import the leads of a CSV upload; a file we cannot read at all raises ValidationError
-    on `file`. Every row is checked before anything is written; the good rows go in together."""
+    on `file`. Every row is checked before anything is written; the good rows go in together.
+    `progress`, if given, hears the percentage done now and then."""
+    progress = progress or (lambda percent: None)
     records = _records(_text(file))
-    rows = _RowChecker().check(records)
+    rows = _RowChecker().check(records, progress=lambda done: progress(60 * done // len(records)))
     _mark_duplicates(rows)
+    progress(65)
     model = score_model_load()
     no_activities = ActivityStats()
     for row in rows:
         lead = row.lead
         if lead is not None and not lead.score_is_manual and lead.status not in services.OUTCOME_STATUSES:
             lead.score = lead_score_compute(lead, model=model, activity_stats=no_activities)
+    progress(75)
     imported = _leads_insert(actor=actor, rows=rows)
+    progress(100)
     errors = [{"row": row.number, "error": " ".join(row.problems)} for row in rows if row.problems]
     return ImportReport(imported=imported, errors=errors)
+
+
+# --- In the background (the leads page) ---------------------------------------------------------
+
+
+def _progress_key(job_id: int) -> str:
+    return f"crm:lead-import:{job_id}:percent"  # the default cache adds the tenant's schema
+
+
+def lead_import_start(*, actor: User, file, language: str) -> LeadImport:
+    """Keep the file and hand it to a worker (at commit); the page then follows lead_import_progress()."""
+    data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large()
+    job = LeadImport.objects.create(
+        file_name=(file.name or "leads.csv")[:255], content=data, language=language, created_by=actor
+    )
+    from .tasks import lead_import_run_task  # tasks.py imports this module
+
+    transaction.on_commit(lambda: lead_import_run_task.delay(job.pk))
+    return job
+
+
+def lead_import_run(*, import_id: int) -> None:
+    """The worker's part: import the kept file, record the outcome, forget the file."""
+    # Taken once: a message delivered twice finds the import no longer queued.
+    if not LeadImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING):
+        return
+    job = LeadImport.objects.select_related("created_by").get(pk=import_id)
+    key = _progress_key(job.pk)
+    try:
+        with translation.override(job.language):
+            report = leads_import(
+                actor=job.created_by, file=io.BytesIO(bytes(job.content)),
+                progress=lambda percent: cache.set(key, percent, timeout=3600),
+            )
+    except ValidationError as error:
+        job.status, job.failure = ImportStatus.FAILED, " ".join(error.message_dict.get("file", error.messages))
+    except Exception:
+        with translation.override(job.language):
+            job.status, job.failure = ImportStatus.FAILED, _("The import stopped on an unexpected error. Try again.")
+        raise
+    else:
+        job.status, job.imported, job.errors = ImportStatus.DONE, report.imported, report.errors
+    finally:
+        job.content, job.finished_at = b"", timezone.now()
+        job.save()
+        cache.delete(key)
+
+
+def lead_import_progress(job: LeadImport) -> int:
+    """Percent done, as the worker last said."""
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return 100
+    return cache.get(_progress_key(job.pk), 0)
 
 
 # --- Reading the file ---------------------------------------------------------------------------
@@ -111,13 +174,15 @@ def _file_error(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
+def _too_large() -> ValidationError:
+    size = MAX_FILE_BYTES // (1024 * 1024)
+    return _file_error(_("The file is larger than %(size)d MB. Split it into smaller files.") % {"size": size})
+
+
 def _text(file) -> str:
     data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _file_error(
-            _("The file is larger than %(size)d MB. Split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
+        raise _too_large()
     not_text = _file_error(
         _("This is not a CSV file. Save the spreadsheet as CSV (UTF-8 or Latin-1) and send that file.")
     )
@@ -228,8 +293,13 @@ class _RowChecker:
         self.statuses = _choice_words(LeadStatus, STATUS_WORDS)
         self.now = timezone.now()
 
-    def check(self, records: list[tuple[int, dict[str, str]]]) -> list[_Row]:
-        return [self._row(number, cells) for number, cells in records]
+    def check(self, records: list[tuple[int, dict[str, str]]], *, progress: Callable[[int], None]) -> list[_Row]:
+        rows = []
+        for done, (number, cells) in enumerate(records, start=1):
+            rows.append(self._row(number, cells))
+            if done % PROGRESS_EVERY_ROWS == 0:
+                progress(done)
+        return rows
 
     def _row(self, number: int, cells: dict[str, str]) -> _Row:
         row = _Row(number)

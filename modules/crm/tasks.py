@@ -5,6 +5,7 @@ from innexar.celery import app
 from modules.core.tasks import TenantTask
 from modules.tenancy.models import Tenant
 
+from .imports import lead_import_run
 from .scoring import leads_rescore, score_model_train
 
 
@@ -28,3 +29,9 @@ def lead_scores_refresh_all() -> int:
         with tenant_context(tenant):
             lead_scores_retrain.delay()
     return len(tenants)
+
+
+@app.task(base=TenantTask, name="crm.lead_import_run", ignore_result=True)
+def lead_import_run_task(import_id: int) -> None:
+    """A CSV import started from the leads page; the page polls its progress."""
+    lead_import_run(import_id=import_id)

@@ -13,9 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,7 +48,7 @@ from .forms import (
     record_choices,
     teammates,
 )
-from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source, Stage
+from .models import CLOSED_STAGES, ActivityType, ImportStatus, LeadImport, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
 PER_PAGE = 25
@@ -122,7 +122,7 @@ def leads(request):
 
 
 def _leads_page(
-    request, *, lead_form=None, import_form=None, import_report=None, bulk_form=None, bulk_message="",
+    request, *, lead_form=None, import_form=None, import_job=None, bulk_form=None, bulk_message="",
     fragment: str | None = None,
 ) -> HttpResponse:
     filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
@@ -145,13 +145,15 @@ def _leads_page(
         "bulk_message": bulk_message,
         "lead_form": lead_form or LeadCreateForm(actor=request.user),
         "import_form": import_form or LeadImportForm(),
-        "import_report": import_report,
+        "import_job": import_job,
+        "import_percent": imports.lead_import_progress(import_job) if import_job else 0,
         "query": request.GET.urlencode(),
     }
     if fragment is None and _partial(request):
         fragment = "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
-    return render(request, template, context, status=_status(lead_form, import_form, bulk_form))
+    refused = import_job is not None and import_job.status == ImportStatus.FAILED
+    return render(request, template, context, status=422 if refused else _status(lead_form, import_form, bulk_form))
 
 
 @crm_page
@@ -188,16 +190,28 @@ def leads_bulk_status(request):
 @crm_page
 @require_POST
 def leads_import(request):
+    """The file goes to a worker; the panel that answers follows its progress."""
     form = LeadImportForm(request.POST, request.FILES)
-    report = None
+    job = None
     if form.is_valid():
         try:
-            report = imports.leads_import(actor=request.user, file=form.cleaned_data["file"])
-        except ValidationError as error:  # not a CSV, or empty: said beside the file field
+            job = imports.lead_import_start(
+                actor=request.user, file=form.cleaned_data["file"], language=translation.get_language()
+            )
+        except ValidationError as error:
             form.add_service_error(error)
+        else:
+            job.refresh_from_db()  # without a broker the import has already run
     return _leads_page(
-        request, import_form=form, import_report=report, fragment="import-panel" if request.htmx else None
+        request, import_form=form, import_job=job, fragment="import-panel" if request.htmx else None
     )
+
+
+@crm_page
+def lead_import(request, pk: int):
+    """An import's progress (htmx polls it every second), then its report."""
+    job = get_object_or_404(LeadImport.objects.defer("content"), pk=pk)
+    return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
 
 
 # --- One lead ------------------------------------------------------------------------------------

@@ -15,22 +15,12 @@
   });
 
   // htmx reports upload progress on the posting form; its <progress data-upload-progress> shows it.
-  // Once the file is up, the server checks every row: the bar turns indeterminate and says so.
+  // Then a worker checks the rows, and the panel that replaces the form shows that progress.
   document.addEventListener("htmx:xhr:progress", function (event) {
-    var form = event.target;
-    var progress = form.querySelector && form.querySelector("progress[data-upload-progress]");
-    if (!progress || !event.detail.lengthComputable) {
-      return;
-    }
-    progress.hidden = false;
-    if (event.detail.loaded < event.detail.total) {
+    var progress = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
+    if (progress && event.detail.lengthComputable) {
+      progress.hidden = false;
       progress.value = Math.round((event.detail.loaded / event.detail.total) * 100);
-      return;
-    }
-    progress.removeAttribute("value");
-    var checking = form.querySelector("[data-upload-checking]");
-    if (checking) {
-      checking.hidden = false;
     }
   });
 })();

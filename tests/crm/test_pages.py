@@ -3,6 +3,7 @@ activities. The rules belong to modules.crm.services; these tests check that eac
 them out through the same services, answers htmx with the right fragment, shows refusals
 inline (422), and that another workspace's ids are simply not found."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,11 +199,15 @@ def test_the_services_refusal_shows_beside_its_field(member, crm_a):
     assert "A lead with this email already exists." in page_of(response)
 
 
-def test_it_imports_a_csv_and_reports_the_rows_left_out(member, crm_a):
+def test_it_imports_a_csv_and_reports_the_rows_left_out(member, crm_a, django_capture_on_commit_callbacks):
     csv = "name,email,company\nAna Souza,ana@souza.com,Souza\nBroken,not-an-email,\nBruno,bruno@lima.com,\n"
     upload = SimpleUploadedFile("leads.csv", csv.encode(), content_type="text/csv")
 
-    response = member.post("/crm/leads/import/", {"file": upload}, **HTMX)
+    # The worker's part runs at commit (here, as the block ends); the page polls until it is done.
+    with django_capture_on_commit_callbacks(execute=True):
+        started = member.post("/crm/leads/import/", {"file": upload}, **HTMX)
+    poll_url = re.search(r'hx-get="(/crm/leads/import/\d+/)" hx-trigger="every 1s"', page_of(started)).group(1)
+    response = member.get(poll_url, **HTMX)
 
     page = page_of(response)
     assert response.status_code == 200
@@ -215,7 +220,20 @@ def test_it_imports_a_csv_and_reports_the_rows_left_out(member, crm_a):
     ]
 
 
-def test_a_file_that_is_not_a_csv_is_refused_beside_the_file_field(member, crm_a):
+def test_a_file_that_is_not_a_csv_is_refused_with_the_reason(member, crm_a, django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/csv")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = member.post("/crm/leads/import/", {"file": upload}, **HTMX)
+    poll_url = re.search(r'hx-get="(/crm/leads/import/\d+/)"', page_of(started)).group(1)
+    response = member.get(poll_url, **HTMX)
+
+    assert response.status_code == 422
+    assert "This is not a CSV file." in page_of(response)
+    assert crm_a.query(Lead.objects.count) == 0
+
+
+def test_an_empty_upload_is_refused_beside_the_file_field(member, crm_a):
     upload = SimpleUploadedFile("empty.csv", b"", content_type="text/csv")
 
     response = member.post("/crm/leads/import/", {"file": upload}, **HTMX)

@@ -214,8 +214,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # One name for the currency choices, whichever model or serializer uses them.
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "modules.core.money.Currency"},
+    # One name per choice set, whichever model or serializer uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "modules.core.money.Currency",
+        "DealStageEnum": "modules.crm.models.Stage",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

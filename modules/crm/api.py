@@ -25,7 +25,18 @@ from modules.tenancy.plans import Feature
 
 from . import access, events, imports, scoring, selectors, services
 from .filters import ActivityFilter, ContactFilter, DealFilter, LeadFilter
-from .models import Activity, ActivityType, Contact, Deal, Lead, LeadStatus, RelatedType, Source, Stage
+from .models import (
+    Activity,
+    ActivityType,
+    Contact,
+    Deal,
+    DealStageChange,
+    Lead,
+    LeadStatus,
+    RelatedType,
+    Source,
+    Stage,
+)
 
 # --- Reading ---------------------------------------------------------------------------------
 
@@ -79,6 +90,14 @@ class DealSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Deal) -> dict:
         return events.deal_json(instance)
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    changed_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DealStageChange
+        fields = ["from_stage", "to_stage", "changed_by", "changed_at"]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -358,6 +377,13 @@ class DealViewSet(CrmViewSet):
         deal = self.access(for_write=True)
         data = self.validated(DealLostSerializer)
         return self.answer(services.deal_mark_lost(actor=request.user, deal=deal, **data))
+
+    @extend_schema(responses=StageChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk=None) -> Response:
+        """Every stage the deal went through: from where, to where, when and by whom."""
+        changes = selectors.deal_stage_history(self.access())
+        return Response(StageChangeSerializer(changes, many=True).data)
 
 
 @extend_schema(tags=["CRM: activities"])

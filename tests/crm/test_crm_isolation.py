@@ -18,7 +18,7 @@ ROUTES = [
     ("get", "leads", "score/"),
     ("get", "contacts", ""), ("patch", "contacts", ""), ("delete", "contacts", ""),
     ("get", "deals", ""), ("patch", "deals", ""), ("delete", "deals", ""), ("post", "deals", "mark_won/"),
-    ("post", "deals", "mark_lost/"),
+    ("post", "deals", "mark_lost/"), ("get", "deals", "history/"),
     ("get", "activities", ""), ("patch", "activities", ""), ("delete", "activities", ""),
     ("post", "activities", "complete/"),
 ]

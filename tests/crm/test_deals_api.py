@@ -129,6 +129,18 @@ def test_a_stage_change_is_recorded_with_when_and_by_whom(api, team_a, crm_a):
     assert crm_a.events("deal.stage_changed")[0].payload["previous_stage"] == "prospect"
 
 
+def test_the_history_action_lists_every_stage_change(api, team_a, crm_a):
+    deal = crm_a.deal(stage="prospect")
+    api(host=team_a.host, user=team_a.manager).post(f"{DEALS}{deal.pk}/mark_won/")
+
+    history = api(host=team_a.host, user=team_a.user).get(f"{DEALS}{deal.pk}/history/").json()
+
+    assert [(change["from_stage"], change["to_stage"], change["changed_by"]["id"]) for change in history] == [
+        ("", "prospect", team_a.admin.pk), ("prospect", "closed_won", team_a.manager.pk),
+    ]
+    assert history[1]["changed_at"].endswith("Z")
+
+
 def test_a_stage_without_probability_takes_the_stages_default(admin_api, crm_a):
     deal = crm_a.deal(stage="prospect")
 

@@ -6,7 +6,8 @@ def test_the_openapi_schema_documents_every_crm_route(api, db):
         "/api/v1/crm/leads/", "/api/v1/crm/leads/{id}/", "/api/v1/crm/leads/{id}/convert/",
         "/api/v1/crm/leads/{id}/score/", "/api/v1/crm/leads/import/", "/api/v1/crm/contacts/",
         "/api/v1/crm/contacts/{id}/", "/api/v1/crm/deals/", "/api/v1/crm/deals/{id}/",
-        "/api/v1/crm/deals/{id}/mark_won/", "/api/v1/crm/deals/{id}/mark_lost/", "/api/v1/crm/activities/",
+        "/api/v1/crm/deals/{id}/mark_won/", "/api/v1/crm/deals/{id}/mark_lost/", "/api/v1/crm/deals/{id}/history/",
+        "/api/v1/crm/activities/",
         "/api/v1/crm/activities/{id}/", "/api/v1/crm/activities/{id}/complete/",
     } <= set(paths)
     lead_list = paths["/api/v1/crm/leads/"]["get"]

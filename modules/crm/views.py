@@ -246,21 +246,34 @@ def _lead_page(
     )
 
 
-def _lead_change(request, pk: int, form_name: str, make_form) -> HttpResponse:
-    """Edit, status and score all PATCH the lead through lead_update and redraw its panel."""
+def _record_change(
+    request, pk: int, *, access_record, make_form, update, saved: str, url_name: str, page, panel: str,
+    form_name: str = "edit_form",
+) -> HttpResponse:
+    """A record page's change: the form through its service in one transaction, then the page
+    again (a full load) or its panel redrawn (htmx), errors inline."""
     with transaction.atomic():
-        lead = access.access_lead(request.user, pk, for_write=True)
-        form = make_form(lead)
+        record = access_record(request.user, pk, for_write=True)
+        form = make_form(record)
         if form.is_valid():
             try:
-                lead = services.lead_update(actor=request.user, lead=lead, changes=form.changes())
+                record = update(record, form.changes())
             except SERVICE_ERRORS as error:
                 form.add_service_error(error)
-                lead = access.access_lead(request.user, pk)  # it rolled back: what the database holds
+                record = access_record(request.user, pk)  # it rolled back: what the database holds
     if not form.errors and not request.htmx:
-        messages.success(request, _("The lead was saved."))
-        return redirect("crm:lead", pk=lead.pk)
-    return _lead_page(request, lead, **{form_name: form}, fragment="lead-panel" if request.htmx else None)
+        messages.success(request, saved)
+        return redirect(url_name, pk=record.pk)
+    return page(request, record, **{form_name: form}, fragment=panel if request.htmx else None)
+
+
+def _lead_change(request, pk: int, form_name: str, make_form) -> HttpResponse:
+    """Edit, status and score all PATCH the lead through lead_update and redraw its panel."""
+    return _record_change(
+        request, pk, access_record=access.access_lead, make_form=make_form, form_name=form_name,
+        update=lambda lead, changes: services.lead_update(actor=request.user, lead=lead, changes=changes),
+        saved=_("The lead was saved."), url_name="crm:lead", page=_lead_page, panel="lead-panel",
+    )
 
 
 @crm_page
@@ -384,19 +397,14 @@ def _contact_page(
 @crm_page
 @require_POST
 def contact_edit(request, pk: int):
-    with transaction.atomic():
-        contact = access.access_contact(request.user, pk, for_write=True)
-        form = ContactForm(request.POST, initial=ContactForm.initial_from(contact), actor=request.user)
-        if form.is_valid():
-            try:
-                contact = services.contact_update(actor=request.user, contact=contact, changes=form.changes())
-            except SERVICE_ERRORS as error:
-                form.add_service_error(error)
-                contact = access.access_contact(request.user, pk)
-    if not form.errors and not request.htmx:
-        messages.success(request, _("The contact was saved."))
-        return redirect("crm:contact", pk=contact.pk)
-    return _contact_page(request, contact, edit_form=form, fragment="contact-panel" if request.htmx else None)
+    return _record_change(
+        request, pk, access_record=access.access_contact,
+        make_form=lambda contact: ContactForm(
+            request.POST, initial=ContactForm.initial_from(contact), actor=request.user
+        ),
+        update=lambda contact, changes: services.contact_update(actor=request.user, contact=contact, changes=changes),
+        saved=_("The contact was saved."), url_name="crm:contact", page=_contact_page, panel="contact-panel",
+    )
 
 
 @crm_page
@@ -584,19 +592,12 @@ def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: s
 @crm_page
 @require_POST
 def deal_edit(request, pk: int):
-    with transaction.atomic():
-        deal = access.access_deal(request.user, pk, for_write=True)
-        form = DealForm(request.POST, initial=DealForm.initial_from(deal), actor=request.user)
-        if form.is_valid():
-            try:
-                deal = services.deal_update(actor=request.user, deal=deal, changes=form.changes())
-            except SERVICE_ERRORS as error:
-                form.add_service_error(error)
-                deal = access.access_deal(request.user, pk)
-    if not form.errors and not request.htmx:
-        messages.success(request, _("The deal was saved."))
-        return redirect("crm:deal", pk=deal.pk)
-    return _deal_page(request, deal, edit_form=form, fragment="deal-panel" if request.htmx else None)
+    return _record_change(
+        request, pk, access_record=access.access_deal,
+        make_form=lambda deal: DealForm(request.POST, initial=DealForm.initial_from(deal), actor=request.user),
+        update=lambda deal, changes: services.deal_update(actor=request.user, deal=deal, changes=changes),
+        saved=_("The deal was saved."), url_name="crm:deal", page=_deal_page, panel="deal-panel",
+    )
 
 
 @crm_page

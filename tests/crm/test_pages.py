@@ -360,6 +360,36 @@ def test_a_contact_page_shows_their_deals(member, crm_a):
     assert f'href="/crm/deals/new/?contact={contact.pk}"' in page
 
 
+def test_it_edits_a_contact_and_goes_back_to_their_page(member, crm_a):
+    contact = crm_a.contact(name="Carla", email="carla@example.com")
+
+    response = member.post(f"/crm/contacts/{contact.pk}/edit/", {
+        "name": "Carla Dias", "email": "carla.dias@example.com", "company": "Dias Ltda",
+    })
+
+    assert response.status_code == 302 and response["Location"] == f"/crm/contacts/{contact.pk}/"
+    assert crm_a.query(lambda: Contact.objects.values_list("name", "email", "company").get(pk=contact.pk)) == (
+        "Carla Dias", "carla.dias@example.com", "Dias Ltda",
+    )
+
+
+def test_a_contact_edit_refused_by_the_service_shows_why_in_the_panel_and_changes_nothing(member, crm_a):
+    crm_a.contact(email="taken@example.com")
+    contact = crm_a.contact(name="Carla", email="carla@example.com")
+
+    response = member.post(f"/crm/contacts/{contact.pk}/edit/", {
+        "name": "Carla Dias", "email": "taken@example.com",
+    }, **HTMX)
+
+    page = page_of(response)
+    assert response.status_code == 422
+    assert page.lstrip().startswith('<div id="contact-panel"')
+    assert "A contact with this email already exists." in page
+    assert crm_a.query(lambda: Contact.objects.values_list("name", "email").get(pk=contact.pk)) == (
+        "Carla", "carla@example.com",
+    )
+
+
 def test_deleting_a_contact_with_deals_is_refused_with_the_services_reason(client, team_a, crm_a):
     deal = crm_a.deal()
     client.force_login(team_a.admin)

@@ -50,6 +50,7 @@ SHARED_APPS = [
     "django_htmx",
     "django_tables2",
     "template_partials",
+    "heroicons",
     "allauth",
     "allauth.account",
 ]

@@ -17,7 +17,7 @@ from modules.tenancy.plans import Feature, Plan, cheapest_plan_with, plan_includ
 class WorkspaceModule:
     key: str  # the path segment, and the URL name: /crm/ is "crm:home", or "workspace:crm" before it ships
     title: Promise
-    icon: str
+    icon: str  # a heroicons outline name, drawn with {% heroicon_outline module.icon %}
     feature: Feature
     summary: Promise
     promises: tuple[Promise, ...]
@@ -32,7 +32,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "crm",
         _("CRM"),
-        "👥",
+        "users",
         Feature.CRM,
         _("Keep every lead, contact and deal in one place and never miss a follow-up."),
         (
@@ -45,7 +45,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "finance",
         _("Finance"),
-        "💰",
+        "banknotes",
         Feature.FINANCE,
         _("Know what you owe, what you are owed and what your cash will look like next month."),
         (
@@ -57,7 +57,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "invoicing",
         _("Invoicing"),
-        "🧾",
+        "document-text",
         Feature.INVOICING,
         _("Bill your customers the way their country expects, and get paid faster."),
         (
@@ -69,7 +69,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "inventory",
         _("Inventory"),
-        "📦",
+        "cube",
         Feature.INVENTORY,
         _("Know what is on your shelves and what to reorder before it runs out."),
         (
@@ -81,7 +81,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "projects",
         _("Projects"),
-        "🗂️",
+        "view-columns",
         Feature.PROJECTS,
         _("Plan the work, track the time and deliver on schedule."),
         (
@@ -93,7 +93,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "integrations",
         _("Integrations"),
-        "🔌",
+        "puzzle-piece",
         Feature.INTEGRATIONS,
         _("Connect Innexar to the tools you already use."),
         (
@@ -105,7 +105,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "analytics",
         _("Analytics & reports"),
-        "📊",
+        "chart-bar",
         Feature.ANALYTICS,
         _("See how the business is doing at a glance, and share it."),
         (
@@ -117,7 +117,7 @@ MODULES: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "webhooks",
         _("Webhooks"),
-        "🪝",
+        "bolt",
         Feature.WEBHOOKS,
         _("Let your own systems react the moment something happens in Innexar."),
         (

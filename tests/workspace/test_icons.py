@@ -1,0 +1,95 @@
+"""Module icons are inline heroicons SVGs, not emoji: emoji need a colour-emoji font (headless
+Chromium has none and draws empty boxes) and look different on every OS."""
+
+import re
+from html import unescape
+
+import pytest
+from django.template import Context, Template
+
+from modules.tenancy.models import Tenant
+from modules.workspace.navigation import MODULES
+from tests.conftest import PUBLIC_HOST
+
+EMOJI = ["👥", "💰", "🧾", "📦", "🗂", "🔌", "📊", "🪝", "🏠", "⚙"]
+
+
+def icon_paths(name: str) -> list[str]:
+    """The path data heroicons draws for an outline icon (raises if the name does not exist)."""
+    svg = Template("{% load heroicons %}{% heroicon_outline name %}").render(Context({"name": name}))
+    paths = re.findall(r' d="([^"]+)"', svg)
+    assert paths, name
+    return paths
+
+
+def between(page: str, start: str, end: str) -> str:
+    begin = page.index(start)
+    return page[begin : page.index(end, begin)]
+
+
+def assert_draws(fragment: str, icon: str, css_class: str) -> None:
+    svg = between(fragment, "<svg", "</svg>")
+    assert f'class="{css_class}"' in svg
+    assert 'aria-hidden="true"' in svg
+    for path in icon_paths(icon):
+        assert f'd="{path}"' in svg, icon
+
+
+def assert_no_emoji(page: str) -> None:
+    assert [emoji for emoji in EMOJI if emoji in page] == []
+
+
+def test_every_module_has_its_own_existing_icon():
+    icons = [module.icon for module in MODULES]
+    assert len(set(icons)) == len(icons)
+    for icon in icons:
+        icon_paths(icon)
+
+
+def test_the_sidebar_draws_an_svg_icon_for_each_module(client, team_a):
+    client.force_login(team_a.user)
+
+    page = client.get("/", HTTP_HOST=team_a.host).content.decode()
+
+    nav = between(between(page, '<aside class="sidebar">', "</aside>"), "<nav", "</nav>")
+    for module in MODULES:
+        assert_draws(between(nav, f'<a href="/{module.key}/"', "</a>"), module.icon, "nav-icon")
+    assert_draws(between(nav, '<a href="/"', "</a>"), "home", "nav-icon")
+    assert_draws(between(nav, '<a href="/settings/"', "</a>"), "cog-6-tooth", "nav-icon")
+    assert_no_emoji(page)
+
+
+def test_the_dashboard_cards_draw_an_svg_icon_for_each_module(client, team_a):
+    client.force_login(team_a.user)
+
+    page = client.get("/", HTTP_HOST=team_a.host).content.decode()
+
+    cards = between(page, '<div class="card-grid">', "</main>")
+    for module in MODULES:
+        assert_draws(between(cards, f'href="/{module.key}/"', "</a>"), module.icon, "module-icon")
+
+
+@pytest.mark.parametrize("module", [module for module in MODULES if not module.has_pages], ids=lambda m: m.key)
+def test_a_module_placeholder_draws_its_svg_icon(client, team_a, module):
+    Tenant.objects.filter(pk=team_a.tenant.pk).update(plan="enterprise")
+    client.force_login(team_a.user)
+
+    page = client.get(f"/{module.key}/", HTTP_HOST=team_a.host).content.decode()
+
+    assert_draws(between(page, '<article class="empty-state">', "</article>"), module.icon, "empty-icon")
+    assert_no_emoji(page)
+
+
+@pytest.mark.django_db
+def test_the_landing_page_draws_an_svg_icon_for_each_module(client):
+    page = client.get("/", HTTP_HOST=PUBLIC_HOST).content.decode()
+
+    grid = between(page, '<div class="feature-grid">', "</section>")
+    cards = {
+        unescape(re.search(r"<h3>(.*?)</h3>", card).group(1)): card
+        for card in re.findall(r"<article>.*?</article>", grid, flags=re.S)
+    }
+    assert sorted(cards) == sorted(str(module.title) for module in MODULES)
+    for module in MODULES:
+        assert_draws(cards[str(module.title)], module.icon, "feature-icon")
+    assert_no_emoji(page)

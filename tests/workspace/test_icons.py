@@ -11,7 +11,7 @@ from modules.tenancy.models import Tenant
 from modules.workspace.navigation import MODULES
 from tests.conftest import PUBLIC_HOST
 
-EMOJI = ["👥", "💰", "🧾", "📦", "🗂", "🔌", "📊", "🪝", "🏠", "⚙"]
+EMOJI = ["👥", "💰", "🧾", "📦", "🗂", "🔌", "📊", "🪝", "🏠", "⚙", "🔒", "🇺🇸", "🇧🇷", "🇲🇽"]
 
 
 def icon_paths(name: str) -> list[str]:
@@ -93,3 +93,25 @@ def test_the_landing_page_draws_an_svg_icon_for_each_module(client):
     for module in MODULES:
         assert_draws(cards[str(module.title)], module.icon, "feature-icon")
     assert_no_emoji(page)
+
+
+def test_a_module_outside_the_plan_draws_a_lock(client, team_a):
+    Tenant.objects.filter(pk=team_a.tenant.pk).update(plan="starter")
+    client.force_login(team_a.user)
+
+    page = client.get("/webhooks/", HTTP_HOST=team_a.host).content.decode()
+
+    assert_draws(between(page, '<article class="empty-state">', "</article>"), "lock-closed", "empty-icon")
+    assert_no_emoji(page)
+
+
+@pytest.mark.django_db
+def test_the_landing_page_shows_each_markets_flag_as_an_image_we_serve(client):
+    page = client.get("/", HTTP_HOST=PUBLIC_HOST).content.decode()
+
+    flags = re.findall(r'<img class="flag" src="([^"]+)"', between(page, '<section class="countries">', "</section>"))
+    assert flags == [f"/static/vendor/flags/{code}.svg" for code in ("us", "br", "mx")]
+    for flag in flags:
+        served = client.get(flag)
+        assert served.status_code == 200
+        assert b"<svg" in b"".join(served.streaming_content if served.streaming else [served.content])

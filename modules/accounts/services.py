@@ -129,7 +129,7 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> User:
     if user.pk == actor.pk:
-        raise DomainError(_("You cannot deactivate your own account."))
+        raise DomainError(_("You cannot deactivate your own account."), field="is_active")
     user = _lock_team(user)
     if user.role == Role.ADMIN:
         _ensure_an_admin_remains(user)

@@ -1,7 +1,8 @@
 """One error shape for the whole API, translated by Accept-Language.
 
-400: {"field": ["message"]}; every other error: {"detail": "message"}; a 500 says nothing
-about its cause and is logged for us.
+400: {"field": ["message"]} -- a rule about the request as a whole (a lead already converted,
+a body that is not JSON) under "non_field_errors", as DRF names it; every other error:
+{"detail": "message"}; a 500 says nothing about its cause and is logged for us.
 """
 
 import logging
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger("innexar.api")
@@ -28,7 +30,7 @@ class DomainError(Exception):
         self.code = code
 
     def as_dict(self) -> dict:
-        return {self.field or "detail": [self.message] if self.field else self.message}
+        return {self.field or api_settings.NON_FIELD_ERRORS_KEY: [self.message]}
 
 
 def internal_error_message() -> str:
@@ -49,7 +51,8 @@ def api_exception_handler(exc, context):
         )
         exc.wait = wait  # becomes the Retry-After header
     if isinstance(exc, exceptions.ParseError):
-        exc = exceptions.ParseError(_("Malformed request body: it could not be parsed."))
+        message = _("Malformed request body: it could not be parsed.")
+        return Response({api_settings.NON_FIELD_ERRORS_KEY: [message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (Http404, PermissionDenied, exceptions.APIException)):
         response = exception_handler(exc, context)
         if response is not None and not isinstance(exc, exceptions.ValidationError):

@@ -254,7 +254,7 @@ def lead_convert(
     """
     lead = Lead.objects.select_for_update().get(pk=lead.pk)  # two clicks, one conversion
     if lead.status == LeadStatus.CONVERTED:
-        raise DomainError(_("This lead was already converted."), code="already_converted")
+        raise DomainError(_("This lead was already converted."), field="status", code="already_converted")
     contact = Contact.objects.filter(email__iexact=lead.email).first()
     if contact is None:
         contact = Contact(
@@ -463,14 +463,14 @@ def _column_make_room(*, stage: str, deal: Deal, position: int) -> None:
 @transaction.atomic
 def deal_mark_won(*, actor: User | None, deal: Deal) -> Deal:
     if deal.stage == Stage.CLOSED_WON:
-        raise DomainError(_("This deal is already marked as won."), code="already_won")
+        raise DomainError(_("This deal is already marked as won."), field="stage", code="already_won")
     return deal_move(actor=actor, deal=deal, stage=Stage.CLOSED_WON)
 
 
 @transaction.atomic
 def deal_mark_lost(*, actor: User | None, deal: Deal, lost_reason: str = "") -> Deal:
     if deal.stage == Stage.CLOSED_LOST:
-        raise DomainError(_("This deal is already marked as lost."), code="already_lost")
+        raise DomainError(_("This deal is already marked as lost."), field="stage", code="already_lost")
     return deal_move(actor=actor, deal=deal, stage=Stage.CLOSED_LOST, lost_reason=lost_reason.strip())
 
 

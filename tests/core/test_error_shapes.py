@@ -70,7 +70,7 @@ def test_malformed_json_is_a_400_not_a_500(api, db, language):
     response = api(language=language).client.post(LOGIN, data='{"email": ', content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["detail"]
+    assert list(response.json()) == ["non_field_errors"]
 
 
 class _Exploding(APIView):

@@ -51,6 +51,25 @@ def test_a_national_phone_is_read_in_the_tenants_country(admin_api):
     assert response.json()["phone"] == "+14155552671"
 
 
+def test_the_api_contracts_own_example_creates_a_lead(admin_api):
+    """E.164 as written is kept even where no carrier uses the number yet (+1 234 567 890)."""
+    response = admin_api.post(LEADS, {
+        "name": "John Doe", "email": "john@example.com", "phone": "+1234567890", "company": "Tech Corp",
+        "source": "website", "notes": "Interessado em plano Professional",
+    })
+
+    assert response.status_code == 201
+    assert response.json()["phone"] == "+1234567890"
+
+
+@pytest.mark.parametrize("phone", ["+999 1234 5678", "+12345", "+1 415 555 2671 99999"])
+def test_an_international_number_needs_a_country_code_that_exists_and_a_possible_length(admin_api, phone):
+    response = admin_api.post(LEADS, {"name": "Jane", "email": "jane@example.com", "phone": phone})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["phone"]
+
+
 def test_a_lead_can_be_assigned_to_a_teammate_only(admin_api, team_a, team_b):
     mine = admin_api.post(LEADS, {"name": "A", "email": "a@example.com", "assigned_to": team_a.user.pk})
     theirs = admin_api.post(LEADS, {"name": "B", "email": "b@example.com", "assigned_to": team_b.user.pk})
@@ -300,7 +319,7 @@ def test_converting_twice_is_refused(admin_api, crm_a):
     again = admin_api.post(lead_url(lead.pk, "convert"))
 
     assert again.status_code == 400
-    assert again.json() == {"detail": "This lead was already converted."}
+    assert again.json() == {"status": ["This lead was already converted."]}
     assert crm_a.query(Deal.objects.count) == 1
 
 

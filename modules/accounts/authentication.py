@@ -2,6 +2,8 @@ from django.db import connection
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from modules.tenancy.selectors import tenant_timezone_activate
+
 from .tokens import INVALID_TOKEN_MESSAGE, user_for_token
 
 
@@ -9,7 +11,7 @@ class TenantJWTAuthentication(JWTAuthentication):
     """Bearer tokens, bound to their tenant.
 
     On a tenant host the token must be that tenant's. On the public/API host the request is
-    moved into the token's tenant schema before the view runs.
+    moved into the token's tenant schema, and its company's time zone, before the view runs.
     """
 
     def get_validated_token(self, raw_token):
@@ -29,5 +31,6 @@ class TenantJWTAuthentication(JWTAuthentication):
         if getattr(django_request, "tenant", None) is None or django_request.tenant.pk != user.tenant_id:
             connection.set_tenant(user.tenant)
             django_request.tenant = user.tenant
+            tenant_timezone_activate(user.tenant)
         return user, token
 

@@ -1,15 +1,13 @@
-import zoneinfo
-
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import set_urlconf
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from modules.core.views import unknown_host
 
-from .selectors import tenant_timezone_name
+from .selectors import tenant_timezone_activate
 
 
 class InnexarTenantMiddleware(TenantMainMiddleware):
@@ -33,11 +31,7 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant = request.tenant
-        # Pages show dates in the company's time zone; the public schema's faces use UTC.
-        if tenant.schema_name == get_public_schema_name():
-            timezone.deactivate()
-        else:
-            timezone.activate(zoneinfo.ZoneInfo(tenant_timezone_name(tenant)))
+        tenant_timezone_activate(tenant)
         if tenant.schema_name == get_public_schema_name():
             if request.get_host().split(":")[0] == f"admin.{settings.INNEXAR_BASE_DOMAIN}":
                 request.urlconf = settings.PLATFORM_ADMIN_URLCONF

@@ -1,7 +1,11 @@
 """Reads about the tenant a request or task is running for."""
 
+import zoneinfo
+
 from django.core.cache import caches
 from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from .models import CompanyProfile
 
@@ -31,6 +35,14 @@ def tenant_timezone_name(tenant) -> str:
         name = CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC"
         cache.set(key, name, 300)  # without Redis each process keeps its own copy
     return name
+
+
+def tenant_timezone_activate(tenant) -> None:
+    """Dates are read and shown in the company's time zone; the public schema's faces use UTC."""
+    if tenant.schema_name == get_public_schema_name():
+        timezone.deactivate()
+    else:
+        timezone.activate(zoneinfo.ZoneInfo(tenant_timezone_name(tenant)))
 
 
 def tenant_timezone_forget(tenant) -> None:

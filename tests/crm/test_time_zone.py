@@ -14,3 +14,20 @@ def test_workspace_pages_show_times_in_the_companys_time_zone(client, api, team_
     assert shown_due_time() == "2026-03-10T15:00:00+00:00"
     api(host=team_a.host, user=team_a.admin).patch("/api/v1/settings/company/", {"timezone": "America/Sao_Paulo"})
     assert shown_due_time() == "2026-03-10T12:00:00-03:00"
+
+
+def test_a_day_filter_means_the_companys_day_on_the_api_host_too(api, team_a, crm_a):
+    """A token sent to api.innexar.app reads dates as its workspace's host does."""
+    lead = crm_a.lead(name="Late on New Year's Eve")  # 22:00 on Dec 31 in São Paulo
+    crm_a.query(lambda: type(lead).objects.filter(pk=lead.pk).update(created_at=datetime(2026, 1, 1, 1, 0, tzinfo=UTC)))
+    api(host=team_a.host, user=team_a.admin).patch("/api/v1/settings/company/", {"timezone": "America/Sao_Paulo"})
+    day = {"created_after": "2025-12-31", "created_before": "2025-12-31"}
+
+    def names(host) -> list[str]:
+        response = api(host=host, user=team_a.admin).get("/api/v1/crm/leads/", day)
+        assert response.status_code == 200
+        return [row["name"] for row in response.json()["results"]]
+
+    assert names(team_a.host) == ["Late on New Year's Eve"]
+    assert names("localhost") == ["Late on New Year's Eve"]
+    assert names("api.localhost") == ["Late on New Year's Eve"]

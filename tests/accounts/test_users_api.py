@@ -134,6 +134,7 @@ def test_the_list_query_count_does_not_grow_with_page_size(api, team_a):
     for n in range(10):
         User.objects.create_user(f"extra{n}@alpha.example.com", None, name=f"Extra {n}", tenant=team_a.tenant)
     client = api(user=team_a.admin)
+    client.get(USERS)  # the first request of a workspace also caches its time zone
 
     with CaptureQueriesContext(connection) as small:
         assert len(client.get(USERS, {"page_size": 2}).json()["results"]) == 2

@@ -171,6 +171,11 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Innexar <no-reply@inn
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = INNEXAR_SCHEME == "https"
 CSRF_COOKIE_SECURE = INNEXAR_SCHEME == "https"
+# Behind the TLS-terminating load balancer, request.is_secure() and every absolute URL we build
+# (a list's `next`, links in mails) come from the proxy's X-Forwarded-Proto. Only trust it when a
+# proxy that sets it stands in front: by default, when the public scheme is https.
+if env_bool("INNEXAR_BEHIND_TLS_PROXY", INNEXAR_SCHEME == "https"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Lists count matching rows exactly up to this many, then use the planner's estimate
 # (modules/core/pagination.py says why).

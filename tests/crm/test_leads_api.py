@@ -219,12 +219,33 @@ def test_beyond_the_exact_count_limit_the_count_is_an_estimate_and_says_so(admin
         crm_a.lead(name=f"Lead {number}")
 
     small = admin_api.get(LEADS, {"search": "lead", "status": "qualified"})
-    large = admin_api.get(LEADS)
+    large = admin_api.get(LEADS, {"page_size": 2})
 
     assert small.json()["count"] == 0
     assert "X-Count-Estimated" not in small
     assert large["X-Count-Estimated"] == "true"
     assert large.json()["count"] >= 4
+
+
+def test_pages_beyond_the_limit_follow_the_rows_not_the_estimate(admin_api, crm_a, settings):
+    settings.INNEXAR_EXACT_COUNT_LIMIT = 2
+    for number in range(7):
+        crm_a.lead(name=f"Lead {number}")
+
+    seen, pages, url = [], [], f"{LEADS}?page_size=3&ordering=name"
+    while url:
+        response = admin_api.get(url)
+        assert response.status_code == 200
+        body = response.json()
+        pages.append((body["count"], response.get("X-Count-Estimated")))
+        seen += [lead["name"] for lead in body["results"]]
+        url = body["next"]
+
+    assert seen == [f"Lead {number}" for number in range(7)]
+    assert pages[-1] == (7, None)  # the last page knows how many there are
+    assert all(estimated == "true" for _, estimated in pages[:-1])
+    assert admin_api.get(LEADS, {"page_size": 3, "page": 4}).status_code == 404
+    assert admin_api.get(LEADS, {"page_size": 3, "page": "x"}).status_code == 404
 
 
 # --- Retrieve, update, delete ---------------------------------------------------------------

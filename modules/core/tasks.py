@@ -1,7 +1,9 @@
 """Base task for work that belongs to one tenant."""
 
-from django.db import connection
-from django_tenants.utils import get_public_schema_name
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, tenant_context
 
 from innexar.celery import app
 
@@ -23,6 +25,19 @@ class TenantTask(app.Task):
         if connection.schema_name == get_public_schema_name():
             raise TenantRequiredError(f"Task {self.name} needs a tenant and was sent from the public schema")
         return super().__call__(*args, **kwargs)
+
+
+def on_commit_in_this_tenant(callback: Callable[[], None], *, robust: bool = False) -> None:
+    """transaction.on_commit, run in the schema active now: by the time an outer transaction
+    commits, the tenant_context that asked may have ended (the demo loader, work across tenants),
+    and a tenant task sent from `public` would be refused."""
+    tenant = connection.tenant
+
+    def in_tenant() -> None:
+        with tenant_context(tenant):
+            callback()
+
+    transaction.on_commit(in_tenant, robust=robust)
 
 
 @app.task(base=TenantTask, name="core.tenant_ping")

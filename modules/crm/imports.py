@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from modules.accounts.models import User
 from modules.core.phones import phone_normalize, tenant_region
+from modules.core.tasks import on_commit_in_this_tenant
 from modules.events.services import events_record
 
 from . import events, services
@@ -129,7 +130,7 @@ def lead_import_start(*, actor: User, file, language: str) -> LeadImport:
     )
     from .tasks import lead_import_run_task  # tasks.py imports this module
 
-    transaction.on_commit(lambda: lead_import_run_task.delay(job.pk))
+    on_commit_in_this_tenant(lambda: lead_import_run_task.delay(job.pk))
     return job
 
 

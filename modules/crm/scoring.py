@@ -23,10 +23,12 @@ from itertools import islice
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from modules.core.tasks import on_commit_in_this_tenant
 
 from .models import Activity, Lead, LeadScoreModel, LeadStatus, RelatedType, Source
 
@@ -456,7 +458,7 @@ def score_retrain_schedule() -> None:
     broker (tasks run eagerly) it runs at once, and changes in the following window wait for
     the next change after it.
     """
-    transaction.on_commit(_retrain_enqueue, robust=True)
+    on_commit_in_this_tenant(_retrain_enqueue, robust=True)
 
 
 def _retrain_enqueue() -> None:

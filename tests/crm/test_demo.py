@@ -1,3 +1,5 @@
+import logging
+
 from django_tenants.utils import tenant_context
 
 from modules.crm.models import Activity, Deal, Lead, LeadStatus, Stage
@@ -21,3 +23,13 @@ def test_the_demo_workspace_has_a_living_pipeline_and_a_trained_score(db):
     assert explanation["cold_start"] is False
     assert len(scores) > 5  # the model tells leads apart
     assert activities > 10
+
+
+def test_loading_the_demo_leaves_no_after_commit_work_failing(db, django_capture_on_commit_callbacks, caplog):
+    """`make run` loads the demo in one transaction: what it queues for after the commit (the
+    score retrain) must run in the demo's schema, not in `public` where the loader ends."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        demo_tenant_ensure()
+
+    assert callbacks
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []

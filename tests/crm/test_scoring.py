@@ -8,6 +8,7 @@ from celery.signals import task_prerun
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from modules.crm.models import Activity, ActivityType, Lead, LeadScoreModel, LeadStatus, RelatedType, Source
 from modules.crm.scoring import (
@@ -246,6 +247,22 @@ def test_a_change_after_the_debounce_window_schedules_another_retrain(
         score_retrain_schedule()
 
     assert retrain_runs == ["alpha", "alpha"]
+
+
+def test_a_change_made_in_a_tenant_context_retrains_that_tenant_after_the_outer_commit(
+    team_a, retrain_runs, django_capture_on_commit_callbacks
+):
+    """The demo loader and admin actions change a tenant's leads inside tenant_context, within a
+    transaction that commits after the context has ended, back in `public`."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with tenant_context(team_a.tenant):
+            history(source=Source.REFERRAL, converted=10, lost=10)
+            score_retrain_schedule()
+        assert connection.schema_name == "public"
+
+    assert retrain_runs == ["alpha"]
+    with tenant_context(team_a.tenant):
+        assert LeadScoreModel.objects.get().converted == 10
 
 
 def test_a_rolled_back_change_schedules_nothing(team_a, retrain_runs, django_capture_on_commit_callbacks):

@@ -14,13 +14,17 @@ from modules.accounts.models import Role, User
 from .models import Activity, Contact, Deal, Lead
 
 
-def _get(queryset: QuerySet, pk, *, for_write: bool) -> Model:
-    if for_write:
+def _access(actor: User, queryset: QuerySet, pk, *, for_write: bool, for_delete: bool) -> Model:
+    """The record, locked when it is about to change; a 404 when this workspace has no such id."""
+    if for_write or for_delete:
         queryset = queryset.select_for_update(of=("self",))
     try:
-        return queryset.get(pk=int(pk))
+        record = queryset.get(pk=int(pk))
     except (queryset.model.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404 from None
+    if for_delete and not may_delete(actor, record):
+        raise PermissionDenied
+    return record
 
 
 def may_delete(actor: User, record: Model) -> bool:
@@ -32,37 +36,21 @@ def may_delete(actor: User, record: Model) -> bool:
     )
 
 
-def _check_delete(actor: User, record: Model) -> None:
-    if not may_delete(actor, record):
-        raise PermissionDenied
-
-
 def access_lead(actor: User, lead_id, *, for_write: bool = False, for_delete: bool = False) -> Lead:
-    lead = _get(Lead.objects.select_related("assigned_to"), lead_id, for_write=for_write or for_delete)
-    if for_delete:
-        _check_delete(actor, lead)
-    return lead
+    queryset = Lead.objects.select_related("assigned_to")
+    return _access(actor, queryset, lead_id, for_write=for_write, for_delete=for_delete)
 
 
 def access_contact(actor: User, contact_id, *, for_write: bool = False, for_delete: bool = False) -> Contact:
-    contact = _get(Contact.objects.select_related("assigned_to"), contact_id, for_write=for_write or for_delete)
-    if for_delete:
-        _check_delete(actor, contact)
-    return contact
+    queryset = Contact.objects.select_related("assigned_to")
+    return _access(actor, queryset, contact_id, for_write=for_write, for_delete=for_delete)
 
 
 def access_deal(actor: User, deal_id, *, for_write: bool = False, for_delete: bool = False) -> Deal:
-    deal = _get(
-        Deal.objects.select_related("contact", "contact__assigned_to", "assigned_to"),
-        deal_id, for_write=for_write or for_delete,
-    )
-    if for_delete:
-        _check_delete(actor, deal)
-    return deal
+    queryset = Deal.objects.select_related("contact", "contact__assigned_to", "assigned_to")
+    return _access(actor, queryset, deal_id, for_write=for_write, for_delete=for_delete)
 
 
 def access_activity(actor: User, activity_id, *, for_write: bool = False, for_delete: bool = False) -> Activity:
-    activity = _get(Activity.objects.select_related("assigned_to"), activity_id, for_write=for_write or for_delete)
-    if for_delete:
-        _check_delete(actor, activity)
-    return activity
+    queryset = Activity.objects.select_related("assigned_to")
+    return _access(actor, queryset, activity_id, for_write=for_write, for_delete=for_delete)

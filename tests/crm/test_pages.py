@@ -350,6 +350,15 @@ def test_it_filters_contacts_with_htmx(member, crm_a):
     assert "Carla Dias" in page and "Zeca" not in page
 
 
+def test_a_list_url_tells_caches_its_fragment_and_its_page_apart(member, crm_a):
+    """Back to a filtered list's URL must not show the htmx fragment cached under it."""
+    fragment = member.get("/crm/leads/", {"search": "ana"}, **HTMX)
+    page = member.get("/crm/leads/", {"search": "ana"})
+
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in page["Vary"]
+    assert page_of(page).lstrip().lower().startswith("<!doctype html")
+
+
 def test_a_contact_page_shows_their_deals(member, crm_a):
     contact = crm_a.contact(name="Carla")
     crm_a.deal(contact=contact, title="Website redesign")

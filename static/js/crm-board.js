@@ -125,6 +125,9 @@
       animation: 150,
       // Mouse events instead of native drag and drop: the same everywhere, scripted tests included.
       forceFallback: true,
+      // On a touch screen a swipe scrolls the board; a card moves after a press of a quarter second.
+      delay: 250,
+      delayOnTouchOnly: true,
       draggable: ".deal-card",
       onEnd: function (move) {
         if (move.from === move.to && move.oldIndex === move.newIndex) {

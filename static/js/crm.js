@@ -1,5 +1,5 @@
-// CRM lists: ticking every row at once, and the CSV upload's progress bar. The pages work
-// without this file; it only saves clicks and shows how far an upload got.
+// CRM pages: ticking every row at once, the CSV upload's progress bar, and live filters that
+// say why they did not run. The pages work without this file; it saves clicks and surprises.
 (function () {
   "use strict";
 
@@ -21,6 +21,13 @@
     if (progress && event.detail.lengthComputable) {
       progress.hidden = false;
       progress.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
+
+  // A live filter htmx holds back as invalid (a score of 150) says why instead of doing nothing.
+  document.addEventListener("htmx:validation:halted", function (event) {
+    if (event.target.reportValidity) {
+      event.target.reportValidity();
     }
   });
 })();

@@ -555,6 +555,7 @@ def test_the_contact_picker_searches_contacts(member, crm_a):
 
     page = page_of(response)
     assert "Carla Dias" in page and "Zeca" not in page
+    assert page.lstrip().startswith('<option value="">---------</option>')  # nothing picked for the user
 
 
 # --- Activities ---------------------------------------------------------------------------------------------

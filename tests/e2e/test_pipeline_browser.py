@@ -1,4 +1,5 @@
-"""A real Chromium drags deals across the pipeline board, and the moves are still there after a reload.
+"""A real Chromium drags deals across the pipeline board, and the moves are still there after a reload;
+it also creates a deal the way people do (search a contact, press Enter) and goes Back to a filtered list.
 
 The server (tests/e2e/conftest.py) commits what the browser does, so the teammate, contact and
 deals this module makes are committed too, and removed when it ends.
@@ -66,6 +67,14 @@ def saved(board, deal: Deal) -> tuple[str, list[tuple[str, str, int]]]:
     return stage, moves
 
 
+def sign_in(page, base: str, user) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
 def drag(page, card, target) -> None:
     """Press, move in steps and release: SortableJS (forceFallback) follows real mouse events."""
     start = card.locator("small").bounding_box()
@@ -87,11 +96,7 @@ def test_a_deal_dragged_to_another_stage_stays_there(server, board):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.goto(f"{base}/accounts/login/")
-            page.get_by_label("Email").fill(board["user"].email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(f"{base}/")
+            sign_in(page, base, board["user"])
             page.locator(".sidebar").get_by_role("link", name="CRM", exact=True).click()
             page.get_by_role("link", name="Pipeline", exact=True).click()
             page.wait_for_url(f"{base}/crm/pipeline/")
@@ -129,3 +134,68 @@ def test_a_deal_dragged_to_another_stage_stays_there(server, board):
     assert saved(board, drag_me) == (Stage.PROPOSAL, [(Stage.PROSPECT, Stage.PROPOSAL, paula)])
     # The cancelled drop saved nothing: one move only, the confirmed one.
     assert saved(board, win_me) == (Stage.CLOSED_WON, [(Stage.PROSPECT, Stage.CLOSED_WON, paula)])
+
+
+def deal_titles(board) -> set[str]:
+    with tenant_context(board["tenant"]):
+        titles = set(Deal.objects.values_list("title", flat=True))
+    connection.set_schema_to_public()
+    return titles
+
+
+@pytest.mark.django_db
+def test_searching_a_contact_finds_it_but_never_picks_it_or_saves(server, board):
+    from playwright.sync_api import expect, sync_playwright
+
+    base = f"http://{board['host']}:{server}"
+    before = deal_titles(board)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            sign_in(page, base, board["user"])
+            page.goto(f"{base}/crm/deals/new/")
+            posts = []
+            page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+            page.get_by_label("Title").fill("Typed then Enter")
+            search = page.locator(".record-select input[type=search]")
+            with page.expect_response(lambda response: "/crm/lookup/" in response.url):
+                search.fill("Carla Board")
+                search.press("Enter")
+
+            contact = page.locator("select[name=contact]")
+            expect(contact.locator("option", has_text="Carla Board")).to_have_count(1)
+            expect(contact).to_have_value("")  # found, not chosen
+            assert page.url == f"{base}/crm/deals/new/"
+            assert posts == []  # the form was not sent
+        finally:
+            browser.close()
+
+    assert deal_titles(board) == before
+
+
+@pytest.mark.django_db
+def test_back_to_a_filtered_list_shows_the_whole_page(server, board):
+    from playwright.sync_api import expect, sync_playwright
+
+    base = f"http://{board['host']}:{server}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            sign_in(page, base, board["user"])
+            page.goto(f"{base}/crm/contacts/")
+            with page.expect_response(lambda response: "search=" in response.url):
+                page.get_by_role("searchbox", name="Search contacts").fill("Carla Board")
+            page.wait_for_url("**/crm/contacts/?*search=Carla*")
+            page.get_by_role("link", name="Carla Board").first.click()
+            page.wait_for_url(f"{base}/crm/contacts/*/")
+
+            page.go_back()
+
+            page.wait_for_url("**/crm/contacts/?*search=Carla*")
+            expect(page.get_by_role("navigation", name="CRM")).to_be_visible()
+            expect(page.locator("link[rel=stylesheet]")).not_to_have_count(0)
+            expect(page.get_by_role("link", name="Carla Board").first).to_be_visible()
+        finally:
+            browser.close()

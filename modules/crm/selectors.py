@@ -27,11 +27,13 @@ def activity_list() -> QuerySet[Activity]:
     return Activity.objects.select_related("assigned_to")
 
 
+# What is still to do first, the soonest due first (undated after dated), then what was done.
+TODO_FIRST = ("completed", "due_date", "-created_at", "-id")
+
+
 def activities_of(related_to_type: str, related_to_id: int) -> QuerySet[Activity]:
-    """A record's timeline: what is still to do first, by due date, then what was done."""
-    return activity_list().filter(related_to_type=related_to_type, related_to_id=related_to_id).order_by(
-        "completed", "due_date", "-created_at"
-    )
+    """A record's timeline, to-dos first."""
+    return activity_list().filter(related_to_type=related_to_type, related_to_id=related_to_id).order_by(*TODO_FIRST)
 
 
 @dataclass

@@ -109,7 +109,6 @@ class ActivityTable(tables.Table):
         model = Activity
         fields = ()
         sequence = ("done", "type", "subject", "related", "due_date", "assigned_to")
-        order_by = ("due_date",)
         attrs = TABLE_ATTRS
         template_name = "layouts/partials/_table.html"
         row_attrs = {

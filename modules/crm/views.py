@@ -657,8 +657,11 @@ def activities(request):
 def _activities_page(request, *, activity_form=None, fragment: str | None = None) -> HttpResponse:
     filterset = _filterset(ActivityFilter, request, selectors.activity_list(), multi=("type",))
     filtered = _is_filtered(request, ACTIVITY_FILTERS)
+    activities = filterset.qs
+    if "sort" not in request.GET:  # until a column header is clicked, what is left to do comes first
+        activities = activities.order_by(*selectors.TODO_FIRST)
     table = ActivityTable(
-        filterset.qs,
+        activities,
         empty_text=_("No activities match these filters.") if filtered else _(
             "No activities yet. Plan a call, a meeting or a task."
         ),

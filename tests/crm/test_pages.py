@@ -4,12 +4,14 @@ them out through the same services, answers htmx with the right fragment, shows 
 inline (422), and that another workspace's ids are simply not found."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from modules.crm.models import Activity, Contact, Deal, DealStageChange, Lead, Stage
 
@@ -559,6 +561,25 @@ def test_the_contact_picker_searches_contacts(member, crm_a):
 
 
 # --- Activities ---------------------------------------------------------------------------------------------
+
+
+def test_the_activities_page_opens_on_what_is_left_to_do(member, crm_a):
+    now = timezone.now()
+    done = crm_a.activity(subject="Old call", due_date=now - timedelta(days=60))
+    crm_a.query(lambda: Activity.objects.filter(pk=done.pk).update(completed=True, completed_at=now))
+    crm_a.activity(subject="Someday", due_date=None)
+    crm_a.activity(subject="Next week", due_date=now + timedelta(days=7))
+    crm_a.activity(subject="Tomorrow", due_date=now + timedelta(days=1))
+
+    page = page_of(member.get("/crm/activities/"))
+    by_due = page_of(member.get("/crm/activities/", {"sort": "due_date"}))
+
+    def order(html: str) -> list[str]:
+        subjects = ("Tomorrow", "Next week", "Someday", "Old call")
+        return sorted(subjects, key=html.index)
+
+    assert order(page) == ["Tomorrow", "Next week", "Someday", "Old call"]
+    assert order(by_due) == ["Old call", "Tomorrow", "Next week", "Someday"]  # the header still sorts
 
 
 def test_it_filters_activities(member, crm_a):

@@ -269,6 +269,8 @@ class ActivityForm(CrmForm):
     def __init__(self, *args, on_timeline: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if on_timeline:
+            # It shares the record's page with the record's edit form: ids of its own keep labels apart.
+            self.auto_id = "timeline_%s"
             self.fields["related_to_type"].widget = forms.HiddenInput()
             self.fields["related_to_id"].widget = forms.HiddenInput()
             return

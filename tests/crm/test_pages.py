@@ -260,6 +260,17 @@ def test_it_edits_a_lead_and_redraws_its_panel(member, crm_a):
     assert [event.name for event in crm_a.events("lead.updated")] == ["lead.updated"]
 
 
+@pytest.mark.parametrize("kind", ["lead", "contact", "deal"])
+def test_a_record_page_has_no_duplicate_ids_so_every_label_points_at_its_own_field(member, crm_a, kind):
+    record = getattr(crm_a, kind)()
+
+    page = page_of(member.get(f"/crm/{kind}s/{record.pk}/"))
+
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert [name for name in set(ids) if ids.count(name) > 1] == []
+    assert set(re.findall(r' for="([^"]+)"', page)) <= set(ids)
+
+
 def test_it_changes_a_leads_status(member, crm_a):
     lead = crm_a.lead()
 

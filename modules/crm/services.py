@@ -208,17 +208,24 @@ def _status_set(lead: Lead, status: str) -> None:
 
 
 @transaction.atomic
-def leads_set_status(*, actor: User | None, lead_ids: list[int], status: str) -> int:
+@dataclass(frozen=True)
+class BulkStatusChange:
+    changed: int
+    kept_converted: int  # ticked, but a converted lead keeps its status
+
+
+def leads_set_status(*, actor: User | None, lead_ids: list[int], status: str) -> BulkStatusChange:
     """The list page's bulk action. Converting needs a deal per lead: that stays one at a time."""
     if status == LeadStatus.CONVERTED:
         raise ValidationError({"status": [_("Convert leads one at a time: each becomes a contact and a deal.")]})
-    changed = 0
+    changed = kept_converted = 0
     for lead in Lead.objects.select_for_update().filter(pk__in=lead_ids).exclude(status=status).order_by("pk"):
         if lead.status == LeadStatus.CONVERTED:
-            continue  # a converted lead keeps its status; the others still change
+            kept_converted += 1  # the others still change
+            continue
         lead_update(actor=actor, lead=lead, changes={"status": status})
         changed += 1
-    return changed
+    return BulkStatusChange(changed=changed, kept_converted=kept_converted)
 
 
 @transaction.atomic

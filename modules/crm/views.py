@@ -177,10 +177,18 @@ def leads_bulk_status(request):
     form = LeadBulkStatusForm(request.POST)
     message = ""
     if form.is_valid():
-        changed = services.leads_set_status(
+        change = services.leads_set_status(
             actor=request.user, lead_ids=form.cleaned_data["leads"], status=form.cleaned_data["status"]
         )
-        message = ngettext("%(count)d lead changed.", "%(count)d leads changed.", changed) % {"count": changed}
+        message = ngettext("%(count)d lead changed.", "%(count)d leads changed.", change.changed) % {
+            "count": change.changed
+        }
+        if change.kept_converted:
+            message += " " + ngettext(
+                "%(count)d converted lead kept its status.",
+                "%(count)d converted leads kept their status.",
+                change.kept_converted,
+            ) % {"count": change.kept_converted}
         if not request.htmx:
             messages.success(request, message)
             return redirect(_list_url("crm:leads", request))

@@ -157,6 +157,18 @@ def test_without_javascript_the_bulk_change_goes_back_to_the_same_list(member, c
     assert crm_a.query(lambda: Lead.objects.get(pk=ana.pk).status) == "lost"
 
 
+def test_a_bulk_change_says_which_converted_leads_kept_their_status(member, crm_a):
+    ana, bruno = crm_a.lead(name="Ana"), crm_a.lead(name="Bruno")
+    crm_a.query(lambda: Lead.objects.filter(pk=bruno.pk).update(status="converted"))
+
+    response = member.post("/crm/leads/status/", {"leads": [ana.pk, bruno.pk], "status": "lost"}, **HTMX)
+
+    assert "1 lead changed. 1 converted lead kept its status." in page_of(response)
+    assert crm_a.query(lambda: dict(Lead.objects.values_list("name", "status"))) == {
+        "Ana": "lost", "Bruno": "converted",
+    }
+
+
 def test_a_bulk_change_without_ticked_leads_says_so(member, crm_a):
     response = member.post("/crm/leads/status/", {"status": "lost"}, **HTMX)
 

@@ -353,7 +353,8 @@ class _RowChecker:
             try:
                 self.phones[raw] = (phone_normalize(raw, region=self.region), [])
             except ValidationError as error:
-                self.phones[raw] = ("", error.messages)
+                label = capfirst(Lead._meta.get_field("phone").verbose_name)
+                self.phones[raw] = ("", [f"{label}: {message}" for message in error.messages])
         phone, problems = self.phones[raw]
         row.problems.extend(problems)
         return phone

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from modules.accounts.models import User
 from modules.core.exceptions import DomainError
@@ -337,8 +338,11 @@ def contact_delete(*, actor: User | None, contact: Contact) -> None:
     deal_count = Deal.objects.filter(contact=contact).count()
     if deal_count:
         raise DomainError(
-            _("This contact has %(count)d deal(s). Delete or reassign them before deleting the contact.")
-            % {"count": deal_count},
+            ngettext(
+                "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
+                "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
+                deal_count,
+            ) % {"count": deal_count},
             code="has_deals",
         )
     payload = events.contact_json(contact)

@@ -269,9 +269,10 @@ def _record_change(
             except SERVICE_ERRORS as error:
                 form.add_service_error(error)
                 record = access_record(request.user, pk)  # it rolled back: what the database holds
-    if not form.errors and not request.htmx:
-        messages.success(request, saved)
-        return redirect(url_name, pk=record.pk)
+    if not form.errors:
+        messages.success(request, saved)  # htmx: shown out of band beside the redrawn panel
+        if not request.htmx:
+            return redirect(url_name, pk=record.pk)
     return page(request, record, **{form_name: form}, fragment=panel if request.htmx else None)
 
 

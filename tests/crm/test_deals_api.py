@@ -56,7 +56,7 @@ def test_a_contact_with_deals_is_not_deleted_and_the_answer_says_why(api, team_a
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": [
-        "Este contato tem 1 negócio(s). Exclua-os ou transfira-os antes de excluir o contato."
+        "Este contato tem 1 negócio. Exclua-o ou transfira-o antes de excluir o contato."
     ]}
     assert client.get(f"{CONTACTS}{deal.contact_id}/").status_code == 200
 

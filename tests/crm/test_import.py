@@ -70,7 +70,7 @@ def test_it_imports_the_good_rows_and_reports_each_bad_one_by_its_line(admin_api
         "errors": [
             {"row": 3, "error": "Email: Enter a valid email address."},
             {"row": 5, "error": "Name: This field cannot be blank."},
-            {"row": 6, "error": "Enter a valid phone number, in international format (+5511987654321) "
+            {"row": 6, "error": "Phone: Enter a valid phone number, in international format (+5511987654321) "
                                 "or your country's format."},
             {"row": 7, "error": "This email appears more than once in the file (first on row 2)."},
             {"row": 8, "error": "Source: Value 'facebook' is not a valid choice."},
@@ -96,7 +96,7 @@ def test_a_row_with_several_problems_names_them_all(team_a):
 
     assert report.imported == 0
     assert report.errors == [{"row": 2, "error": (
-        "Name: This field cannot be blank. Email: Enter a valid email address. Enter a valid phone number, "
+        "Name: This field cannot be blank. Email: Enter a valid email address. Phone: Enter a valid phone number, "
         "in international format (+5511987654321) or your country's format."
     )}]
 

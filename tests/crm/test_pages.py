@@ -226,12 +226,26 @@ def test_it_imports_a_csv_and_reports_the_rows_left_out(member, crm_a, django_ca
     page = page_of(response)
     assert response.status_code == 200
     assert page.lstrip().startswith('<div id="import-panel">')
-    assert "2 leads imported." in page
+    assert '<p class="message message-success">2 leads imported.</p>' in page
     assert "1 row was left out:" in page
     assert '<td class="numeric">3</td>' in page
     assert sorted(crm_a.query(lambda: list(Lead.objects.values_list("email", flat=True)))) == [
         "ana@souza.com", "bruno@lima.com",
     ]
+
+
+def test_an_import_where_every_row_failed_is_not_reported_as_a_success(
+    member, crm_a, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("leads.csv", b"name,email,phone\nBroken,not-an-email,\nAna,ana@souza.com,12345\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = member.post("/crm/leads/import/", {"file": upload}, **HTMX)
+    poll_url = re.search(r'hx-get="(/crm/leads/import/\d+/)" hx-trigger="every 1s"', page_of(started)).group(1)
+    page = page_of(member.get(poll_url, **HTMX))
+
+    assert '<p class="message message-warning">0 leads imported.</p>' in page
+    assert "Phone: Enter a valid phone number" in page
 
 
 def test_a_file_that_is_not_a_csv_is_refused_with_the_reason(member, crm_a, django_capture_on_commit_callbacks):
@@ -267,7 +281,10 @@ def test_it_edits_a_lead_and_redraws_its_panel(member, crm_a):
     }, **HTMX)
 
     assert response.status_code == 200
-    assert page_of(response).lstrip().startswith('<div id="lead-panel"')
+    fragment = page_of(response)
+    assert fragment.lstrip().startswith('<div id="lead-panel"')
+    saved = fragment.split('<div id="messages" role="status" hx-swap-oob="true">', 1)[1]
+    assert "The lead was saved." in saved
     assert crm_a.query(lambda: Lead.objects.values_list("name", "company").get(pk=lead.pk)) == ("Ana Souza", "New Co")
     assert [event.name for event in crm_a.events("lead.updated")] == ["lead.updated"]
 
@@ -431,7 +448,7 @@ def test_deleting_a_contact_with_deals_is_refused_with_the_services_reason(clien
     response = client.post(f"/crm/contacts/{deal.contact_id}/delete/", HTTP_HOST=team_a.host, **HTMX)
 
     assert response.status_code == 422
-    assert "This contact has 1 deal(s). Delete or reassign them before deleting the contact." in page_of(response)
+    assert "This contact has 1 deal. Delete or reassign it before deleting the contact." in page_of(response)
     assert crm_a.query(lambda: Contact.objects.filter(pk=deal.contact_id).exists()) is True
 
 

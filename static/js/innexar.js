@@ -10,4 +10,30 @@
       target.form.submit();
     }
   });
+
+  // The workspace menu on narrow screens: the button's aria-expanded is the state, and the CSS
+  // shows the menu from it (only where scripting is on, so without JavaScript the menu stays open).
+  function sidebarToggle() {
+    return document.querySelector("[data-sidebar-toggle]");
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-sidebar-toggle]");
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    }
+  });
+
+  // Escape folds an open menu and hands the focus back to its button.
+  document.addEventListener("keydown", function (event) {
+    var toggle = sidebarToggle();
+    if (event.key !== "Escape" || !toggle || toggle.getAttribute("aria-expanded") !== "true") {
+      return;
+    }
+    if (toggle.offsetParent === null) {
+      return; // wide screen: there is no menu to fold
+    }
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  });
 })();

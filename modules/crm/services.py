@@ -332,19 +332,24 @@ def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Co
     return contact
 
 
+def contact_delete_refusal(contact: Contact) -> str:
+    """Why the contact cannot be deleted ("" when it can): deleting it would erase its deals'
+    history. Its page says so up front instead of offering the button."""
+    deal_count = Deal.objects.filter(contact=contact).count()
+    if not deal_count:
+        return ""
+    return ngettext(
+        "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
+        "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
+        deal_count,
+    ) % {"count": deal_count}
+
+
 @transaction.atomic
 def contact_delete(*, actor: User | None, contact: Contact) -> None:
-    """A contact with deals stays: deleting it would erase the pipeline's history."""
-    deal_count = Deal.objects.filter(contact=contact).count()
-    if deal_count:
-        raise DomainError(
-            ngettext(
-                "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
-                "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
-                deal_count,
-            ) % {"count": deal_count},
-            code="has_deals",
-        )
+    refusal = contact_delete_refusal(contact)
+    if refusal:
+        raise DomainError(refusal, code="has_deals")
     payload = events.contact_json(contact)
     Activity.objects.filter(related_to_type=RelatedType.CONTACT, related_to_id=contact.pk).delete()
     contact.delete()

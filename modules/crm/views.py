@@ -395,6 +395,7 @@ def _contact_page(
         "deals": _card_rows(selectors.contact_deal_cards(contact)),
         "edit_form": edit_form or ContactForm(initial=ContactForm.initial_from(contact), actor=request.user),
         "can_delete": access.may_delete(request.user, contact),
+        "delete_refusal": services.contact_delete_refusal(contact),
         "delete_error": delete_error,
         **_timeline(request, RelatedType.CONTACT, contact.pk, activity_form),
     }

@@ -441,6 +441,19 @@ def test_a_contact_edit_refused_by_the_service_shows_why_in_the_panel_and_change
     )
 
 
+def test_a_contact_with_deals_says_why_it_cannot_be_deleted_instead_of_offering_the_button(client, team_a, crm_a):
+    deal = crm_a.deal()
+    alone = crm_a.contact(name="No deals yet")
+    client.force_login(team_a.admin)
+
+    with_deals = page_of(client.get(f"/crm/contacts/{deal.contact_id}/", HTTP_HOST=team_a.host))
+    without = page_of(client.get(f"/crm/contacts/{alone.pk}/", HTTP_HOST=team_a.host))
+
+    assert "This contact has 1 deal. Delete or reassign it before deleting the contact." in with_deals
+    assert f'action="/crm/contacts/{deal.contact_id}/delete/"' not in with_deals
+    assert f'action="/crm/contacts/{alone.pk}/delete/"' in without
+
+
 def test_deleting_a_contact_with_deals_is_refused_with_the_services_reason(client, team_a, crm_a):
     deal = crm_a.deal()
     client.force_login(team_a.admin)

@@ -24,7 +24,6 @@ messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
 
 run: install
-	@mkdir -p staticfiles  # whitenoise warns without STATIC_ROOT; here it serves from the finders
 	$(PY) manage.py migrate_schemas --noinput
 	$(PY) manage.py setup_platform
 	$(PY) manage.py load_demo

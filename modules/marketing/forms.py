@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,7 @@ class SignupForm(forms.Form):
     )
     subdomain = forms.CharField(
         label=_("Workspace address"),
-        max_length=63,
+        max_length=300,  # a pasted URL is welcome; only its first label counts
         help_text=_("Lowercase letters, digits and hyphens. You can't change it later."),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
@@ -72,20 +74,25 @@ class SignupForm(forms.Form):
                 self.add_error("email" if item.code == "email_taken" else "password", item)
 
 
+def workspace_name_from(typed: str) -> str:
+    """`acme`, `Acme.innexar.app` or `https://acme.innexar.app:8000/crm/` all mean `acme`."""
+    value = typed.strip().lower()
+    value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value)  # a scheme
+    value = re.split(r"[/:?#]", value, maxsplit=1)[0]  # a port, path, query or fragment
+    return value.split(".", 1)[0]
+
+
 class FindWorkspaceForm(forms.Form):
     subdomain = forms.CharField(
         label=_("Workspace address"),
-        max_length=63,
+        max_length=300,  # a pasted URL is welcome; only its first label counts
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
 
     def clean_subdomain(self) -> str:
-        value = self.cleaned_data["subdomain"].strip().lower()
-        self.tenant = (
-            Tenant.objects.filter(subdomain=value, is_active=True)
-            .exclude(schema_name=get_public_schema_name())
-            .first()
-        )
+        value = workspace_name_from(self.cleaned_data["subdomain"])
+        # A suspended workspace is found too: its own page says it is suspended and what to do.
+        self.tenant = Tenant.objects.filter(subdomain=value).exclude(schema_name=get_public_schema_name()).first()
         if self.tenant is None:
             raise ValidationError(_("We couldn't find a workspace at that address."), code="not_found")
         return value

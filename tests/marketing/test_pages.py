@@ -1,7 +1,10 @@
 """The marketing site on the public host: what Innexar is and what it costs."""
 
+from urllib.parse import quote
+
 import pytest
 
+from modules.tenancy.models import Tenant
 from tests.conftest import PUBLIC_HOST
 
 
@@ -94,6 +97,27 @@ def test_it_sends_returning_customers_to_their_workspace_sign_in(public, team_a)
 
     assert response.status_code == 302
     assert response["Location"] == "http://alpha.localhost:8000/accounts/login/"
+
+
+@pytest.mark.parametrize(
+    "typed", ["Alpha", " alpha.localhost ", "https://alpha.localhost:8000/crm/", "alpha.innexar.app"]
+)
+def test_it_reads_a_workspace_address_typed_or_pasted_whole(public, team_a, typed):
+    response = public(f"/sign-in/?subdomain={quote(typed)}")
+
+    assert response.status_code == 302
+    assert response["Location"] == "http://alpha.localhost:8000/accounts/login/"
+
+
+def test_a_suspended_workspace_is_found_and_its_own_page_says_it_is_suspended(public, team_a, client):
+    Tenant.objects.filter(pk=team_a.tenant.pk).update(is_active=False)
+
+    response = public("/sign-in/?subdomain=alpha")
+    workspace = client.get("/accounts/login/", HTTP_HOST=team_a.host)
+
+    assert response.status_code == 302
+    assert workspace.status_code == 403
+    assert "suspended" in workspace.content.decode().lower()
 
 
 def test_it_says_so_when_no_workspace_has_that_address(public):

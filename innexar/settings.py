@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "modules.core.middleware.HtmxVaryMiddleware",
+    "modules.core.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 

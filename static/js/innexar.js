@@ -36,4 +36,24 @@
     toggle.setAttribute("aria-expanded", "false");
     toggle.focus();
   });
+
+  // A change htmx could not make (the server refused or failed, or the network is down) says so
+  // where the page shows its messages, instead of leaving the control as if it had worked.
+  function requestFailed(event) {
+    var messages = document.getElementById("messages");
+    if (!messages) {
+      return;
+    }
+    var notice = document.createElement("p");
+    notice.className = "message message-error";
+    notice.setAttribute("role", "alert");
+    notice.textContent = document.body.dataset.requestFailed;
+    var list = document.createElement("div");
+    list.className = "messages";
+    list.appendChild(notice);
+    messages.replaceChildren(list);
+    messages.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("htmx:responseError", requestFailed);
+  document.addEventListener("htmx:sendError", requestFailed);
 })();

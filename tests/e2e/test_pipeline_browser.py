@@ -14,9 +14,9 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role, User
-from modules.crm.models import Contact, Deal, DealStageChange, Stage
+from modules.crm.models import Activity, Contact, Deal, DealStageChange, Stage
 from modules.events.models import Event
-from tests.conftest import CHROMIUM, PASSWORD
+from tests.conftest import CHROMIUM, PASSWORD, on_own_connection
 from tests.e2e.conftest import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -197,5 +197,45 @@ def test_back_to_a_filtered_list_shows_the_whole_page(server, board):
             expect(page.get_by_role("navigation", name="CRM")).to_be_visible()
             expect(page.locator("link[rel=stylesheet]")).not_to_have_count(0)
             expect(page.get_by_role("link", name="Carla Board").first).to_be_visible()
+        finally:
+            browser.close()
+
+
+def committed(board, work):
+    """Database work the server sees at once: its own connection, autocommit, this tenant."""
+
+    def in_tenant():
+        with tenant_context(board["tenant"]):
+            return work()
+
+    return on_own_connection(in_tenant)
+
+
+@pytest.mark.django_db
+def test_a_change_the_server_refuses_says_so_instead_of_doing_nothing(server, board):
+    from playwright.sync_api import expect, sync_playwright
+
+    deal = next(iter(board["deals"].values()))
+    subject = f"Gone soon {deal.pk}"
+    activity = committed(board, lambda: Activity.objects.create(
+        type="call", subject=subject, related_to_type="deal", related_to_id=deal.pk
+    ))
+    base = f"http://{board['host']}:{server}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            sign_in(page, base, board["user"])
+            page.goto(f"{base}/crm/activities/?completed=false")
+            row = page.locator("tr", has_text=subject)
+            # A teammate deletes it meanwhile.
+            committed(board, lambda: Activity.objects.filter(pk=activity.pk).delete())
+
+            with page.expect_response(lambda response: response.status == 404):
+                row.get_by_role("button", name="Complete").click()
+
+            expect(page.locator("#messages [role=alert]")).to_have_text(
+                "That did not work, and nothing was saved. Reload the page and try again."
+            )
         finally:
             browser.close()

@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language picked on innexar.app follows the visitor to acme.innexar.app: a preference, not a
+# credential (sessions stay on their own host). Browsers refuse a cookie for all of "localhost",
+# so in development each host keeps its own.
+LANGUAGE_COOKIE_DOMAIN = f".{INNEXAR_BASE_DOMAIN}" if "." in INNEXAR_BASE_DOMAIN else None
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -136,3 +136,5 @@ def test_it_answers_404_with_our_page_for_an_unknown_path(public):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+    # Its own icon: without one the browser asks for /favicon.ico, and that is another 404.
+    assert '<link rel="icon" href="data:image/svg+xml,' in response.content.decode()

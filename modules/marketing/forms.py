@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
@@ -9,6 +10,7 @@ from modules.accounts.models import User
 from modules.core.money import format_money
 from modules.tenancy.models import Tenant
 from modules.tenancy.plans import OFFERS, Plan
+from modules.tenancy.validators import validate_subdomain
 
 # tenant_signup raises plain ValidationErrors: validate_subdomain's codes and "taken" (a signup
 # racing for the same name), "email_taken" (racing for the same email); the rest come from the
@@ -53,8 +55,12 @@ class SignupForm(forms.Form):
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    # Every rule tenant_signup applies is checked here too, so one round shows every problem;
+    # the service checks again (a signup may race this one for the name or the email).
+
     def clean_subdomain(self) -> str:
-        value = self.cleaned_data["subdomain"].strip()
+        value = self.cleaned_data["subdomain"].strip().lower()  # "NewCo" means newco
+        validate_subdomain(value)
         if Tenant.objects.filter(subdomain=value).exists():
             raise ValidationError(_("This name is already taken."), code="taken")
         return value
@@ -64,6 +70,17 @@ class SignupForm(forms.Form):
         if User.objects.filter(email__iexact=value).exists():
             raise ValidationError(_("A user with this email already exists."), code="taken")
         return value.lower()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(email=cleaned.get("email", ""), name=cleaned.get("admin_name", ""))
+            try:
+                validate_password(password, user=candidate)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
 
     def add_signup_error(self, error: ValidationError) -> None:
         """Show what tenant_signup refused beside the field it is about."""

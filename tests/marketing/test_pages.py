@@ -1,5 +1,6 @@
 """The marketing site on the public host: what Innexar is and what it costs."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -138,3 +139,13 @@ def test_it_answers_404_with_our_page_for_an_unknown_path(public):
     assert "Page not found" in response.content.decode()
     # Its own icon: without one the browser asks for /favicon.ico, and that is another 404.
     assert '<link rel="icon" href="data:image/svg+xml,' in response.content.decode()
+
+
+def test_form_help_is_where_aria_describedby_points_and_stays_beside_an_error(public, client):
+    blank = public("/signup/").content.decode()
+    refused = client.post("/signup/", {"subdomain": "Bad Name!"}, HTTP_HOST=PUBLIC_HOST).content.decode()
+
+    described = re.search(r'name="subdomain"[^>]*aria-describedby="([^"]+)"', blank).group(1)
+    assert f'<small id="{described}">' in blank
+    assert f'<small id="{described}">' in refused
+    assert refused.count('id="id_subdomain_error"') == 1

@@ -87,7 +87,6 @@ def test_it_signs_up_in_the_visitors_language(client, db):
 @pytest.mark.parametrize(
     ("subdomain", "message"),
     [
-        ("NewCo", "Use lowercase letters only."),
         ("new_co", "Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter."),
         ("9lives", "Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter."),
         ("admin", "This name is reserved. Please choose another one."),
@@ -101,6 +100,24 @@ def test_it_refuses_a_subdomain_the_service_refuses(signup, subdomain, message):
     assert response.context["form"].errors == {"subdomain": [message]}
     assert message in response.content.decode()
     assert not Tenant.objects.filter(name="Newco Ltda").exists()
+
+
+def test_an_address_typed_with_capitals_is_taken_in_lowercase(signup):
+    response = signup(subdomain=" NewCo ")
+
+    assert response.status_code == 302
+    assert Tenant.objects.filter(subdomain="newco").exists()
+
+
+def test_every_problem_shows_in_one_round(signup, team_a):
+    response = signup(subdomain="new_co", email="ADMIN@alpha.example.com", password="12345678")
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "subdomain": ["Use 3 to 63 lowercase letters, digits or hyphens, starting with a letter."],
+        "email": ["A user with this email already exists."],
+        "password": ["This password is too common.", "This password is entirely numeric."],
+    }
 
 
 def test_it_refuses_a_subdomain_already_taken(signup, team_a):

@@ -43,6 +43,15 @@ def _form_status(form) -> int:
     return 422 if form.is_bound and form.errors else 200
 
 
+def _active_language(request) -> str:
+    """The language the page is shown in (the switcher's cookie, else the user's), as one of
+    settings.LANGUAGES: what a language field starts at, so that saving it changes nothing."""
+    try:
+        return translation.get_supported_language_variant(request.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 # --- Signing in --------------------------------------------------------------------------------
 
 
@@ -136,12 +145,16 @@ def plan_required(request, entry) -> HttpResponse:
 @login_required
 def profile(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    # The field starts at the language in use, which the switcher may have changed: saving
+    # the form as it comes keeps the page in that language (and makes it the profile's).
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": _active_language(request)})
     if form.is_valid():
         user = accounts_services.user_update_profile(user=user, **form.cleaned_data)
         with translation.override(user.language):
             messages.success(request, _("Your profile was saved."))
         response = redirect("workspace:profile")
+        if "language" not in form.changed_data:
+            return response
         # The cookie outranks the profile's language, so it must follow the change to apply now.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -235,9 +248,10 @@ def team_member(request, pk: int):
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": member.name})
             return redirect("workspace:team")
         return _team_page(request, member_errors=errors)
-    table = TeamTable([member], member_errors=errors)
+    saved = frozenset() if form.errors else frozenset([member.pk])
+    table = TeamTable([member], can_manage=True, member_errors=errors, saved=saved)
     RequestConfig(request, paginate=False).configure(table)
-    return render(request, "layouts/partials/_table_row.html", {"row": table.rows[0]}, status=_form_status(form))
+    return render(request, "workspace/partials/_member_row.html", {"row": table.rows[0]}, status=_form_status(form))
 
 
 def _require_team_admin(request) -> None:
@@ -256,13 +270,12 @@ def _team_page(
 ) -> HttpResponse:
     can_manage = request.user.is_tenant_admin
     table = TeamTable(
-        User.objects.filter(tenant=request.user.tenant),
-        exclude=() if can_manage else ("actions",),
-        member_errors=member_errors,
+        User.objects.filter(tenant=request.user.tenant), can_manage=can_manage, member_errors=member_errors
     )
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     if can_manage and invite_form is None:
-        invite_form = InviteForm(initial={"language": request.user.language})
+        # The invitee hears from the admin in the language the admin is using, unless they pick another.
+        invite_form = InviteForm(initial={"language": _active_language(request)})
     refused = bool(member_errors and any(member_errors.values())) or bool(invite_form and invite_form.errors)
     template = "workspace/team.html#team-panel" if partial else "workspace/team.html"
     context = {"table": table, "can_manage": can_manage, "invite_form": invite_form, "invited": invited}

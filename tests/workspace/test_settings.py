@@ -1,5 +1,9 @@
 """Settings: your profile, the company (admins change it), and the team list."""
 
+import re
+
+from django.conf import settings
+
 from modules.accounts.models import User
 from modules.tenancy.models import CompanyProfile
 
@@ -51,6 +55,46 @@ def test_it_saves_name_and_language_and_switches_the_language_at_once(client, te
     user = User.objects.get(pk=team_a.user.pk)
     assert (user.name, user.language) == ("Ana Alpha", "pt-br")
     assert '<html lang="pt-br"' in client.get("/settings/profile/", HTTP_HOST=team_a.host).content.decode()
+
+
+def selected_language(page: str) -> str:
+    """The language the profile form's field shows, as a browser would submit it."""
+    field = re.search(r'<select name="language" id="id_language"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.search(r'<option value="([^"]+)" selected>', field).group(1)
+
+
+def test_saving_a_name_keeps_the_language_picked_in_the_switcher(client, team_a):
+    """The profile says English (the default); the user reads Portuguese, chosen in the switcher.
+    Saving a new name must not turn the interface back to English."""
+    client.force_login(team_a.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+
+    page = client.get("/settings/profile/", HTTP_HOST=team_a.host).content.decode()
+    assert selected_language(page) == "pt-br"
+
+    response = client.post(
+        "/settings/profile/", {"name": "Ana Alpha", "language": selected_language(page)}, HTTP_HOST=team_a.host
+    )
+
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt-br"
+    page = client.get(response["Location"], HTTP_HOST=team_a.host).content.decode()
+    assert '<html lang="pt-br"' in page
+    assert "Seu perfil foi salvo." in page
+    # What the form showed, and the user saved, is now the profile's language too.
+    user = User.objects.get(pk=team_a.user.pk)
+    assert (user.name, user.language) == ("Ana Alpha", "pt-br")
+
+
+def test_saving_without_changing_the_language_leaves_the_cookie_alone(client, team_a):
+    client.force_login(team_a.user)
+
+    response = client.post("/settings/profile/", {"name": "Ana Alpha", "language": "en"}, HTTP_HOST=team_a.host)
+
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert User.objects.get(pk=team_a.user.pk).name == "Ana Alpha"
 
 
 def test_it_refuses_an_unknown_language(client, team_a):
@@ -115,8 +159,12 @@ def test_it_answers_an_htmx_save_with_the_form_alone(client, team_a):
     assert response.status_code == 200
     page = response.content.decode()
     assert page.lstrip().startswith('<form id="company-form"')
-    assert "Company settings saved." in page
     assert company_of(team_a).city == "Austin"
+    # Beside the button that was pressed, at the foot of a long form: not at its top, off screen.
+    saved = '<span class="message message-success" role="status">Company settings saved.</span>'
+    assert page.count("Company settings saved.") == 1
+    assert page.index('<button type="submit" id="company-save">Save changes</button>') < page.index(saved)
+    assert page.index(saved) > page.rindex("</label>")
 
 
 def test_it_answers_an_htmx_save_with_errors_as_422(client, team_a):

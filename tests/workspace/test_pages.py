@@ -1,8 +1,10 @@
 """The workspace's dashboard and the home page of every module, gated by the tenant's plan."""
 
 import pytest
+from django.conf import settings
 
 from modules.tenancy.models import Tenant
+from modules.workspace.navigation import MODULES
 
 MODULE_PAGES = [
     ("/crm/", "CRM", "Move deals across a drag-and-drop pipeline"),
@@ -31,6 +33,51 @@ def test_it_shows_the_dashboard_with_the_user_and_company(client, team_a):
     assert "This is the Alpha Industries workspace." in page
     assert "<strong>Professional</strong>" in page
     assert '<strong>3 <span class="muted">/ 15</span></strong>' in page
+
+
+def test_it_ends_the_welcome_line_once_after_a_company_name_that_ends_with_a_dot(client, team_a):
+    Tenant.objects.filter(pk=team_a.tenant.pk).update(name="Northwind Supply Co.")
+    client.force_login(team_a.manager)
+
+    english = client.get("/", HTTP_HOST=team_a.host).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+    portuguese = client.get("/", HTTP_HOST=team_a.host).content.decode()
+
+    # Mid-sentence the name keeps its dot; where it ends the sentence, that dot ends it.
+    assert "This is the Northwind Supply Co. workspace." in english
+    assert "Este é o espaço de trabalho de Northwind Supply Co. Tudo o que sua equipe precisa" in portuguese
+    assert "Co.." not in portuguese
+
+
+def test_it_names_the_company_in_full_on_hover_where_the_sidebar_cuts_it_short(client, team_a):
+    client.force_login(team_a.user)
+
+    page = client.get("/", HTTP_HOST=team_a.host).content.decode()
+
+    assert '<a href="/" class="brand sidebar-brand" title="Alpha Industries">' in page
+
+
+def module_cards(page: str) -> dict[str, str]:
+    """Each dashboard card's HTML, by the module's path."""
+    cards = page.split('<a class="module-card')[1:]
+    return {card.split('href="', 1)[1].split('"', 1)[0]: card.split("</a>", 1)[0] for card in cards}
+
+
+def test_it_marks_the_modules_not_built_yet_as_coming_soon_on_the_dashboard(client, team_a):
+    client.force_login(team_a.user)
+
+    cards = module_cards(client.get("/", HTTP_HOST=team_a.host).content.decode())
+
+    assert set(cards) == {path for path, _, _ in MODULE_PAGES}
+    for module in MODULES:
+        card = cards[f"/{module.key}/"]
+        if module.has_pages:
+            assert "Coming soon" not in card, module.key
+        else:
+            assert '<span class="badge badge-warn">Coming soon</span>' in card, module.key
+    assert "Coming soon" not in cards["/crm/"]
+    # A module not built yet and not on the plan says both.
+    assert "Coming soon" in cards["/webhooks/"] and "Enterprise plan" in cards["/webhooks/"]
 
 
 def test_it_lists_every_module_in_the_navigation(client, team_a):
@@ -70,7 +117,9 @@ def test_it_refuses_inventory_on_the_starter_plan_naming_the_plan_needed(client,
 
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Your plan does not include Inventory and stock movements." in page
+    # A short heading, the details below it.
+    assert "<h2>Available on the Professional plan</h2>" in page
+    assert "<p>Your plan does not include Inventory and stock movements." in page
     assert "Upgrade to the Professional plan to use it." in page
     assert "Your workspace is on the Starter plan." in page
 

@@ -1,7 +1,11 @@
+import unicodedata
 import zoneinfo
+from functools import lru_cache
 
+from babel.dates import get_timezone_location
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import Role
@@ -66,8 +70,29 @@ class MemberForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
+# IANA's areas: the other names (US/Central, Brazil/East, EST5EDT...) are old aliases of these.
+TIMEZONE_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+                  "Pacific")
+
+
 def _timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return _timezone_choices_in(translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE))
+
+
+@lru_cache(maxsize=8)
+def _timezone_choices_in(locale: str) -> list[tuple[str, str]]:
+    """Time zones named in the reader's language by country and city ("Horário Brasil (São
+    Paulo)") and sorted by that name, UTC first; one entry per name (aliases are left out)."""
+    labels: dict[str, str] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if name.split("/", 1)[0] in TIMEZONE_AREAS:
+            labels.setdefault(get_timezone_location(name, locale=locale), name)
+    by_name = sorted(labels.items(), key=lambda item: _sort_key(item[0]))
+    return [("UTC", "UTC")] + [(name, label) for label, name in by_name]
+
+
+def _sort_key(label: str) -> str:
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -81,6 +106,10 @@ class CompanyProfileForm(forms.ModelForm):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.instance.timezone
+        choices = self.fields["timezone"].choices
+        if current and all(value != current for value, _label in choices):  # saved as an alias
+            self.fields["timezone"].choices = [(current, current.replace("_", " ")), *choices]
         if read_only:
             for field in self.fields.values():
                 field.disabled = True

@@ -140,6 +140,32 @@ def test_it_shows_the_services_tax_id_error_beside_the_field(client, team_a):
     assert (company_of(team_a).country, company_of(team_a).tax_id) == ("US", "")
 
 
+def test_time_zones_are_named_in_the_readers_language_by_country_and_city(client, team_a):
+    client.force_login(team_a.admin)
+    CompanyProfile.objects.filter(tenant=team_a.tenant).update(timezone="America/Sao_Paulo")
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+    page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    spanish = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+
+    assert '<option value="America/Sao_Paulo" selected>Horário Brasil (São Paulo)</option>' in page
+    assert '<option value="America/Mexico_City">hora de México (Ciudad de México)</option>' in spanish
+    assert 'value="Brazil/East"' not in page  # an old alias of São Paulo: one entry per place
+
+
+def test_a_time_zone_saved_under_an_old_alias_is_still_offered_and_kept(client, team_a):
+    client.force_login(team_a.admin)
+    CompanyProfile.objects.filter(tenant=team_a.tenant).update(timezone="US/Central")
+
+    page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+    response = client.post("/settings/", company_form(timezone="US/Central"), HTTP_HOST=team_a.host)
+
+    assert '<option value="US/Central" selected>' in page
+    assert response.status_code == 302
+    assert company_of(team_a).timezone == "US/Central"
+
+
 def test_it_refuses_an_unknown_time_zone(client, team_a):
     client.force_login(team_a.admin)
 

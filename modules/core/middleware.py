@@ -1,8 +1,5 @@
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from django.conf import settings
-from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -23,8 +20,11 @@ class HtmxVaryMiddleware:
 
 
 class HtmxLoginRedirectMiddleware:
-    """An htmx request whose session has expired is sent to the login page as a whole page
-    (HX-Redirect), instead of htmx swapping the login form into a table row or a form."""
+    """An htmx request whose session has expired is sent to sign in as a whole page
+    (HX-Redirect), instead of htmx swapping the sign-in form into a table row or a form.
+
+    A sign-in redirect is one that carries `?next=` (redirect_to_login): the workspace's
+    login_required and the platform admin's staff_required both make those."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,13 +33,6 @@ class HtmxLoginRedirectMiddleware:
         response = self.get_response(request)
         if request.headers.get("HX-Request") == "true" and response.status_code == 302:
             location = response["Location"]
-            if urlsplit(location).path == self._login_path():
+            if "next" in parse_qs(urlsplit(location).query):
                 return HttpResponseClientRedirect(location)
         return response
-
-    @staticmethod
-    def _login_path() -> str | None:
-        try:
-            return resolve_url(settings.LOGIN_URL)
-        except NoReverseMatch:  # the marketing site and the platform admin have no workspace login
-            return None

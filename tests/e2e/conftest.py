@@ -9,11 +9,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
-from tests.conftest import database_url
+from modules.accounts.models import User
+from tests.conftest import CHROMIUM, PASSWORD, database_url
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -60,3 +64,43 @@ def server(django_db_setup, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """The machine's Chromium (Playwright cannot download its own here). Leave the block before
+    reading the database in a test: Django refuses queries while Playwright's event loop runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def user_who_signs_in(email: str, *, name: str, superuser: bool = False, **fields) -> User:
+    """A user for the login form: the server keeps the production hashers, and the tests' fast
+    MD5 one would not sign in there."""
+    if superuser:
+        user = User.objects.create_superuser(email, None, name=name, **fields)
+    else:
+        user = User.objects.create_user(email, None, name=name, **fields)
+    user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+    user.save(update_fields=["password"])
+    return user
+
+
+def sign_in(page, base: str, user: User) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")

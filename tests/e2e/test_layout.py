@@ -13,14 +13,12 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from modules.accounts.models import Role, User
+from modules.accounts.models import Role
 from modules.crm.models import Contact, Deal, Lead, LeadStatus, Source, Stage
-from tests.conftest import CHROMIUM, PASSWORD
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.conftest import sign_in, user_who_signs_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +48,9 @@ def workspace(django_db_setup, django_db_blocker):
     tag = uuid.uuid4().hex[:6]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        user = User.objects.create_user(
-            f"mariana.{tag}@alpha.example.com", None, name="Mariana Costa", tenant=team.tenant, role=Role.USER
+        user = user_who_signs_in(
+            f"mariana.{tag}@alpha.example.com", name="Mariana Costa", tenant=team.tenant, role=Role.USER
         )
-        # The server keeps the production hashers; the tests' fast MD5 one would not sign in there.
-        user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-        user.save(update_fields=["password"])
         with tenant_context(team.tenant):
             leads = [
                 Lead.objects.create(
@@ -92,14 +87,10 @@ def workspace(django_db_setup, django_db_blocker):
         user.delete()
 
 
-def signed_in(browser, workspace, viewport):
+def signed_in(browser, server, workspace, viewport):
     page = browser.new_page(viewport=viewport)
-    base = f"http://{workspace['host']}:{workspace['port']}"
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(workspace["user"].email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    base = f"http://{workspace['host']}:{server}"
+    sign_in(page, base, workspace["user"])
     return page, base
 
 
@@ -111,24 +102,11 @@ def box_width(page, selector: str) -> tuple[int, int]:
     return page.locator(selector).evaluate("box => [box.scrollWidth, box.clientWidth]")
 
 
-@pytest.fixture
-def browser(server, workspace):
-    from playwright.sync_api import sync_playwright
-
-    workspace["port"] = server
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.django_db
-def test_on_a_phone_nothing_scrolls_sideways_and_the_menu_folds(browser, workspace):
+def test_on_a_phone_nothing_scrolls_sideways_and_the_menu_folds(browser, server, workspace):
     from playwright.sync_api import expect
 
-    page, base = signed_in(browser, workspace, PHONE)
+    page, base = signed_in(browser, server, workspace, PHONE)
     page.goto(f"{base}/crm/")
     page.wait_for_url(f"{base}/crm/leads/")
     expect(page.locator("#lead-results tbody tr").first).to_be_visible()
@@ -172,10 +150,10 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_menu_folds(browser, workspa
 
 
 @pytest.mark.django_db
-def test_on_a_laptop_the_lists_fit_and_the_board_scrolls_in_its_own_box(browser, workspace):
+def test_on_a_laptop_the_lists_fit_and_the_board_scrolls_in_its_own_box(browser, server, workspace):
     from playwright.sync_api import expect
 
-    page, base = signed_in(browser, workspace, LAPTOP)
+    page, base = signed_in(browser, server, workspace, LAPTOP)
     # Wide enough for the full sidebar: no menu button, every link in sight.
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.locator(".sidebar").get_by_role("link", name="CRM", exact=True)).to_be_visible()

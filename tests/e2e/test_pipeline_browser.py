@@ -9,15 +9,14 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from modules.accounts.models import Role, User
+from modules.accounts.models import Role
 from modules.crm.models import Activity, Contact, Deal, DealStageChange, Stage
 from modules.events.models import Event
-from tests.conftest import CHROMIUM, PASSWORD, on_own_connection
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.conftest import on_own_connection
+from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +28,9 @@ def board(django_db_setup, django_db_blocker):
     tag = uuid.uuid4().hex[:8]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        user = User.objects.create_user(
-            f"paula.{tag}@alpha.example.com", None, name="Paula Pipeline", tenant=team.tenant, role=Role.USER
+        user = user_who_signs_in(
+            f"paula.{tag}@alpha.example.com", name="Paula Pipeline", tenant=team.tenant, role=Role.USER
         )
-        # The server keeps the production hashers; the tests' fast MD5 one would not sign in there.
-        user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-        user.save(update_fields=["password"])
         with tenant_context(team.tenant):
             contact = Contact.objects.create(name="Carla Board", email=f"carla.{tag}@example.com")
             deals = {
@@ -67,14 +63,6 @@ def saved(board, deal: Deal) -> tuple[str, list[tuple[str, str, int]]]:
     return stage, moves
 
 
-def sign_in(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 def drag(page, card, target) -> None:
     """Press, move in steps and release: SortableJS (forceFallback) follows real mouse events."""
     start = card.locator("small").bounding_box()
@@ -88,46 +76,42 @@ def drag(page, card, target) -> None:
 
 @pytest.mark.django_db
 def test_a_deal_dragged_to_another_stage_stays_there(server, board):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     drag_me, win_me = board["deals"].values()
     base = f"http://{board['host']}:{server}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            sign_in(page, base, board["user"])
-            page.locator(".sidebar").get_by_role("link", name="CRM", exact=True).click()
-            page.get_by_role("link", name="Pipeline", exact=True).click()
-            page.wait_for_url(f"{base}/crm/pipeline/")
+    with chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, base, board["user"])
+        page.locator(".sidebar").get_by_role("link", name="CRM", exact=True).click()
+        page.get_by_role("link", name="Pipeline", exact=True).click()
+        page.wait_for_url(f"{base}/crm/pipeline/")
 
-            card = page.locator(f'.deal-card[data-deal="{drag_me.pk}"]')
-            proposal = page.locator('ol.board-cards[data-stage="proposal"]')
-            with page.expect_response(lambda response: response.url.endswith(f"/deals/{drag_me.pk}/move/")) as moved:
-                drag(page, card, proposal)
-            assert moved.value.status == 200
-            expect(page.locator("#column-head-proposal [data-count]")).to_have_text("1")
+        card = page.locator(f'.deal-card[data-deal="{drag_me.pk}"]')
+        proposal = page.locator('ol.board-cards[data-stage="proposal"]')
+        with page.expect_response(lambda response: response.url.endswith(f"/deals/{drag_me.pk}/move/")) as moved:
+            drag(page, card, proposal)
+        assert moved.value.status == 200
+        expect(page.locator("#column-head-proposal [data-count]")).to_have_text("1")
 
-            page.reload()
-            expect(proposal.locator(f'.deal-card[data-deal="{drag_me.pk}"]')).to_be_visible()
+        page.reload()
+        expect(proposal.locator(f'.deal-card[data-deal="{drag_me.pk}"]')).to_be_visible()
 
-            # Won asks first: cancelling puts the card back, confirming saves it.
-            won = page.locator('ol.board-cards[data-stage="closed_won"]')
-            win_card = page.locator(f'.deal-card[data-deal="{win_me.pk}"]')
-            drag(page, win_card, won)
-            expect(page.locator("#won-dialog")).to_be_visible()
-            page.locator("#won-dialog").get_by_role("button", name="Cancel").click()
-            prospect = page.locator('ol.board-cards[data-stage="prospect"]')
-            expect(prospect.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
+        # Won asks first: cancelling puts the card back, confirming saves it.
+        won = page.locator('ol.board-cards[data-stage="closed_won"]')
+        win_card = page.locator(f'.deal-card[data-deal="{win_me.pk}"]')
+        drag(page, win_card, won)
+        expect(page.locator("#won-dialog")).to_be_visible()
+        page.locator("#won-dialog").get_by_role("button", name="Cancel").click()
+        prospect = page.locator('ol.board-cards[data-stage="prospect"]')
+        expect(prospect.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
 
-            drag(page, win_card, won)
-            with page.expect_response(lambda response: response.url.endswith(f"/deals/{win_me.pk}/won/")):
-                page.locator("#won-dialog").get_by_role("button", name="Mark as won").click()
-            expect(page.locator("#won-dialog")).to_be_hidden()
-            page.reload()
-            expect(won.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
-        finally:
-            browser.close()
+        drag(page, win_card, won)
+        with page.expect_response(lambda response: response.url.endswith(f"/deals/{win_me.pk}/won/")):
+            page.locator("#won-dialog").get_by_role("button", name="Mark as won").click()
+        expect(page.locator("#won-dialog")).to_be_hidden()
+        page.reload()
+        expect(won.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
 
     # In the database (read once the browser's event loop is gone: Django refuses it inside).
     paula = board["user"].pk
@@ -145,60 +129,52 @@ def deal_titles(board) -> set[str]:
 
 @pytest.mark.django_db
 def test_searching_a_contact_finds_it_but_never_picks_it_or_saves(server, board):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = f"http://{board['host']}:{server}"
     before = deal_titles(board)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            sign_in(page, base, board["user"])
-            page.goto(f"{base}/crm/deals/new/")
-            posts = []
-            page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
-            page.get_by_label("Title").fill("Typed then Enter")
-            search = page.locator(".record-select input[type=search]")
-            with page.expect_response(lambda response: "/crm/lookup/" in response.url):
-                search.fill("Carla Board")
-                search.press("Enter")
+    with chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, base, board["user"])
+        page.goto(f"{base}/crm/deals/new/")
+        posts = []
+        page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+        page.get_by_label("Title").fill("Typed then Enter")
+        search = page.locator(".record-select input[type=search]")
+        with page.expect_response(lambda response: "/crm/lookup/" in response.url):
+            search.fill("Carla Board")
+            search.press("Enter")
 
-            contact = page.locator("select[name=contact]")
-            expect(contact.locator("option", has_text="Carla Board")).to_have_count(1)
-            expect(contact).to_have_value("")  # found, not chosen
-            assert page.url == f"{base}/crm/deals/new/"
-            assert posts == []  # the form was not sent
-        finally:
-            browser.close()
+        contact = page.locator("select[name=contact]")
+        expect(contact.locator("option", has_text="Carla Board")).to_have_count(1)
+        expect(contact).to_have_value("")  # found, not chosen
+        assert page.url == f"{base}/crm/deals/new/"
+        assert posts == []  # the form was not sent
 
     assert deal_titles(board) == before
 
 
 @pytest.mark.django_db
 def test_back_to_a_filtered_list_shows_the_whole_page(server, board):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = f"http://{board['host']}:{server}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            sign_in(page, base, board["user"])
-            page.goto(f"{base}/crm/contacts/")
-            with page.expect_response(lambda response: "search=" in response.url):
-                page.get_by_role("searchbox", name="Search contacts").fill("Carla Board")
-            page.wait_for_url("**/crm/contacts/?*search=Carla*")
-            page.get_by_role("link", name="Carla Board").first.click()
-            page.wait_for_url(f"{base}/crm/contacts/*/")
+    with chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, base, board["user"])
+        page.goto(f"{base}/crm/contacts/")
+        with page.expect_response(lambda response: "search=" in response.url):
+            page.get_by_role("searchbox", name="Search contacts").fill("Carla Board")
+        page.wait_for_url("**/crm/contacts/?*search=Carla*")
+        page.get_by_role("link", name="Carla Board").first.click()
+        page.wait_for_url(f"{base}/crm/contacts/*/")
 
-            page.go_back()
+        page.go_back()
 
-            page.wait_for_url("**/crm/contacts/?*search=Carla*")
-            expect(page.get_by_role("navigation", name="CRM")).to_be_visible()
-            expect(page.locator("link[rel=stylesheet]")).not_to_have_count(0)
-            expect(page.get_by_role("link", name="Carla Board").first).to_be_visible()
-        finally:
-            browser.close()
+        page.wait_for_url("**/crm/contacts/?*search=Carla*")
+        expect(page.get_by_role("navigation", name="CRM")).to_be_visible()
+        expect(page.locator("link[rel=stylesheet]")).not_to_have_count(0)
+        expect(page.get_by_role("link", name="Carla Board").first).to_be_visible()
 
 
 def committed(board, work):
@@ -213,7 +189,7 @@ def committed(board, work):
 
 @pytest.mark.django_db
 def test_a_change_the_server_refuses_says_so_instead_of_doing_nothing(server, board):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     deal = next(iter(board["deals"].values()))
     subject = f"Gone soon {deal.pk}"
@@ -221,21 +197,17 @@ def test_a_change_the_server_refuses_says_so_instead_of_doing_nothing(server, bo
         type="call", subject=subject, related_to_type="deal", related_to_id=deal.pk
     ))
     base = f"http://{board['host']}:{server}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            sign_in(page, base, board["user"])
-            page.goto(f"{base}/crm/activities/?completed=false")
-            row = page.locator("tr", has_text=subject)
-            # A teammate deletes it meanwhile.
-            committed(board, lambda: Activity.objects.filter(pk=activity.pk).delete())
+    with chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, base, board["user"])
+        page.goto(f"{base}/crm/activities/?completed=false")
+        row = page.locator("tr", has_text=subject)
+        # A teammate deletes it meanwhile.
+        committed(board, lambda: Activity.objects.filter(pk=activity.pk).delete())
 
-            with page.expect_response(lambda response: response.status == 404):
-                row.get_by_role("button", name="Complete").click()
+        with page.expect_response(lambda response: response.status == 404):
+            row.get_by_role("button", name="Complete").click()
 
-            expect(page.locator("#messages [role=alert]")).to_have_text(
-                "That did not work, and nothing was saved. Reload the page and try again."
-            )
-        finally:
-            browser.close()
+        expect(page.locator("#messages [role=alert]")).to_have_text(
+            "That did not work, and nothing was saved. Reload the page and try again."
+        )

@@ -10,12 +10,10 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import connection
 
-from modules.accounts.models import User
-from tests.conftest import ADMIN_HOST, CHROMIUM, PASSWORD, PUBLIC_HOST
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.conftest import ADMIN_HOST, PASSWORD, PUBLIC_HOST
+from tests.e2e.conftest import user_who_signs_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,26 +29,11 @@ def staff(django_db_setup, django_db_blocker):
     """A staff member who signs in to the platform admin through its form."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        user = User.objects.create_superuser(f"staff.{uuid.uuid4().hex[:6]}@innexar.app", None, name="Sam Staff")
-        # The server keeps the production hashers; the tests' fast MD5 one would not sign in there.
-        user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
-        user.save(update_fields=["password"])
+        user = user_who_signs_in(f"staff.{uuid.uuid4().hex[:6]}@innexar.app", name="Sam Staff", superuser=True)
     yield user
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         user.delete()
-
-
-@pytest.fixture
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def in_language(page, base: str, language: str) -> None:

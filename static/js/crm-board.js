@@ -1,5 +1,5 @@
-// The pipeline board: drag a card (SortableJS) and the move is saved at once; dropping on Won
-// or Lost first asks in a dialog. Every answer carries the columns' new counts and totals,
+// The pipeline board: drag a card (SortableJS), or focus it and press Alt+Arrow, and the move is
+// saved at once; moving to Won or Lost first asks in a dialog. Every answer carries the columns' new counts and totals,
 // which replace the old ones; a refused move puts the card back where it was.
 (function () {
   "use strict";
@@ -118,6 +118,36 @@
     });
   });
 
+  function moveTo(move) {
+    var entersClosed = move.to.dataset.closed === "true" && move.from !== move.to;
+    if (entersClosed) {
+      askAbout(move);
+    } else {
+      saveMove(move);
+    }
+  }
+
+  // --- The keyboard: Alt+Right / Alt+Left moves the focused card to the top of the next column --
+  var lists = Array.prototype.slice.call(board.querySelectorAll(".board-cards"));
+
+  board.addEventListener("keydown", function (event) {
+    var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    var card = event.target.closest && event.target.closest(".deal-card");
+    if (!step || !event.altKey || !card) {
+      return;
+    }
+    var from = card.parentElement;
+    var to = lists[lists.indexOf(from) + step];
+    if (!to) {
+      return;
+    }
+    event.preventDefault();
+    var oldIndex = Array.prototype.indexOf.call(from.children, card);
+    to.prepend(card);
+    card.querySelector("a").focus();
+    moveTo({ item: card, from: from, to: to, oldIndex: oldIndex, newIndex: 0 });
+  });
+
   // --- Dragging -------------------------------------------------------------------------------
   board.querySelectorAll(".board-cards").forEach(function (list) {
     Sortable.create(list, {
@@ -133,12 +163,7 @@
         if (move.from === move.to && move.oldIndex === move.newIndex) {
           return;
         }
-        var entersClosed = move.to.dataset.closed === "true" && move.from !== move.to;
-        if (entersClosed) {
-          askAbout(move);
-        } else {
-          saveMove(move);
-        }
+        moveTo(move);
       },
     });
   });

@@ -211,3 +211,43 @@ def test_a_change_the_server_refuses_says_so_instead_of_doing_nothing(server, bo
         expect(page.locator("#messages [role=alert]")).to_have_text(
             "That did not work, and nothing was saved. Reload the page and try again."
         )
+
+
+@pytest.mark.django_db
+def test_a_focused_card_moves_with_the_keyboard(server, board):
+    from playwright.sync_api import expect
+
+    contact = next(iter(board["deals"].values())).contact
+    deal = committed(board, lambda: Deal.objects.create(
+        title=f"Keyboard {contact.pk}", contact=contact, value=Decimal("900.00"), currency="USD", stage=Stage.PROSPECT
+    ))
+    base = f"http://{board['host']}:{server}"
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            sign_in(page, base, board["user"])
+            page.goto(f"{base}/crm/pipeline/")
+            link = page.locator(f'.deal-card[data-deal="{deal.pk}"] a')
+            link.focus()
+
+            with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")) as moved:
+                link.press("Alt+ArrowRight")
+            assert moved.value.status == 200
+            expect(page.locator(f'ol[data-stage="proposal"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+            expect(link).to_be_focused()
+
+            with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")):
+                link.press("Alt+ArrowRight")  # to Negotiation
+            link.press("Alt+ArrowRight")  # to Won: it asks first
+            expect(page.locator("#won-dialog")).to_be_visible()
+            page.keyboard.press("Escape")
+            expect(page.locator(f'ol[data-stage="negotiation"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+
+        assert saved(board, deal) == (Stage.NEGOTIATION, [
+            (Stage.PROSPECT, Stage.PROPOSAL, board["user"].pk), (Stage.PROPOSAL, Stage.NEGOTIATION, board["user"].pk),
+        ])
+    finally:
+        committed(board, lambda: (
+            Event.objects.filter(name__startswith="deal.", payload__id=deal.pk).delete(),
+            Deal.objects.filter(pk=deal.pk).delete(),
+        ))

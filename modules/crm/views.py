@@ -106,6 +106,19 @@ def _list_url(url_name: str, request) -> str:
     return f"{reverse(url_name)}?{query}" if query else reverse(url_name)
 
 
+def _created(request, form, create, url_name: str) -> HttpResponse | None:
+    """A new-record form through its service: the record's page, or None when the form or the
+    service refused (the errors are then on the form)."""
+    if form.is_valid():
+        try:
+            record = create(actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            form.add_service_error(error)
+        else:
+            return _redirect(request, reverse(url_name, args=[record.pk]))
+    return None
+
+
 @crm_page
 def home(request):
     return redirect("crm:leads")
@@ -160,14 +173,9 @@ def _leads_page(
 @require_POST
 def lead_new(request):
     form = LeadCreateForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            lead = services.lead_create(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            form.add_service_error(error)
-        else:
-            return _redirect(request, reverse("crm:lead", args=[lead.pk]))
-    return _leads_page(request, lead_form=form, fragment="lead-form" if request.htmx else None)
+    return _created(request, form, services.lead_create, "crm:lead") or _leads_page(
+        request, lead_form=form, fragment="lead-form" if request.htmx else None
+    )
 
 
 @crm_page
@@ -372,14 +380,9 @@ def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -
 @require_POST
 def contact_new(request):
     form = ContactForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            contact = services.contact_create(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            form.add_service_error(error)
-        else:
-            return _redirect(request, reverse("crm:contact", args=[contact.pk]))
-    return _contacts_page(request, contact_form=form, fragment="contact-form" if request.htmx else None)
+    return _created(request, form, services.contact_create, "crm:contact") or _contacts_page(
+        request, contact_form=form, fragment="contact-form" if request.htmx else None
+    )
 
 
 @crm_page
@@ -565,13 +568,9 @@ def deal_new(request):
     """Its own page: the contact picker searches rather than listing every contact."""
     if request.method == "POST":
         form = DealForm(request.POST, actor=request.user)
-        if form.is_valid():
-            try:
-                deal = services.deal_create(actor=request.user, **form.cleaned_data)
-            except SERVICE_ERRORS as error:
-                form.add_service_error(error)
-            else:
-                return _redirect(request, reverse("crm:deal", args=[deal.pk]))
+        created = _created(request, form, services.deal_create, "crm:deal")
+        if created is not None:
+            return created
     else:
         initial = {"currency": default_currency(), "assigned_to": request.user.pk}
         if request.GET.get("contact"):

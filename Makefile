@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-redis install messages lint bench clean-data
+.PHONY: run dev test test-redis install messages lint bench clean-data
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -23,11 +23,14 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
 
+# The Procfile's web (gunicorn), worker and beat, with PostgreSQL and a broker when none is
+# configured; Ctrl-C stops all of them (innexar/run.py).
 run: install
-	$(PY) manage.py migrate_schemas --noinput
-	$(PY) manage.py setup_platform
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	$(PY) -m innexar.run
+
+# The same, with Django's auto-reloading server as the web process.
+dev: install
+	$(PY) -m innexar.run --dev
 
 test: install
 	$(PY) -m pytest

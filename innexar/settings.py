@@ -73,8 +73,10 @@ TENANT_COLOR_ADMIN_APPS = False
 # list request). Switches happen outside transactions (middleware, token auth, task setup), so
 # no rollback can undo a SET behind django-tenants' back.
 TENANT_LIMIT_SET_CALLS = True
-# Spare, already-migrated schemas kept ready so signup renames one instead of migrating.
-SPARE_SCHEMA_POOL_SIZE = env_int("INNEXAR_SPARE_SCHEMA_POOL_SIZE", 2, minimum=0)
+# Spare, already-migrated schemas kept ready so signup renames one instead of migrating. A burst
+# of 20 signups in a few seconds takes 20 while the worker makes about one a second, so the pool
+# holds a few more (docs/bench.md: what a burst beyond it costs).
+SPARE_SCHEMA_POOL_SIZE = env_int("INNEXAR_SPARE_SCHEMA_POOL_SIZE", 24, minimum=0)
 SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", True)
 TRIAL_DAYS = 14
 
@@ -232,14 +234,17 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
-# No broker configured: tasks run in-process, so a fresh machine needs no queue (and Celery is
-# given the in-memory transport rather than a default AMQP host it would warn about).
+# No broker configured: tasks run in-process (the test suite, a lone `manage.py` command); `make
+# run` always has one, its embedded Redis at least. Celery is given the in-memory transport rather
+# than a default AMQP host it would warn about.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost//"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Beat's record of when each entry last ran (`make run` keeps it under .data/).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
     "refresh-lead-scores": {"task": "crm.lead_scores_refresh_all", "schedule": crontab(hour=3, minute=30)},

@@ -22,8 +22,11 @@ _TEAM = [
 
 
 @transaction.atomic
+@transaction.atomic
 def demo_tenant_ensure() -> Tenant:
-    """Create the demo tenant once; later runs find it and change nothing."""
+    """Create the demo tenant once; later runs find it and change nothing.
+
+    All or nothing: a `make run` killed half-way leaves no demo tenant without its data."""
     existing = Tenant.objects.filter(subdomain=DEMO_SUBDOMAIN).first()
     if existing is not None:
         return existing

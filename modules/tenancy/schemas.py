@@ -99,13 +99,29 @@ def spare_schema_claim(*, schema_name: str) -> bool:
     return True
 
 
-def spare_pool_replenish(*, size: int | None = None) -> int:
-    """Top the pool up to `size` ready spares; returns how many it created."""
-    target = settings.SPARE_SCHEMA_POOL_SIZE if size is None else size
-    ready = SpareSchema.objects.filter(migrations_fingerprint=migrations_fingerprint()).count()
-    created = 0
-    for _ in range(max(0, target - ready)):
-        spare_schema_create()
-        created += 1
-    return created
+# Any constant of ours: the key of the session advisory lock that one replenisher holds.
+REPLENISH_LOCK_KEY = 0x1E0A5E_0001
 
+
+def spare_pool_replenish(*, size: int | None = None) -> int:
+    """Top the pool up to `size` ready spares; returns how many it created.
+
+    One replenisher works at a time, and keeps going until the pool is full: a burst of signups
+    queues one task each, and without the lock every task would count the same shortfall and
+    fill it again. The others return at once.
+    """
+    target = settings.SPARE_SCHEMA_POOL_SIZE if size is None else size
+    ready = SpareSchema.objects.filter(migrations_fingerprint=migrations_fingerprint())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REPLENISH_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return 0
+    created = 0
+    try:
+        while ready.count() < target:
+            spare_schema_create()
+            created += 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REPLENISH_LOCK_KEY])
+    return created

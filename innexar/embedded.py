@@ -120,19 +120,17 @@ class EmbeddedPostgres:
     def running(self) -> bool:
         """A live postmaster that says it is ready, according to its pid file."""
         pid, status = self._postmaster()
+        # Still starting (another process is starting it): give it a moment.
+        deadline = time.monotonic() + 10
+        while pid is not None and status == "starting" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            pid, status = self._postmaster()
         if pid is None:
             return False
         if status == "ready":
             return True
-        # Starting up, or shutting down after a SIGTERM (smart shutdown waits for every client):
-        # give it a moment, then make it stop so it can be started afresh.
-        for _ in range(50):
-            time.sleep(0.1)
-            pid, status = self._postmaster()
-            if pid is None:
-                return False
-            if status == "ready":
-                return True
+        # Shutting down after a SIGTERM, PostgreSQL's smart shutdown, which waits for every client
+        # to leave: make it stop now so that it can be started afresh.
         self._stop()
         return False
 
@@ -144,7 +142,8 @@ class EmbeddedPostgres:
             lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
             pid = int(lines[0])
             process = psutil.Process(pid)
-            if process.name() != "postgres":
+            # A killed postmaster may linger as a zombie until its parent reaps it.
+            if process.name() != "postgres" or process.status() == psutil.STATUS_ZOMBIE:
                 return None, None
         except (FileNotFoundError, IndexError, ValueError, psutil.Error):
             return None, None
@@ -259,11 +258,21 @@ class EmbeddedRedis:
     def cache_url(self) -> str:
         return f"unix://{self.socket}?db=1"
 
+    def _client(self, timeout: float):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # No retries: "nobody answers" is an answer here, and redis-py would retry for seconds.
+        return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
+
     def ping(self) -> bool:
         import redis
 
+        if not self.socket.exists():
+            return False
         try:
-            return bool(redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1).ping())
+            return bool(self._client(timeout=1).ping())
         except (redis.RedisError, OSError):
             return False
 
@@ -297,4 +306,4 @@ class EmbeddedRedis:
 
         # A server that is already gone is stopped enough.
         with contextlib.suppress(redis.ConnectionError, OSError):
-            redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).shutdown()
+            self._client(timeout=5).shutdown()

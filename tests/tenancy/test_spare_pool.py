@@ -1,0 +1,39 @@
+"""The spare-schema pool: one replenisher at a time fills it to its size."""
+
+import psycopg
+import pytest
+
+from modules.tenancy.models import SpareSchema
+from modules.tenancy.schemas import REPLENISH_LOCK_KEY, migrations_fingerprint, spare_pool_replenish
+from tests.conftest import database_url
+
+
+def _ready() -> int:
+    return SpareSchema.objects.filter(migrations_fingerprint=migrations_fingerprint()).count()
+
+
+@pytest.fixture
+def another_replenisher_running():
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [REPLENISH_LOCK_KEY])
+        yield
+        other.execute("SELECT pg_advisory_unlock(%s)", [REPLENISH_LOCK_KEY])
+
+
+def test_it_fills_the_pool_up_to_its_size(db):
+    before = _ready()
+
+    assert spare_pool_replenish(size=before + 2) == 2
+    assert _ready() == before + 2
+
+
+def test_a_replenish_queued_while_another_runs_creates_nothing(db, another_replenisher_running):
+    """A burst of signups queues a refill each: they must not each fill the same shortfall."""
+    before = _ready()
+
+    assert spare_pool_replenish(size=before + 2) == 0
+    assert _ready() == before
+
+
+def test_a_full_pool_is_left_alone(db):
+    assert spare_pool_replenish(size=_ready()) == 0

@@ -57,8 +57,9 @@ class RequestContextMiddleware:
     """Binds the request id for the request's log lines, echoes it, and logs one access line.
 
     First in MIDDLEWARE, so the tenant lookup's own lines and its early answers (unknown host,
-    suspended tenant) carry the id too. The values are reset afterwards: a thread serves many
-    requests, and the next one must not inherit this one's id or schema.
+    suspended tenant) carry the id too. The values stay bound until request_finished
+    (`request_unbind`): Django logs a 4xx response ("Not Found: /x") after the middleware
+    has returned, and that line needs the id as much as any.
     """
 
     def __init__(self, get_response):
@@ -68,17 +69,19 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        id_token = request_id_var.set(request_id)
-        schema_token = schema_var.set(NONE)
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            if access_logger.isEnabledFor(logging.INFO):
-                _log_access(request, response, started)
-            return response
-        finally:
-            request_id_var.reset(id_token)
-            schema_var.reset(schema_token)
+        request_id_var.set(request_id)
+        schema_var.set(NONE)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        if access_logger.isEnabledFor(logging.INFO):
+            _log_access(request, response, started)
+        return response
+
+
+def request_unbind(**kwargs) -> None:
+    """request_finished: a thread serves many requests; lines between them belong to none."""
+    request_id_var.set(NONE)
+    schema_var.set(NONE)
 
 
 def _log_access(request, response, started: float) -> None:

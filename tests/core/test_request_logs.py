@@ -59,6 +59,13 @@ def test_without_a_header_each_request_gets_its_own_id_and_an_unknown_host_its_o
     assert (public.request_id, public.schema) == (second["X-Request-ID"], "public")
 
 
+def test_an_api_call_on_the_public_host_logs_the_schema_its_token_moved_it_into(api, team_a, access_lines):
+    response = api(user=team_a.user).get("/api/v1/auth/me/")
+
+    assert response.status_code == 200
+    assert access_lines()[0].schema == "alpha"
+
+
 def test_nothing_of_a_request_outlives_it(client, team_a):
     client.get("/accounts/login/", HTTP_HOST=team_a.host, HTTP_X_REQUEST_ID="gone-after")
 
@@ -129,6 +136,13 @@ def test_text_lines_show_the_request_id_and_schema_by_default():
     line = log_line_under()
 
     assert line.endswith(" WARNING [req-9 alpha] innexar.test: hello world")
+
+
+def test_an_unknown_log_format_is_refused_at_start():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        log_line_under(INNEXAR_LOG_FORMAT="xml")
+
+    assert "INNEXAR_LOG_FORMAT must be one of text, json, got 'xml'" in refused.value.stderr
 
 
 def test_json_lines_are_one_parseable_object_with_the_same_fields():

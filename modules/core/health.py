@@ -21,6 +21,8 @@ logger = logging.getLogger("innexar.health")
 OK = "ok"
 SKIPPED = "skipped"
 BROKER_CONNECT_TIMEOUT = 2  # seconds: a probe that hangs is worse than one that fails
+# The Redis transport ignores connect_timeout and reads its own options.
+_BROKER_TIMEOUTS = {"socket_connect_timeout": BROKER_CONNECT_TIMEOUT, "socket_timeout": BROKER_CONNECT_TIMEOUT}
 
 
 class CheckFailed(Exception):
@@ -41,8 +43,9 @@ def broker_configured() -> bool:
 
 
 def check_broker() -> None:
+    broker = app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT, transport_options=_BROKER_TIMEOUTS)
     try:
-        with app.connection_for_write(connect_timeout=BROKER_CONNECT_TIMEOUT) as broker:
+        with broker:
             broker.ensure_connection(max_retries=0)
     except Exception as error:
         raise CheckFailed("unreachable") from error

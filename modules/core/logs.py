@@ -68,7 +68,6 @@ class RequestContextMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-        request.request_id = request_id
         request_id_var.set(request_id)
         schema_var.set(NONE)
         response = self.get_response(request)

@@ -1,14 +1,24 @@
 """Celery app. Tasks carry the schema they were sent from (tenant-schemas-celery) and run in it.
 
-Without a broker (CELERY_BROKER_URL / REDIS_URL unset) tasks run eagerly in-process.
+Without a broker (CELERY_BROKER_URL / REDIS_URL unset) tasks run eagerly in-process. Tasks also
+carry the request id of the request that sent them, for the worker's log lines.
 """
 
 import os
 
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp
+
+from modules.core import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innexar.settings")
 
 app = CeleryApp("innexar")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A task's log lines carry the id of the request that sent it, and its schema.
+before_task_publish.connect(logs.task_publish_add_request_id, dispatch_uid="innexar_request_id_publish")
+task_prerun.connect(logs.task_prerun_bind_context, dispatch_uid="innexar_log_context_bind")
+task_postrun.connect(logs.task_postrun_unbind_context, dispatch_uid="innexar_log_context_unbind")
+setup_logging.connect(logs.worker_setup_logging, dispatch_uid="innexar_worker_logging")

@@ -7,7 +7,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .db import database_config
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +81,10 @@ SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", Tr
 TRIAL_DAYS = 14
 
 MIDDLEWARE = [
+    # Request id and access line for everything below, early answers of the tenant lookup included.
+    "modules.core.logs.RequestContextMiddleware",
+    # /healthz and /readyz on every host, known or not, before any tenant lookup or session.
+    "modules.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are the same on every host, so they are served before any tenant lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -281,9 +285,29 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Every line carries the request id and the schema (modules/core/logs.py), in the web process and
+# in the worker alike; `json` gives one object a line for log collectors.
+LOG_FIELDS = "%(asctime)s %(levelname)s [%(request_id)s %(schema)s] %(name)s: %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "modules.core.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"format": LOG_FIELDS},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(request_id)s %(schema)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": env_choice("INNEXAR_LOG_FORMAT", ["text", "json"], "text"),
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    # One INFO line per request (method, path, status, duration), whatever the root level says.
+    "loggers": {"innexar.request": {"level": "INFO" if env_bool("INNEXAR_ACCESS_LOG", True) else "WARNING"}},
 }

@@ -2,6 +2,7 @@ from django.db import connection
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from modules.core.logs import bind_schema
 from modules.tenancy.selectors import tenant_timezone_activate
 
 from .tokens import INVALID_TOKEN_MESSAGE, user_for_token
@@ -30,6 +31,7 @@ class TenantJWTAuthentication(JWTAuthentication):
         user = user_for_token(token, host_tenant=getattr(django_request, "tenant", None))
         if getattr(django_request, "tenant", None) is None or django_request.tenant.pk != user.tenant_id:
             connection.set_tenant(user.tenant)
+            bind_schema(user.tenant.schema_name)
             django_request.tenant = user.tenant
             tenant_timezone_activate(user.tenant)
         return user, token

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 
 
 class CoreConfig(AppConfig):
     name = "modules.core"
     label = "core"
+
+    def ready(self):
+        from . import logs
+
+        request_finished.connect(logs.request_unbind, dispatch_uid="innexar_request_unbind")

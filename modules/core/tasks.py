@@ -7,6 +7,8 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 
 from innexar.celery import app
 
+from .logs import current_request_id
+
 
 class TenantRequiredError(RuntimeError):
     pass
@@ -42,8 +44,9 @@ def on_commit_in_this_tenant(callback: Callable[[], None], *, robust: bool = Fal
 
 @app.task(base=TenantTask, name="core.tenant_ping")
 def tenant_ping() -> dict:
-    """Round-trip probe used by health checks and tests: which schema did the worker run in?"""
+    """Round-trip probe used by health checks and tests: which schema did the worker run in,
+    on behalf of which request?"""
     from modules.tenancy.models import Tenant
 
     tenant = Tenant.objects.get(schema_name=connection.schema_name)
-    return {"schema_name": connection.schema_name, "tenant_id": tenant.id}
+    return {"schema_name": connection.schema_name, "tenant_id": tenant.id, "request_id": current_request_id()}

@@ -5,6 +5,7 @@ from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from modules.core.logs import bind_schema
 from modules.core.views import unknown_host
 
 from .selectors import tenant_timezone_activate
@@ -31,6 +32,7 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant = request.tenant
+        bind_schema(tenant.schema_name)
         tenant_timezone_activate(tenant)
         if tenant.schema_name == get_public_schema_name():
             if request.get_host().split(":")[0] == f"admin.{settings.INNEXAR_BASE_DOMAIN}":

@@ -24,7 +24,7 @@ def test_a_task_runs_in_the_schema_it_was_sent_from(team_a, team_b):
 
     result = tenant_ping.delay().get()
 
-    assert result == {"schema_name": "beta", "tenant_id": team_b.tenant.id}
+    assert result == {"schema_name": "beta", "tenant_id": team_b.tenant.id, "request_id": None}
 
 
 def test_a_tenant_task_refuses_to_run_in_public(db):

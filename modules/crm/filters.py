@@ -1,9 +1,6 @@
 """The CRM lists' filters, shared by the API (`?status=new,contacted`) and the workspace pages."""
 
-import re
-
 import django_filters
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -14,24 +11,9 @@ from modules.core.filters import (
     StableOrderingFilter,
 )
 from modules.core.money import Currency
+from modules.core.search import search_query
 
 from .models import Activity, ActivityType, Contact, Deal, Lead, LeadStatus, RelatedType, Source, Stage
-
-_PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
-MAX_SEARCH_TERMS = 8
-
-
-def search_query(text: str) -> SearchQuery | None:
-    """Every word as a prefix (`jo` finds John); a phone typed any way as one number."""
-    text = text.strip()
-    digits = re.sub(r"\D", "", text)
-    if _PHONE_LIKE.match(text) and len(digits) >= 3:
-        terms = [digits]
-    else:
-        terms = re.findall(r"\w+", text.lower())[:MAX_SEARCH_TERMS]
-    if not terms:
-        return None
-    return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -102,11 +84,12 @@ class DealFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
+        """By the deal's title or its contact (name, email, company, phone), each from its own index."""
+        query = search_query(value)
+        if query is None:
             return queryset
         return queryset.filter(
-            Q(title__icontains=value) | Q(contact__name__icontains=value) | Q(contact__company__icontains=value)
+            Q(search_document=query) | Q(contact__in=Contact.objects.filter(search_document=query).values("pk"))
         )
 
 

@@ -2,7 +2,8 @@
 
 Users live in the public schema, so `assigned_to` and the like point there without a database
 constraint (a cross-schema constraint would make deleting a user reach into every tenant).
-Search uses a generated full-text column: the embedded PostgreSQL has no pg_trgm.
+Search uses a generated full-text column, accents folded (core.search): the embedded
+PostgreSQL has no pg_trgm and no unaccent.
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.money import Currency
+from modules.core.search import folded
 
 
 class Source(models.TextChoices):
@@ -67,7 +69,8 @@ def _user_link(**kwargs) -> models.ForeignKey:
 
 
 def _search_document(*fields: str) -> Func:
-    """to_tsvector('simple', ...) over the fields; an email also as its parts (john, example, com)."""
+    """to_tsvector('simple', ...) over the fields, accents and case folded (`search_query` folds
+    the words searched for alike); an email also as its parts (john, example, com)."""
     parts = []
     for field in fields:
         parts += [Coalesce(field, Value("")), Value(" ")]
@@ -76,7 +79,7 @@ def _search_document(*fields: str) -> Func:
         if field == "phone":  # "+5511..." matches a search for "5511..."
             parts += [Func(models.F("phone"), Value("+"), function="ltrim"), Value(" ")]
     return Func(
-        Value("simple"), Concat(*parts, output_field=models.TextField()),
+        Value("simple"), folded(Concat(*parts, output_field=models.TextField())),
         function="to_tsvector", template="%(function)s(%(expressions)s)",
         output_field=SearchVectorField(),
     )
@@ -183,6 +186,12 @@ class Deal(models.Model):
     assigned_to = _user_link(verbose_name=_("assigned to"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The title's words; a search also looks in the contact's own document (DealFilter).
+    search_document = models.GeneratedField(
+        expression=_search_document("title"), output_field=SearchVectorField(), db_persist=True,
+    )
+
+    objects = SearchableManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -193,7 +202,10 @@ class Deal(models.Model):
                 condition=Q(probability__gte=0, probability__lte=100), name="crm_deal_probability_0_100"
             ),
         ]
-        indexes = [models.Index(fields=["stage", "position", "id"], name="crm_deal_board_idx")]
+        indexes = [
+            models.Index(fields=["stage", "position", "id"], name="crm_deal_board_idx"),
+            GinIndex(fields=["search_document"], name="crm_deal_search_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

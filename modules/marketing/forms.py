@@ -8,6 +8,7 @@ from django_tenants.utils import get_public_schema_name
 
 from modules.accounts.models import User
 from modules.core.money import format_money
+from modules.core.search import fold
 from modules.tenancy.models import Tenant
 from modules.tenancy.plans import OFFERS, Plan
 from modules.tenancy.validators import validate_subdomain
@@ -92,8 +93,9 @@ class SignupForm(forms.Form):
 
 
 def workspace_name_from(typed: str) -> str:
-    """`acme`, `Acme.innexar.app` or `https://acme.innexar.app:8000/crm/` all mean `acme`."""
-    value = typed.strip().lower()
+    """`acme`, `Acme.innexar.app` or `https://acme.innexar.app:8000/crm/` all mean `acme`;
+    `padaria-são-josé` means `padaria-sao-jose` (addresses are plain ASCII)."""
+    value = fold(typed.strip())
     value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value)  # a scheme
     value = re.split(r"[/:?#]", value, maxsplit=1)[0]  # a port, path, query or fragment
     return value.split(".", 1)[0]

@@ -1,6 +1,7 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django_tenants.utils import get_public_schema_name
 
+from modules.core.search import folded_contains
 from modules.tenancy.models import Tenant
 
 
@@ -9,8 +10,9 @@ def tenant_list(*, search: str = "", plan: str = "") -> QuerySet[Tenant]:
     tenants = Tenant.objects.exclude(schema_name=get_public_schema_name()).annotate(
         users_count=Count("users")
     )
-    if search:
-        tenants = tenants.filter(Q(name__icontains=search) | Q(subdomain__icontains=search))
+    if search.strip():
+        # Folding every row is fine here: one row per customer, and staff type `sao` for São.
+        tenants = tenants.filter(folded_contains(search, "name", "subdomain"))
     if plan:
         tenants = tenants.filter(plan=plan)
     return tenants

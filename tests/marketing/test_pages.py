@@ -101,7 +101,7 @@ def test_it_sends_returning_customers_to_their_workspace_sign_in(public, team_a)
 
 
 @pytest.mark.parametrize(
-    "typed", ["Alpha", " alpha.localhost ", "https://alpha.localhost:8000/crm/", "alpha.innexar.app"]
+    "typed", ["Alpha", "Álpha", " alpha.localhost ", "https://alpha.localhost:8000/crm/", "alpha.innexar.app"]
 )
 def test_it_reads_a_workspace_address_typed_or_pasted_whole(public, team_a, typed):
     response = public(f"/sign-in/?subdomain={quote(typed)}")

@@ -104,6 +104,15 @@ def test_it_searches_by_name_or_subdomain(staff_client, team_a, team_b):
     assert rows(staff_client.get("/?q=alp", HTTP_HOST=ADMIN_HOST)) == ["alpha"]
 
 
+def test_its_search_ignores_accents_and_case_both_ways(staff_client, team_a, team_b):
+    Tenant.objects.filter(pk=team_a.tenant.pk).update(name="Padaria São José")
+    Tenant.objects.filter(pk=team_b.tenant.pk).update(name="Panaderia Nunez")
+
+    assert rows(staff_client.get("/?q=sao jose", HTTP_HOST=ADMIN_HOST)) == ["alpha"]
+    assert rows(staff_client.get("/?q=PADARIA SÃO", HTTP_HOST=ADMIN_HOST)) == ["alpha"]
+    assert rows(staff_client.get("/?q=Núñez", HTTP_HOST=ADMIN_HOST)) == ["beta"]
+
+
 def test_it_filters_by_plan(staff_client, team_a, team_b):
     assert rows(staff_client.get("/?plan=starter", HTTP_HOST=ADMIN_HOST)) == ["beta"]
 

@@ -49,7 +49,9 @@ class LogFilePrinter(Printer):
         self.files = {}
 
     def write(self, message):
-        super().write(message)
+        # A terminal that went away must not stop the loop that stops the servers.
+        with contextlib.suppress(OSError, ValueError):
+            super().write(message)
         if not message.name or message.name == "system":
             return
         if message.name not in self.files:
@@ -152,13 +154,17 @@ def main(argv: list[str] | None = None) -> int:
             commands["web"] = "python manage.py runserver 0.0.0.0:$PORT"
         manager = Manager(LogFilePrinter(log_dir, output=sys.stdout))
         for name, command in commands.items():
-            manager.add_process(name, command, env=env, cwd=str(BASE_DIR))
+            # `exec`: the process honcho watches is the server itself, not a shell around it, so
+            # a server that stops is seen to stop (and a signal for it reaches it).
+            manager.add_process(name, f"exec {command}", env=env, cwd=str(BASE_DIR))
 
         def ready():
             print(demo.stdout, end="", flush=True)
             say(f"Web, worker and beat are running; their logs: {log_dir}/{{web,worker,beat}}.log. Ctrl-C stops all.")
 
         threading.Thread(target=wait_until_serving, args=(port, ready), daemon=True).start()
+        # A closed terminal stops the run as Ctrl-C does (honcho handles SIGINT and SIGTERM).
+        signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
         manager.loop()
         return manager.returncode or 0
     except subprocess.CalledProcessError as error:

@@ -99,9 +99,12 @@ def _processes_of_runs() -> list[psutil.Process]:
     return found
 
 
-def _web_master(run: Run) -> psutil.Process:
-    return next(p for p in _processes_of_runs() if "gunicorn" in " ".join(p.cmdline()) and
-                p.parent() is not None and "gunicorn" not in " ".join(p.parent().cmdline()))
+def _is_gunicorn(process: psutil.Process | None) -> bool:
+    return process is not None and any(part.endswith("/gunicorn") for part in process.cmdline()[:2])
+
+
+def _web_master() -> psutil.Process:
+    return next(p for p in _processes_of_runs() if _is_gunicorn(p) and not _is_gunicorn(p.parent()))
 
 
 @pytest.fixture
@@ -149,7 +152,7 @@ def test_make_run_survives_kills_at_every_stage_and_stops_everything_on_ctrl_c(h
     run = Run(home, port)
     run.wait_for(READY)
     assert "left running by an earlier run" in run.output
-    _web_master(run).terminate()
+    _web_master().terminate()
     os.kill(EmbeddedPostgres(home)._postmaster()[0], signal.SIGTERM)
     run.wait()
 
@@ -166,11 +169,11 @@ def test_make_run_survives_kills_at_every_stage_and_stops_everything_on_ctrl_c(h
     # And it comes up with everything that was there.
     run = Run(home, port)
     run.wait_for(READY)
-    status, body = run.post("/api/v1/auth/login/", {"email": "kim@kept.example.com", "password": PASSWORD},
-                            host="kept.localhost")
+    status, body = run.post("/api/v1/public/auth/login/", {"email": "kim@kept.example.com", "password": PASSWORD})
     assert status == 200, body
-    status, body = run.post("/api/v1/auth/login/", {"email": "admin@demo.innexar.app", "password": "Innexar-demo-2026"},
-                            host="demo.localhost")
+    assert body["user"]["tenant"]["schema_name"] == "kept"
+    status, body = run.post("/api/v1/public/auth/login/",
+                            {"email": "admin@demo.innexar.app", "password": "Innexar-demo-2026"})
     assert status == 200, body
 
     run.signal(signal.SIGINT)  # Ctrl-C

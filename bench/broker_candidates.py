@@ -124,7 +124,8 @@ def main() -> None:
         started = time.perf_counter()
         results.append(measure("sql", f"sqla+{sqla}", f"db+{sqla}", None, started, args, env))
 
-    print(f"\n{'candidate':<10} {'broker start':>13} {'worker ready':>13} {'round trip p50':>15} {'p90':>9} {'idle CPU':>9}")
+    header = ("candidate", "broker start", "worker ready", "round trip p50", "p90", "idle CPU")
+    print("\n{:<10} {:>13} {:>13} {:>15} {:>9} {:>9}".format(*header))
     for row in results:
         print(f"{row['name']:<10} {row['broker_start_ms']:>10.0f} ms {row['worker_start_s']:>11.2f} s "
               f"{row['rt_p50']:>12.1f} ms {row['rt_p90']:>6.1f} ms {row['idle_cpu']:>8.2f}%")

@@ -32,7 +32,9 @@ class Run:
     """One `make run`, its output read line by line as it comes."""
 
     def __init__(self, home: Path, port: int):
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("REDIS_", "CELERY_", "DATABASE_"))}
+        # Nothing configured, as on a new user's machine: the embedded PostgreSQL and Redis.
+        configured = ("REDIS_", "CELERY_", "DATABASE_")
+        env = {key: value for key, value in os.environ.items() if not key.startswith(configured)}
         env.update({
             "INNEXAR_DATA_DIR": str(home), "PORT": str(port), "INNEXAR_SPARE_SCHEMA_POOL_SIZE": "2",
             "WEB_CONCURRENCY": "1",

@@ -12,12 +12,26 @@ hits every path alike; one untimed warm-up round of each comes first. Every new 
 is checked usable, outside the timings. `--extra-migrations N` adds a throwaway tenant app with
 N more migrations, to show which paths grow with the number of migrations.
 
-    .venv/bin/python bench/signup.py [--rounds 15] [--extra-migrations 0]
+Then the end-to-end case, as a new user gets it: `make run`'s own processes (innexar/run.py, on
+a data directory of its own: embedded PostgreSQL and Redis, gunicorn, a Celery worker and beat),
+nothing filled by the benchmark, and `--burst` signups in a row from one client over HTTP, each
+timed from request to response. The pool is what `make run` left (its release step fills it, the
+worker refills it after each signup). Every new workspace is then checked usable: its admin
+signs in and lists its leads.
+
+    .venv/bin/python bench/signup.py [--rounds 15] [--extra-migrations 0] [--burst 20]
 """
 
 import argparse
+import json
 import os
-from time import perf_counter
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+from time import perf_counter, sleep
 
 from harness import (
     PASSWORD,
@@ -219,9 +233,85 @@ def run(rounds: int, extra_migrations: int) -> None:
     )
 
 
+# --- End to end: make run's processes, over HTTP ------------------------------------------------
+
+
+def _http(port: int, method: str, path: str, body=None, host="localhost", token=None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json", "Host": f"{host}:{port}"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _spares_ready(home: Path) -> int:
+    import psycopg
+
+    from innexar.embedded import EmbeddedPostgres
+
+    with psycopg.connect(EmbeddedPostgres(home).url()) as connection:
+        return connection.execute("SELECT count(*) FROM tenancy_spareschema").fetchone()[0]
+
+
+def end_to_end(burst: int, port: int) -> None:
+    from harness import ROOT
+
+    print(f"\nEnd to end: `make run` on a fresh data directory, then {burst} signups in a row over HTTP")
+    with tempfile.TemporaryDirectory(prefix="innexar-signup-") as directory:
+        home = Path(directory)
+        configured = ("REDIS_", "CELERY_", "DATABASE_")  # none: the embedded services, as for a new user
+        env = {key: value for key, value in os.environ.items() if not key.startswith(configured)}
+        env.update({"INNEXAR_DATA_DIR": str(home), "PORT": str(port), "INNEXAR_SIGNUP_RATE": "1000000/hour"})
+        started = perf_counter()
+        run = subprocess.Popen(
+            [sys.executable, "-m", "innexar.run"], cwd=ROOT, env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            for line in run.stdout:
+                if "Web, worker and beat are running" in line:
+                    break
+            else:
+                raise SystemExit("make run ended before serving")
+            print(f"make run ready in {perf_counter() - started:.1f} s (first start: install aside, it "
+                  f"migrates and fills the pool); {_spares_ready(home)} spares ready")
+            sleep(2)  # the worker's start-up work (the demo's score training) is over
+            samples, tokens = Samples(f"ours     {burst} signups over HTTP, make run's processes"), []
+            for number in range(1, burst + 1):
+                body = {
+                    "name": f"Burst {number}", "schema_name": f"burst{number}", "plan": "starter",
+                    "admin_user": {"name": "Admin", "email": f"admin{number}@burst.example.com", "password": PASSWORD},
+                }
+                sent = perf_counter()
+                status, answer = _http(port, "POST", SIGNUP_URL, body)
+                samples.add(perf_counter() - sent)
+                if status != 201:
+                    raise SystemExit(f"signup {number}: {status} {answer}")
+                tokens.append((f"burst{number}.localhost", answer["access"]))
+            left = _spares_ready(home)
+            for host, token in tokens:
+                status, answer = _http(port, "GET", "/api/v1/crm/leads/", host=host, token=token)
+                if status != 200:
+                    raise SystemExit(f"{host} is not usable: {status} {answer}")
+            print(f"{samples.label:<52}{'median':>11}{'p90':>11}{'max':>11}")
+            print(f"{'':<52}{ms(samples.median):>11}{ms(samples.p90):>11}{ms(max(samples.seconds)):>11}")
+            print(f"all {burst} workspaces usable (admin token lists its leads); {left} spares left right after "
+                  f"the burst, refilled by the worker behind it")
+        finally:
+            run.terminate()
+            run.wait(timeout=120)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per path (default 15)")
+    parser.add_argument("--burst", type=int, default=20, help="signups in a row end to end (default 20; 0: skip)")
+    parser.add_argument("--port", type=int, default=8765, help="port of the end-to-end run (default 8765)")
     add_extra_migrations_option(parser)
     args = parser.parse_args()
     if args.rounds < 1:
@@ -230,6 +320,8 @@ def main() -> None:
     with bench_database(), extra_migrations_app(args.extra_migrations) as extra_apps:
         setup_django(extra_apps=extra_apps)
         run(args.rounds, args.extra_migrations)
+    if args.burst:
+        end_to_end(args.burst, args.port)
 
 
 if __name__ == "__main__":

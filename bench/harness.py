@@ -109,6 +109,7 @@ def setup_django(*, extra_apps: tuple[str, ...] = (), fast_password_hasher: bool
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innexar.settings")
     os.environ["INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH"] = "false"
     os.environ["INNEXAR_SIGNUP_RATE"] = "1000000/hour"  # the throttle would stop a long run
+    os.environ.setdefault("INNEXAR_ACCESS_LOG", "false")  # a line per timed request is noise here
 
     import django
     from django.conf import settings

@@ -300,6 +300,7 @@ def end_to_end(burst: int, port: int) -> None:
                     raise SystemExit(f"{host} is not usable: {status} {answer}")
             print(f"{samples.label:<52}{'median':>11}{'p90':>11}{'max':>11}")
             print(f"{'':<52}{ms(samples.median):>11}{ms(samples.p90):>11}{ms(max(samples.seconds)):>11}")
+            print("each, in order: " + ", ".join(f"{seconds * 1000:.0f}" for seconds in samples.seconds) + " ms")
             print(f"all {burst} workspaces usable (admin token lists its leads); {left} spares left right after "
                   f"the burst, refilled by the worker behind it")
         finally:

@@ -78,6 +78,8 @@ TENANT_LIMIT_SET_CALLS = True
 # holds a few more (docs/bench.md: what a burst beyond it costs).
 SPARE_SCHEMA_POOL_SIZE = env_int("INNEXAR_SPARE_SCHEMA_POOL_SIZE", 24, minimum=0)
 SPARE_SCHEMA_AUTO_REPLENISH = env_bool("INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH", True)
+# Seconds between a signup and the refill it queues.
+SPARE_SCHEMA_REFILL_DELAY = env_int("INNEXAR_SPARE_SCHEMA_REFILL_DELAY", 5, minimum=0)
 TRIAL_DAYS = 14
 
 MIDDLEWARE = [

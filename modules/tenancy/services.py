@@ -83,7 +83,8 @@ def _tenant_signup(
     if settings.SPARE_SCHEMA_AUTO_REPLENISH:
         from .tasks import replenish_spare_schemas
 
-        transaction.on_commit(replenish_spare_schemas.delay)
+        # A little later: a burst of signups is served before migrations compete with it for CPU.
+        transaction.on_commit(lambda: replenish_spare_schemas.apply_async(countdown=settings.SPARE_SCHEMA_REFILL_DELAY))
     return Signup(tenant=tenant, admin=admin)
 
 

@@ -37,3 +37,20 @@ def test_a_replenish_queued_while_another_runs_creates_nothing(db, another_reple
 
 def test_a_full_pool_is_left_alone(db):
     assert spare_pool_replenish(size=_ready()) == 0
+
+
+def test_a_signup_refills_the_pool_after_it_commits(db, django_capture_on_commit_callbacks, settings):
+    from modules.tenancy.services import tenant_signup
+
+    settings.SPARE_SCHEMA_POOL_SIZE = _ready()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tenant_signup(
+            name="Refill Co", subdomain="refill", plan="starter", admin_name="Ana",
+            admin_email="ana@refill.example.com", admin_password="Correct-Horse-42",
+        )
+    assert _ready() == settings.SPARE_SCHEMA_POOL_SIZE - 1  # the signup took one
+
+    for callback in callbacks:
+        callback()
+
+    assert _ready() == settings.SPARE_SCHEMA_POOL_SIZE

@@ -251,6 +251,17 @@ def test_latin1_with_accents_and_spanish_headers_and_values(team_a):
     assert (jose.source, jose.status, jose.tags) == ("ads", "new", ["mayoreo"])
 
 
+def test_windows_exports_keep_their_quotes_dashes_and_euro_sign(team_a):
+    """Excel on Windows writes cp1252, where Latin-1 would turn “ ” – € into control characters."""
+    content = "name,email,company,notes\nZoë,zoe@example.com,“Açaí” – Café,Budget €1.200\n"
+
+    report = import_file(team_a, content, encoding="cp1252")
+
+    assert (report.imported, report.errors) == (1, [])
+    zoe = leads_of(team_a)["zoe@example.com"]
+    assert (zoe.company, zoe.notes) == ("“Açaí” – Café", "Budget €1.200")
+
+
 def test_row_numbers_count_blank_lines_and_start_where_a_multiline_cell_starts(team_a):
     content = 'name,email,notes\n\nAna,ana@example.com,"two\nlines"\nBruno,bad,\n'
 

@@ -54,3 +54,19 @@ def test_a_signup_refills_the_pool_after_it_commits(db, django_capture_on_commit
         callback()
 
     assert _ready() == settings.SPARE_SCHEMA_POOL_SIZE
+
+
+def test_a_spare_from_older_code_is_never_handed_out(db):
+    """A spare migrated by an older release lacks today's tables: signup must migrate instead."""
+    from modules.tenancy.services import tenant_signup
+
+    SpareSchema.objects.update(migrations_fingerprint="older-release")
+    stale = set(SpareSchema.objects.values_list("schema_name", flat=True))
+
+    signup = tenant_signup(
+        name="Fresh Co", subdomain="fresh", plan="starter", admin_name="Fê",
+        admin_email="fe@fresh.example.com", admin_password="Correct-Horse-42",
+    )
+
+    assert set(SpareSchema.objects.values_list("schema_name", flat=True)) == stale
+    assert signup.tenant.schema_name == "fresh"

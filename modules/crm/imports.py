@@ -414,13 +414,17 @@ def _mark_taken(rows: list[_Row]) -> None:
 # --- Writing ---------------------------------------------------------------------------------------
 
 
+def import_lock_key(schema_name: str) -> int:
+    """The advisory lock that imports into one workspace take turns on."""
+    return zlib.crc32(f"crm.leads_import:{schema_name}".encode())
+
+
 @transaction.atomic
 def _leads_insert(*, actor: User, rows: list[_Row]) -> int:
     # Two imports into one workspace take turns: inserting overlapping emails in different
     # orders, each would wait for the other's row and PostgreSQL would end one with a deadlock.
-    lock_key = zlib.crc32(f"crm.leads_import:{connection.schema_name}".encode())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [import_lock_key(connection.schema_name)])
     good = [row for row in rows if row.lead is not None]
     if not _leads_copy([row.lead for row in good]):
         # A lead saved elsewhere (a form, the API) after our duplicate check: its email is an

@@ -98,6 +98,17 @@ def test_a_failed_edit_changes_nothing(api, team_a):
     assert User.objects.get(pk=second_admin.pk).name == "Second"
 
 
+def test_a_step_that_fails_after_another_applied_undoes_it(api, team_a):
+    """The role change is written first; the self-deactivation after it fails: neither sticks."""
+    second_admin = User.objects.create_user("admin2@alpha.example.com", "x", name="Second", tenant=team_a.tenant,
+                                            role=Role.ADMIN)
+
+    response = api(user=second_admin).patch(f"{USERS}{second_admin.id}/", {"role": "manager", "is_active": False})
+
+    assert response.status_code == 400
+    assert User.objects.get(pk=second_admin.pk).role == Role.ADMIN
+
+
 @pytest.mark.parametrize("method, body", [("get", None), ("patch", {"role": "admin"}), ("delete", None)])
 def test_another_tenants_user_is_not_found(api, team_a, team_b, method, body):
     response = getattr(api(user=team_a.admin), method)(f"{USERS}{team_b.user.id}/", body)

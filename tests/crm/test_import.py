@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
-from modules.crm.imports import MAX_FILE_BYTES, MAX_ROWS, leads_import
+from modules.crm.imports import MAX_FILE_BYTES, MAX_ROWS, import_lock_key, leads_import
 from modules.crm.models import Lead
 from modules.events.models import Event
 from modules.tenancy.models import CompanyProfile
@@ -212,6 +212,47 @@ def test_a_lead_saved_elsewhere_while_the_file_goes_in_becomes_an_error_row(team
 
 
 # --- What spreadsheets export --------------------------------------------------------------------
+
+
+def _import_while_another_holds_the_lock_of(holder_team, importing_team) -> bool:
+    """Import into `importing_team` while another connection holds `holder_team`'s import lock;
+    whether the import had to wait for it."""
+    connection.ensure_connection()
+    our_pid = connection.connection.info.backend_pid
+    other = psycopg.connect(database_url(), autocommit=True)
+    other.execute("SELECT pg_advisory_lock(%s)", [import_lock_key(holder_team.tenant.schema_name)])
+    waited = []
+
+    def release_once_we_wait_or_finish():
+        watcher = psycopg.connect(database_url(), autocommit=True)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not finished.is_set():
+            if watcher.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event = 'advisory'",
+                               [our_pid]).fetchone():
+                waited.append(True)
+                break
+            time.sleep(0.02)
+        watcher.close()
+        other.close()  # lets go of the lock
+
+    finished = threading.Event()
+    releaser = threading.Thread(target=release_once_we_wait_or_finish)
+    releaser.start()
+    try:
+        report = import_file(importing_team, "name,email\nAna,ana@example.com\n")
+    finally:
+        finished.set()
+        releaser.join()
+    assert report.imported == 1
+    return bool(waited)
+
+
+def test_imports_into_one_workspace_take_turns(team_a):
+    assert _import_while_another_holds_the_lock_of(team_a, team_a) is True
+
+
+def test_an_import_elsewhere_does_not_wait_for_this_workspaces(team_a, team_b):
+    assert _import_while_another_holds_the_lock_of(team_a, team_b) is False
 
 
 def test_utf8_with_bom_semicolons_and_portuguese_headers_and_values(team_a):

@@ -1,8 +1,9 @@
 import logging
 
+from django.db import connection
 from django_tenants.utils import tenant_context
 
-from modules.crm.models import Activity, Deal, Lead, LeadStatus, Stage
+from modules.crm.models import Activity, Deal, Lead, LeadScoreModel, LeadStatus, Stage
 from modules.crm.scoring import lead_score_explain
 from modules.tenancy.demo import demo_tenant_ensure
 
@@ -25,11 +26,20 @@ def test_the_demo_workspace_has_a_living_pipeline_and_a_trained_score(db):
     assert activities > 10
 
 
-def test_loading_the_demo_leaves_no_after_commit_work_failing(db, django_capture_on_commit_callbacks, caplog):
+def test_loading_the_demo_retrains_the_score_in_the_demos_schema_after_commit(
+    db, django_capture_on_commit_callbacks, caplog
+):
     """`make run` loads the demo in one transaction: what it queues for after the commit (the
     score retrain) must run in the demo's schema, not in `public` where the loader ends."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        demo_tenant_ensure()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tenant = demo_tenant_ensure()
+    with tenant_context(tenant):
+        trained_before = LeadScoreModel.objects.get().trained_at
 
-    assert callbacks
+    connection.set_schema_to_public()
+    for callback in callbacks:
+        callback()
+
+    with tenant_context(tenant):
+        assert LeadScoreModel.objects.get().trained_at > trained_before
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -90,7 +90,9 @@ def test_patch_and_delete(admin_api, crm_a):
     assert patched.json()["subject"] == "Call back"
     assert patched.json()["completed_at"] is not None
     assert half_pair.status_code == 400
+    assert [event.payload["subject"] for event in crm_a.events("activity.updated")] == ["Call back"]
     assert admin_api.delete(f"{ACTIVITIES}{activity.pk}/").status_code == 204
+    assert [event.payload["id"] for event in crm_a.events("activity.deleted")] == [activity.pk]
 
 
 def test_an_activity_on_a_lead_counts_in_its_score(admin_api, crm_a):

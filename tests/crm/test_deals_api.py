@@ -182,9 +182,20 @@ def test_reopening_a_lost_deal_clears_the_outcome(admin_api, crm_a):
     assert (reopened["closed_at"], reopened["lost_reason"]) == (None, "")
 
 
+def test_an_edit_records_one_deal_updated_event_with_the_new_values(admin_api, crm_a):
+    deal = crm_a.deal()
+
+    admin_api.patch(f"{DEALS}{deal.pk}/", {"title": "ERP rollout, phase 2", "value": "2500.00"})
+
+    [updated] = crm_a.events("deal.updated")
+    assert (updated.payload["id"], updated.payload["title"], updated.payload["value"]) == (
+        deal.pk, "ERP rollout, phase 2", "2500.00")
+
+
 def test_delete_a_deal(admin_api, crm_a):
     deal = crm_a.deal()
 
     assert admin_api.delete(f"{DEALS}{deal.pk}/").status_code == 204
     assert admin_api.get(f"{DEALS}{deal.pk}/").status_code == 404
+    assert [event.payload["id"] for event in crm_a.events("deal.deleted")] == [deal.pk]
     assert admin_api.delete(f"{CONTACTS}{deal.contact_id}/").status_code == 204

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from modules.crm import services
 from modules.crm.models import Contact, Deal, Lead
 
 LEADS = "/api/v1/crm/leads/"
@@ -395,6 +396,24 @@ def test_a_conversion_that_fails_half_way_leaves_nothing_behind(api, team_a, crm
     assert crm_a.query(Contact.objects.count) == 0
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).status) == "new"
     assert crm_a.events("lead.converted") == []
+
+
+def test_the_conversion_service_is_all_or_nothing_by_itself(team_a, crm_a):
+    """Not only inside the API action's transaction: a task or a page calling lead_convert gets
+    the same guarantee (the contact's INSERT is undone with the failed deal's)."""
+    lead = crm_a.lead()
+    with tenant_context(team_a.tenant):
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                CREATE FUNCTION refuse_deal() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'deals are refused'; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER refuse_deal BEFORE INSERT ON crm_deal FOR EACH ROW EXECUTE FUNCTION refuse_deal();
+            """)
+        with pytest.raises(DatabaseError, match="deals are refused"):
+            services.lead_convert(actor=team_a.admin, lead=Lead.objects.get(pk=lead.pk))
+
+        assert Contact.objects.count() == 0
+        assert Lead.objects.get(pk=lead.pk).status == "new"
 
 
 # --- Score ----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""No CRM route of one workspace ever shows or changes another's records."""
+"""No CRM list of one workspace ever shows another's records, and no token crosses over. Every
+route that names a record is checked, from the URL configuration, in
+tests/core/test_cross_tenant_routes.py."""
 
 import pytest
-
-from modules.crm.models import Activity, Deal, Lead
 
 
 @pytest.fixture
@@ -11,38 +11,6 @@ def alpha_records(crm_a):
     deal = crm_a.deal(title="Alpha secret deal")
     activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk)
     return {"leads": lead.pk, "contacts": deal.contact_id, "deals": deal.pk, "activities": activity.pk}
-
-
-ROUTES = [
-    ("get", "leads", ""), ("patch", "leads", ""), ("delete", "leads", ""), ("post", "leads", "convert/"),
-    ("get", "leads", "score/"),
-    ("get", "contacts", ""), ("patch", "contacts", ""), ("delete", "contacts", ""),
-    ("get", "deals", ""), ("patch", "deals", ""), ("delete", "deals", ""), ("post", "deals", "mark_won/"),
-    ("post", "deals", "mark_lost/"), ("get", "deals", "history/"),
-    ("get", "activities", ""), ("patch", "activities", ""), ("delete", "activities", ""),
-    ("post", "activities", "complete/"),
-]
-
-
-@pytest.mark.parametrize(("method", "resource", "action"), ROUTES, ids=lambda part: str(part))
-def test_another_workspaces_record_is_not_found(api, team_b, crm_a, alpha_records, method, resource, action):
-    client = api(host=team_b.host, user=team_b.admin)
-    url = f"/api/v1/crm/{resource}/{alpha_records[resource]}/{action}"
-
-    response = getattr(client, method)(url, {"name": "Hijacked"} if method == "patch" else None)
-
-    assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
-
-
-def test_nothing_changed_after_the_attempts(api, team_b, crm_a, alpha_records):
-    client = api(host=team_b.host, user=team_b.admin)
-    for method, resource, action in ROUTES:
-        getattr(client, method)(f"/api/v1/crm/{resource}/{alpha_records[resource]}/{action}")
-
-    assert crm_a.query(lambda: Lead.objects.get(pk=alpha_records["leads"]).status) == "new"
-    assert crm_a.query(lambda: Deal.objects.get(pk=alpha_records["deals"]).stage) == "prospect"
-    assert crm_a.query(lambda: Activity.objects.get(pk=alpha_records["activities"]).completed) is False
 
 
 @pytest.mark.parametrize(("resource", "own_rows"), [("leads", 0), ("contacts", 1), ("deals", 1), ("activities", 0)])

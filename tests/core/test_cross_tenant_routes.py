@@ -1,0 +1,123 @@
+"""Every route of a workspace that names a record, API and pages alike, generated from the URL
+configuration: another workspace's admin gets "not found" for our records, and nothing of ours
+changes. A new route that names a record fails here until it says which record it names."""
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import get_resolver
+from django.urls.resolvers import URLResolver
+from django_tenants.utils import tenant_context
+
+from modules.accounts.models import User
+from modules.crm.models import Activity, Contact, Deal, Lead, LeadImport
+from tests.crm.conftest import Crm
+
+# The path before the id says what the id names; the longest match wins.
+RECORD_KINDS = {
+    "api/v1/^users/": "user",
+    "settings/team/": "user",
+    "api/v1/^crm/leads/": "lead",
+    "crm/leads/": "lead",
+    "crm/leads/import/": "import",
+    "api/v1/^crm/contacts/": "contact",
+    "crm/contacts/": "contact",
+    "api/v1/^crm/deals/": "deal",
+    "crm/deals/": "deal",
+    "crm/pipeline/deals/": "deal",
+    "api/v1/^crm/activities/": "activity",
+    "crm/activities/": "activity",
+}
+# Routes whose parameters are not a record of the workspace (a signed token, for instance).
+NOT_RECORDS = {"password_reset_confirm"}
+PAGE_METHODS = ("get", "post")
+BODIES = {"patch": {"name": "Hijacked", "title": "Hijacked", "subject": "Hijacked", "role": "admin"}}
+
+
+def _patterns(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _record_routes() -> list[tuple[str, str, str, str]]:
+    """(kind, path template with {id}, method, name) for every route of a workspace with an id in it."""
+    routes = []
+    for route, pattern in _patterns(get_resolver("innexar.urls_tenant").url_patterns):
+        if "<" not in route or pattern.name in NOT_RECORDS:
+            continue
+        prefix = route.split("<")[0].split("(?P")[0]
+        kinds = [key for key in RECORD_KINDS if prefix.startswith(key)]
+        assert kinds, f"{route} ({pattern.name}) names a record: say which in RECORD_KINDS"
+        kind = RECORD_KINDS[max(kinds, key=len)]
+        template = route.replace("(?P<pk>[^/.]+)", "{id}").replace("<int:pk>", "{id}")
+        template = "/" + template.replace("^", "").replace("$", "")
+        assert "<" not in template and "(?P" not in template, f"{route}: an id parameter other than pk"
+        actions = getattr(pattern.callback, "actions", None)
+        if actions:  # a DRF route: the methods its viewset answers
+            methods = [method for method in actions if method in pattern.callback.cls.http_method_names]
+        else:
+            methods = PAGE_METHODS
+        for method in methods:
+            routes.append((kind, template, method, pattern.name))
+    return routes
+
+
+ROUTES = _record_routes()
+
+
+@pytest.fixture
+def alpha_records(team_a):
+    crm_a = Crm(team_a)
+    lead = crm_a.lead(name="Alpha secret lead")
+    deal = crm_a.deal(title="Alpha secret deal")
+    activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, subject="Alpha secret call")
+    with tenant_context(team_a.tenant):
+        job = LeadImport.objects.create(created_by_id=team_a.admin.pk, file_name="alpha-secret.csv")
+    return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
+            "import": job.pk, "user": team_a.user.pk}
+
+
+def _snapshot(team, records) -> dict:
+    with tenant_context(team.tenant):
+        return {
+            kind: model_to_dict(model.objects.get(pk=records[kind]))
+            for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
+                                ("import", LeadImport)]
+        } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
+
+
+def test_every_route_that_names_a_record_is_covered():
+    assert len({name for *_, name in ROUTES}) >= 29  # today's routes; a new one is covered by construction
+
+
+@pytest.mark.parametrize(("kind", "template", "method", "name"), ROUTES, ids=lambda part: str(part))
+def test_another_workspace_does_not_find_our_record(api, client, team_a, team_b, alpha_records,
+                                                    kind, template, method, name):
+    url = template.format(id=alpha_records[kind])
+    if url.startswith("/api/"):
+        response = getattr(api(host=team_b.host, user=team_b.admin), method)(url, BODIES.get(method))
+        assert response.status_code == 404, (url, response.status_code)
+        assert response.json() == {"detail": "Not found."}
+    else:
+        client.force_login(team_b.admin)
+        response = getattr(client, method)(url, HTTP_HOST=team_b.host)
+        # A page that only takes POST says so to a GET (405) before looking anything up.
+        assert response.status_code in (404, 405), (url, response.status_code)
+    assert b"Alpha secret" not in response.content and b"alpha-secret" not in response.content
+
+
+def test_nothing_of_ours_changed_after_every_attempt(api, client, team_a, team_b, alpha_records):
+    before = _snapshot(team_a, alpha_records)
+    client.force_login(team_b.admin)
+    intruder = api(host=team_b.host, user=team_b.admin)
+
+    for kind, template, method, _name in ROUTES:
+        url = template.format(id=alpha_records[kind])
+        if url.startswith("/api/"):
+            getattr(intruder, method)(url, BODIES.get(method))
+        else:
+            getattr(client, method)(url, {"name": "Hijacked", "stage": "won", "status": "lost"}, HTTP_HOST=team_b.host)
+
+    assert _snapshot(team_a, alpha_records) == before

@@ -36,9 +36,16 @@ CHROMIUM = "/usr/bin/chromium"
 _not_run: dict[str, int] = {}
 
 
+# The session keeps three spares (see django_db_setup): a committed signup's eager refill must not
+# migrate the production pool's two dozen, here or in the workers and servers tests start.
+SPARE_POOL_SIZE = 3
+os.environ["INNEXAR_SPARE_SCHEMA_POOL_SIZE"] = str(SPARE_POOL_SIZE)
+
+
 def pytest_configure(config):
     # Real hashing costs ~0.3 s a password; tests hash hundreds. Behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SPARE_SCHEMA_POOL_SIZE = SPARE_POOL_SIZE
 
 
 def _missing_requirement(item) -> str | None:
@@ -112,7 +119,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "beta": _create_team("beta", "Beta Trading", "starter"),
         }
         # Spare schemas for the tests that sign up inside their (rolled back) transaction.
-        spare_pool_replenish(size=3)
+        spare_pool_replenish(size=SPARE_POOL_SIZE)
         connection.set_schema_to_public()
     yield teams
 

@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
@@ -120,9 +121,9 @@ class Gunicorn:
 
 
 class Client:
-    def __init__(self, port: int, token: str):
+    def __init__(self, port: int, token: str, host: str = f"{SUBDOMAIN}.localhost"):
         self.connection = http.client.HTTPConnection("127.0.0.1", port)
-        self.headers = {"Host": f"{SUBDOMAIN}.localhost", "Authorization": f"Bearer {token}"}
+        self.headers = {"Host": host, "Authorization": f"Bearer {token}"}
 
     def get(self, path: str) -> bytes:
         self.connection.request("GET", path, headers=self.headers)
@@ -144,16 +145,34 @@ def latency(client: Client, path: str, rounds: int) -> Samples:
     return samples
 
 
-def wrk(port: int, token: str, path: str, seconds: int) -> float:
+@dataclass
+class Load:
+    """What `wrk -t1 -c8` measured: requests per second and latency percentiles (seconds)."""
+
+    rps: float
+    p50: float
+    p99: float
+
+
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def _wrk_percentile(output: str, percent: int) -> float:
+    value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE).groups()
+    return float(value) * _WRK_UNITS[unit]
+
+
+def wrk(port: int, token: str, path: str, seconds: int, host: str = f"{SUBDOMAIN}.localhost") -> Load:
     output = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", f"Host: {SUBDOMAIN}.localhost",
+        ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", "-H", f"Host: {host}",
          "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise SystemExit(f"wrk saw {errors.group(1)} failed responses for {path}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return Load(rps, _wrk_percentile(output, 50), _wrk_percentile(output, 99))
 
 
 def queries_per_request(tenant, user, path: str) -> int:
@@ -163,7 +182,7 @@ def queries_per_request(tenant, user, path: str) -> int:
 
     from modules.accounts.tokens import tokens_for_user
 
-    client = APIClient(HTTP_HOST=f"{SUBDOMAIN}.localhost")
+    client = APIClient(HTTP_HOST=f"{tenant.subdomain}.localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -225,9 +244,9 @@ def main() -> None:
                 count = re.search(rb'"count":\s*(\d+)', client.get(ours)).group(1).decode()
                 ours_latency = latency(client, ours, args.rounds)
                 default_latency = latency(client, default, max(args.rounds // 4, 20))
-                ours_rps = wrk(server.port, token, ours, args.seconds)
-                default_rps = wrk(server.port, token, default, args.seconds)
-                ceiling_rps = wrk(server.port, token, "/api/v1/auth/me/", args.seconds)
+                ours_rps = wrk(server.port, token, ours, args.seconds).rps
+                default_rps = wrk(server.port, token, default, args.seconds).rps
+                ceiling_rps = wrk(server.port, token, "/api/v1/auth/me/", args.seconds).rps
             finally:
                 server.stop()
             medians[size] = ours_latency.median

@@ -1,9 +1,14 @@
-"""The workspace URLs plus /bench/default-leads/: the lead list as DRF builds it by default.
+"""The workspace URLs plus two yardsticks that only the benchmarks serve.
 
-A ModelSerializer, DRF's page-number pagination with its exact COUNT(*), the same filters and
-permissions as the real endpoint. Only bench/crm_leads_list.py serves it, to compare against.
+/bench/default-leads/: the lead list as DRF builds it by default -- a ModelSerializer, DRF's
+page-number pagination with its exact COUNT(*), the same filters and permissions as the real
+endpoint (bench/crm_leads_list.py, bench/api_overhead.py).
+
+/bench/bare/: a JsonResponse and nothing else, behind the full middleware stack: the most a
+request can do on this machine before any view work (bench/api_overhead.py).
 """
 
+from django.http import JsonResponse
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, pagination, serializers
@@ -37,4 +42,12 @@ class DefaultLeadList(generics.ListAPIView):
     permission_classes = LeadViewSet.permission_classes
 
 
-urlpatterns = [path("bench/default-leads/", DefaultLeadList.as_view()), *tenant_urlpatterns]
+def bare(request):
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [
+    path("bench/default-leads/", DefaultLeadList.as_view()),
+    path("bench/bare/", bare),
+    *tenant_urlpatterns,
+]

@@ -1,0 +1,101 @@
+"""What an API request costs beyond a bare response: five requests, one gunicorn, one run.
+
+  bare     GET /bench/bare/ on the demo workspace: a JsonResponse behind the full middleware
+           stack, no authentication, no view work (bench/default_list_urls.py)
+  me       GET /api/v1/auth/me/: token check, tenant and user, a small serializer
+  demo     GET /api/v1/crm/leads/?page_size=50 on the demo workspace (its ~60 leads)
+  search   the issue-3 lead search at 100,000 leads (bench/crm_leads_list.py's query and seed)
+  default  the same search through DRF's defaults: ModelSerializer, DRF's pagination and
+           COUNT(*) (bench/default_list_urls.py)
+
+gunicorn serves them all (sync workers, 4 by default); `wrk -t1 -c8` drives each in turn after a
+one-second warm-up. Printed per request: requests per second, wrk's p50 and p99, the queries one
+request makes (counted in-process, after a first request has filled the caches), and its
+throughput as a share of the bare view's; then the issue's targets against those ratios.
+
+    .venv/bin/python bench/api_overhead.py [--leads 100000] [--workers 4] [--seconds 10]
+"""
+
+import argparse
+import os
+import shutil
+from time import perf_counter
+
+from crm_leads_list import DEFAULT, OURS, QUERY, Gunicorn, Load, queries_per_request, seed_leads, wrk
+from harness import PASSWORD, bench_database, server_description, setup_django
+
+# (share of the bare view's requests/s, or of the default list's) each request must reach.
+TARGETS = [("me", "bare", 0.70), ("search", "bare", 0.40), ("search", "default", 2.5)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--leads", type=int, default=100_000, help="leads of the searched workspace")
+    parser.add_argument("--term", default="silva", help="the search term")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    with bench_database("innexar_bench_api"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "default_list_settings"  # queries are counted in-process
+        setup_django(fast_password_hasher=True)
+        from django.db import connection
+
+        from modules.accounts.models import User
+        from modules.accounts.tokens import tokens_for_user
+        from modules.tenancy.demo import DEMO_ADMIN_EMAIL, demo_tenant_ensure
+        from modules.tenancy.services import tenant_signup
+
+        print(server_description())
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; gunicorn, {args.workers} sync workers")
+        demo = demo_tenant_ensure()
+        demo_admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+        searched = tenant_signup(
+            name="Bench Leads", subdomain="benchleads", plan="professional", admin_name="Bench Admin",
+            admin_email="admin@benchleads.example.com", admin_password=PASSWORD,
+        )
+        started = perf_counter()
+        seed_leads(searched.tenant.schema_name, 0, args.leads)
+        print(f"{args.leads:,} leads seeded in {perf_counter() - started:.1f} s\n")
+
+        search_query = QUERY.format(term=args.term, page_size=50)
+        requests = {  # name: (tenant, user, path)
+            "bare": (demo, demo_admin, "/bench/bare/"),
+            "me": (demo, demo_admin, "/api/v1/auth/me/"),
+            "demo": (demo, demo_admin, f"{OURS}?page_size=50"),
+            "search": (searched.tenant, searched.admin, f"{OURS}?{search_query}"),
+            "default": (searched.tenant, searched.admin, f"{DEFAULT}?{search_query}"),
+        }
+        queries = {}
+        for name, (tenant, user, path) in requests.items():
+            queries_per_request(tenant, user, path)  # fills the per-tenant caches
+            queries[name] = queries_per_request(tenant, user, path)
+        connection.close()  # gunicorn's workers get the server to themselves
+
+        loads: dict[str, Load] = {}
+        server = Gunicorn(args.workers)
+        try:
+            for name, (tenant, user, path) in requests.items():
+                host, token = f"{tenant.subdomain}.localhost", tokens_for_user(user)["access"]
+                wrk(server.port, token, path, 1, host)  # every worker imports, connects, warms up
+                loads[name] = wrk(server.port, token, path, args.seconds, host)
+        finally:
+            server.stop()
+
+        bare = loads["bare"].rps
+        print(f"{'request':<8} {'req/s':>7} {'p50':>9} {'p99':>9} {'queries':>8} {'/ bare':>7}  path")
+        for name, (_, _, path) in requests.items():
+            load = loads[name]
+            print(f"{name:<8} {load.rps:>7,.0f} {load.p50 * 1000:>7.2f}ms {load.p99 * 1000:>7.2f}ms "
+                  f"{queries[name]:>8} {load.rps / bare:>6.0%}  {path}")
+        print()
+        for name, against, goal in TARGETS:
+            share = loads[name].rps / loads[against].rps
+            verdict = "met" if share >= goal else "NOT met"
+            print(f"{name} / {against}: {share:.2f}x (goal: at least {goal:.2f}x) {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from .models import User
+        from .selectors import user_changed
+
+        # API requests keep their user per process (selectors.py): every save must reach them all.
+        post_save.connect(user_changed, sender=User, dispatch_uid="user-changed-save")
+        post_delete.connect(user_changed, sender=User, dispatch_uid="user-changed-delete")

@@ -1,0 +1,30 @@
+"""Reads about users that more than one place needs."""
+
+from modules.core.snapshots import Snapshots, version_bump
+from modules.tenancy.selectors import tenant_by_id
+
+from .models import User
+
+_users = Snapshots()
+
+
+def _version(user_id) -> str:
+    return f"accounts:user:{user_id}"
+
+
+def user_changed(sender=None, instance: User | None = None, **kwargs) -> None:
+    """After any save or delete of a user (a signal receiver: a deactivation, a password or role
+    change must reach every process's next request, whoever made it)."""
+    version_bump([_version(instance.pk)])
+
+
+def user_with_tenant(user_id) -> User | None:
+    """The user with this id and their tenant, as of now: without a query while neither changed.
+
+    Keyed by the user's id alone, which is unique across tenants (users live in the public
+    schema); whoever calls this still checks the user may act where the request is.
+    """
+    user = _users.get(str(user_id), (_version(user_id),), lambda: User.objects.filter(pk=user_id).first())
+    if user is not None and user.tenant_id is not None:
+        user.tenant = tenant_by_id(user.tenant_id)  # the tenant's own snapshot: suspensions count
+    return user

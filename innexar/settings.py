@@ -6,6 +6,8 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.browser_middleware import browser_only
+
 from .db import database_config
 from .env import env_bool, env_int, env_list, env_str
 
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "modules.core.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# API requests (bearer tokens only) skip sessions, CSRF, messages and htmx.
+MIDDLEWARE = browser_only(MIDDLEWARE)
 
 TEMPLATES = [
     {

@@ -8,17 +8,20 @@
   default  the same search through DRF's defaults: ModelSerializer, DRF's pagination and
            COUNT(*) (bench/default_list_urls.py)
 
-gunicorn serves them all (sync workers, 4 by default); `wrk -t1 -c8` drives each in turn after a
-one-second warm-up. Printed per request: requests per second, wrk's p50 and p99, the queries one
-request makes (counted in-process, after a first request has filled the caches), and its
-throughput as a share of the bare view's; then the issue's targets against those ratios.
+gunicorn serves them all (sync workers, 4 by default); `wrk -t1 -c8` drives each in turn, after a
+one-second warm-up, for several rounds in turn (the machine is shared: a burst of other work
+then hits every request alike). Printed per request, medians over the rounds: requests per
+second, wrk's p50 and p99, the queries one request makes (counted in-process, after a first
+request has filled the caches), and its throughput as a share of the bare view's; then the
+issue's targets against those ratios.
 
-    .venv/bin/python bench/api_overhead.py [--leads 100000] [--workers 4] [--seconds 10]
+    .venv/bin/python bench/api_overhead.py [--leads 100000] [--workers 4] [--rounds 3] [--seconds 5]
 """
 
 import argparse
 import os
 import shutil
+import statistics
 from time import perf_counter
 
 from crm_leads_list import DEFAULT, OURS, QUERY, Gunicorn, Load, queries_per_request, seed_leads, wrk
@@ -33,7 +36,8 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=100_000, help="leads of the searched workspace")
     parser.add_argument("--term", default="silva", help="the search term")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per request, interleaved")
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -74,15 +78,20 @@ def main() -> None:
             queries[name] = queries_per_request(tenant, user, path)
         connection.close()  # gunicorn's workers get the server to themselves
 
-        loads: dict[str, Load] = {}
+        runs: dict[str, list[Load]] = {name: [] for name in requests}
         server = Gunicorn(args.workers)
         try:
-            for name, (tenant, user, path) in requests.items():
-                host, token = f"{tenant.subdomain}.localhost", tokens_for_user(user)["access"]
-                wrk(server.port, token, path, 1, host)  # every worker imports, connects, warms up
-                loads[name] = wrk(server.port, token, path, args.seconds, host)
+            for _ in range(args.rounds):
+                for name, (tenant, user, path) in requests.items():
+                    host, token = f"{tenant.subdomain}.localhost", tokens_for_user(user)["access"]
+                    wrk(server.port, token, path, 1, host)  # every worker imports, connects, warms up
+                    runs[name].append(wrk(server.port, token, path, args.seconds, host))
         finally:
             server.stop()
+        loads = {
+            name: Load(*(statistics.median(getattr(run, figure) for run in loads) for figure in ("rps", "p50", "p99")))
+            for name, loads in runs.items()
+        }
 
         bare = loads["bare"].rps
         print(f"{'request':<8} {'req/s':>7} {'p50':>9} {'p99':>9} {'queries':>8} {'/ bare':>7}  path")

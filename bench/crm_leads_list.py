@@ -36,7 +36,7 @@ from harness import PASSWORD, ROOT, Samples, bench_database, ms, ratio, server_d
 SUBDOMAIN = "benchleads"
 QUERY = "search={term}&status=new,contacted&ordering=-score&page_size={page_size}"
 OURS = "/api/v1/crm/leads/"
-DEFAULT = "/bench/default-leads/"
+DEFAULT = "/api/bench/default-leads/"
 
 # Seed vocabulary: names and companies of the three markets, so searches hit realistic shares.
 FIRST = ["Ana", "Maria", "João", "José", "Carlos", "Lucía", "Juan", "Sofía", "Pedro", "Luis", "John", "Emily",
@@ -154,12 +154,14 @@ class Load:
     p99: float
 
 
-_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
 
 def _wrk_percentile(output: str, percent: int) -> float:
-    value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE).groups()
-    return float(value) * _WRK_UNITS[unit]
+    found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"no {percent}% latency in wrk's output:\n{output}")
+    return float(found.group(1)) * _WRK_UNITS[found.group(2)]
 
 
 def wrk(port: int, token: str, path: str, seconds: int, host: str = f"{SUBDOMAIN}.localhost") -> Load:

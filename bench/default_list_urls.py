@@ -1,8 +1,9 @@
 """The workspace URLs plus two yardsticks that only the benchmarks serve.
 
-/bench/default-leads/: the lead list as DRF builds it by default -- a ModelSerializer, DRF's
+/api/bench/default-leads/: the lead list as DRF builds it by default -- a ModelSerializer, DRF's
 page-number pagination with its exact COUNT(*), the same filters and permissions as the real
-endpoint (bench/crm_leads_list.py, bench/api_overhead.py).
+endpoint, and an API path like it, so both take the same middleware (bench/crm_leads_list.py,
+bench/api_overhead.py).
 
 /bench/bare/: a JsonResponse and nothing else, behind the full middleware stack: the most a
 request can do on this machine before any view work (bench/api_overhead.py).
@@ -47,7 +48,7 @@ def bare(request):
 
 
 urlpatterns = [
-    path("bench/default-leads/", DefaultLeadList.as_view()),
+    path("api/bench/default-leads/", DefaultLeadList.as_view()),
     path("bench/bare/", bare),
     *tenant_urlpatterns,
 ]

@@ -131,7 +131,7 @@ REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", REDIS_URL)
 
 def _cache(name: str, **options) -> dict:
     if REDIS_CACHE_URL:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **options}
+        return {"BACKEND": "modules.core.cache.RedisCache", "LOCATION": REDIS_CACHE_URL, **options}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **options}
 
 

@@ -1,5 +1,10 @@
 """Reads about users that more than one place needs."""
 
+import base64
+import json
+
+from rest_framework_simplejwt.settings import api_settings
+
 from modules.core.snapshots import Snapshots, version_bump
 from modules.tenancy.selectors import tenant_by_id
 
@@ -10,6 +15,19 @@ _users = Snapshots()
 
 def _version(user_id) -> str:
     return f"accounts:user:{user_id}"
+
+
+def user_version_of_bearer(environ: dict) -> list[str]:
+    """The version `user_with_tenant` will read for this request's bearer token, from the token's
+    payload unverified (the authentication verifies it): so it comes in the request's first read."""
+    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    payload = token.split(".")[1] if scheme in api_settings.AUTH_HEADER_TYPES and token.count(".") == 2 else ""
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        user_id = claims.get(api_settings.USER_ID_CLAIM)
+    except (ValueError, AttributeError):  # not base64, not JSON, not an object
+        return []
+    return [_version(user_id)] if type(user_id) is int else []
 
 
 def user_changed(sender=None, instance: User | None = None, **kwargs) -> None:

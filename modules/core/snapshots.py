@@ -24,10 +24,18 @@ cache = caches["platform"]
 # Versions already read by the current request, so its tenant, time zone and user cost one
 # round trip between them. None outside a request: tasks and commands read them every time.
 _request = Local()
+# Guesses, from a request's WSGI environ, at versions it will ask for later (its token's user):
+# read along with its first ones. A guess is never trusted, only fetched early.
+_guesses: list[Callable[[dict], list[str]]] = []
 
 
-def _request_began(**kwargs) -> None:
+def guess_versions(guess: Callable[[dict], list[str]]) -> None:
+    _guesses.append(guess)
+
+
+def _request_began(environ=None, **kwargs) -> None:
     _request.versions = {}
+    _request.guessed = [key for guess in _guesses for key in guess(environ or {})]
 
 
 def _request_ended(**kwargs) -> None:
@@ -47,7 +55,9 @@ def _versions(keys: tuple[str, ...]) -> tuple:
     found = dict(known) if known is not None else {}
     missing = [key for key in keys if key not in found]
     if missing:
-        found.update(cache.get_many(missing))
+        guessed = [key for key in getattr(_request, "guessed", ()) if key not in found and key not in missing]
+        _request.guessed = ()
+        found.update(cache.get_many(missing + guessed))
         for key in missing:
             if key not in found:  # never set, or the cache was flushed: racing readers agree via add()
                 cache.add(key, _new_token(), timeout=None)

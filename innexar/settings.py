@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
         "password_reset": env_str("INNEXAR_PASSWORD_RESET_RATE", "5/hour"),
         "signup": env_str("INNEXAR_SIGNUP_RATE", "20/hour"),
     },
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["modules.core.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {

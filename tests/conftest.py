@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -148,6 +149,23 @@ def on_own_connection(function, *args):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result(timeout=30)
+
+
+@contextmanager
+def in_another_process():
+    """Run the block as another web process would: with its own per-process snapshots of tenants
+    and users (modules.core.snapshots), sharing only the cache and the database with this one."""
+    from modules.accounts import selectors as accounts
+    from modules.tenancy import selectors as tenancy
+
+    kept = [(snapshots, snapshots._entries) for snapshots in (tenancy._tenants, tenancy._timezones, accounts._users)]
+    for snapshots, _ in kept:
+        snapshots._entries = {}
+    try:
+        yield
+    finally:
+        for snapshots, entries in kept:
+            snapshots._entries = entries
 
 
 def database_url() -> str:

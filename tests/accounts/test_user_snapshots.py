@@ -1,0 +1,55 @@
+"""A token's user comes from a per-process snapshot: deactivating a user, changing their password
+or their role still counts on the very next request, in every process."""
+
+from modules.accounts.models import Role
+from modules.accounts.services import password_reset_confirm, password_reset_link, user_change_role, user_deactivate
+from tests.conftest import in_another_process
+
+ME = "/api/v1/auth/me/"
+USERS = "/api/v1/users/"
+
+
+def test_a_deactivated_user_is_refused_at_once_in_every_process(api, team_a):
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200  # this process now keeps the user
+
+    with in_another_process():
+        user_deactivate(actor=team_a.admin, user=team_a.user)
+
+    assert client.get(ME).status_code == 401
+    assert api(user=team_a.user).get(ME).status_code == 401  # on the API host too
+
+
+def test_a_new_password_revokes_older_tokens_at_once(api, team_a):
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200
+
+    with in_another_process():
+        uid, token, _ = password_reset_link(team_a.user)
+        password_reset_confirm(uid=uid, token=token, new_password="Another-Horse-43")
+
+    assert client.get(ME).status_code == 401
+
+
+def test_a_role_change_counts_at_once(api, team_a):
+    manager, user = api(host=team_a.host, user=team_a.manager), api(host=team_a.host, user=team_a.user)
+    assert manager.get(USERS).status_code == 200
+    assert user.get(USERS).status_code == 403
+
+    with in_another_process():
+        user_change_role(actor=team_a.admin, user=team_a.manager, role=Role.USER)
+        user_change_role(actor=team_a.admin, user=team_a.user, role=Role.MANAGER)
+
+    assert manager.get(USERS).status_code == 403
+    assert user.get(USERS).status_code == 200
+    assert user.get(ME).json()["role"] == "manager"
+
+
+def test_a_deleted_user_is_refused_at_once(api, team_a):
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200
+
+    with in_another_process():
+        type(team_a.user).objects.get(pk=team_a.user.pk).delete()
+
+    assert client.get(ME).status_code == 401

@@ -24,6 +24,7 @@ from rest_framework.test import APIClient
 from innexar.celery import app
 from modules.accounts.models import Role, User
 from modules.accounts.tokens import tokens_for_user
+from modules.core import snapshots
 from modules.tenancy.models import Tenant
 from modules.tenancy.schemas import spare_pool_replenish
 from modules.tenancy.services import public_tenant_ensure, tenant_signup
@@ -134,6 +135,8 @@ def _public_schema_and_clean_caches():
     connection.set_schema_to_public()
     for alias in ("default", "throttle", "platform"):
         caches[alias].clear()
+    # A request whose view raised into the test never finished: its versions must not linger.
+    snapshots._request_ended()
     yield
     connection.set_schema_to_public()
 
@@ -158,14 +161,14 @@ def in_another_process():
     from modules.accounts import selectors as accounts
     from modules.tenancy import selectors as tenancy
 
-    kept = [(snapshots, snapshots._entries) for snapshots in (tenancy._tenants, tenancy._timezones, accounts._users)]
-    for snapshots, _ in kept:
-        snapshots._entries = {}
+    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._timezones, accounts._users)]
+    for kind, _ in kept:
+        kind._entries = {}
     try:
         yield
     finally:
-        for snapshots, entries in kept:
-            snapshots._entries = entries
+        for kind, entries in kept:
+            kind._entries = entries
 
 
 def database_url() -> str:

@@ -72,7 +72,11 @@ def version_bump(keys: Iterable[str]) -> None:
     keys = list(keys)
 
     def bump() -> None:
-        cache.set_many({key: _new_token() for key in keys}, timeout=None)
+        tokens = {key: _new_token() for key in keys}
+        cache.set_many(tokens, timeout=None)
+        known = getattr(_request, "versions", None)
+        if known is not None:  # the request that made the change sees it too
+            known.update(tokens)
 
     # Now, for the rest of this transaction's requests, and after the commit, for readers that
     # loaded the old rows meanwhile.

@@ -111,3 +111,14 @@ def test_guess_versions_registers_a_guess(monkeypatch):
     guess_versions(str.split)
 
     assert snapshots._guesses == [str.split]
+
+
+def test_a_request_sees_its_own_change(request_ends):
+    request_started.send(sender=None, environ={})
+    load = Loads()
+    process = Snapshots()
+    process.get("k", (VERSION,), load)
+
+    version_bump([VERSION])
+
+    assert process.get("k", (VERSION,), load) == {"loaded": 2}

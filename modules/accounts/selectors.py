@@ -13,8 +13,17 @@ from .models import User
 _users = Snapshots()
 
 
-def _version(user_id) -> str:
+def _version(user_id: int) -> str:
     return f"accounts:user:{user_id}"
+
+
+def _user_id(claim) -> int | None:
+    """A token's user id claim (simplejwt writes it as a string) as the user's primary key, so
+    that its cache keys are the ones a save of that user moves."""
+    try:
+        return int(claim)
+    except (TypeError, ValueError):
+        return None
 
 
 def user_version_of_bearer(environ: dict) -> list[str]:
@@ -24,10 +33,10 @@ def user_version_of_bearer(environ: dict) -> list[str]:
     payload = token.split(".")[1] if scheme in api_settings.AUTH_HEADER_TYPES and token.count(".") == 2 else ""
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        user_id = claims.get(api_settings.USER_ID_CLAIM)
+        user_id = _user_id(claims.get(api_settings.USER_ID_CLAIM))
     except (ValueError, AttributeError):  # not base64, not JSON, not an object
         return []
-    return [_version(user_id)] if type(user_id) is int else []
+    return [] if user_id is None else [_version(user_id)]
 
 
 def user_changed(sender=None, instance: User | None = None, **kwargs) -> None:
@@ -36,12 +45,16 @@ def user_changed(sender=None, instance: User | None = None, **kwargs) -> None:
     version_bump([_version(instance.pk)])
 
 
-def user_with_tenant(user_id) -> User | None:
-    """The user with this id and their tenant, as of now: without a query while neither changed.
+def user_with_tenant(claim) -> User | None:
+    """The user a token's id claim names, and their tenant, as of now: without a query while
+    neither changed.
 
     Keyed by the user's id alone, which is unique across tenants (users live in the public
     schema); whoever calls this still checks the user may act where the request is.
     """
+    user_id = _user_id(claim)
+    if user_id is None:
+        return None
     user = _users.get(str(user_id), (_version(user_id),), lambda: User.objects.filter(pk=user_id).first())
     if user is not None and user.tenant_id is not None:
         user.tenant = tenant_by_id(user.tenant_id)  # the tenant's own snapshot: suspensions count

@@ -2,7 +2,10 @@
 or their role still counts on the very next request, in every process."""
 
 from modules.accounts.models import Role
+from modules.accounts.selectors import user_version_of_bearer
 from modules.accounts.services import password_reset_confirm, password_reset_link, user_change_role, user_deactivate
+from modules.accounts.tokens import tokens_for_user
+from modules.core import snapshots
 from tests.conftest import in_another_process
 
 ME = "/api/v1/auth/me/"
@@ -53,3 +56,23 @@ def test_a_deleted_user_is_refused_at_once(api, team_a):
         type(team_a.user).objects.get(pk=team_a.user.pk).delete()
 
     assert client.get(ME).status_code == 401
+
+
+def test_an_api_request_reads_its_tenant_and_user_versions_in_one_round_trip(api, team_a, monkeypatch):
+    client = api(host=team_a.host, user=team_a.user)
+    client.get(ME)
+    reads = []
+    real = snapshots.cache.get_many
+    monkeypatch.setattr(snapshots.cache, "get_many", lambda keys: reads.append(keys) or real(keys))
+
+    assert client.get(ME).status_code == 200
+    assert len(reads) == 1
+
+
+def test_the_guess_at_a_tokens_user_is_the_key_a_save_moves(team_a):
+    access = tokens_for_user(team_a.user)["access"]
+
+    assert user_version_of_bearer({"HTTP_AUTHORIZATION": f"Bearer {access}"}) == [f"accounts:user:{team_a.user.pk}"]
+    assert user_version_of_bearer({"HTTP_AUTHORIZATION": "Bearer not.a.token"}) == []
+    assert user_version_of_bearer({"HTTP_AUTHORIZATION": "Basic dXNlcjpwdw=="}) == []
+    assert user_version_of_bearer({}) == []

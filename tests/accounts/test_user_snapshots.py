@@ -1,6 +1,13 @@
 """A token's user comes from a per-process snapshot: deactivating a user, changing their password
-or their role still counts on the very next request, in every process."""
+or their role still counts on the very next request, in every process. A token whose signature
+a process has checked still expires."""
 
+from datetime import timedelta
+
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import aware_utcnow
+
+from modules.accounts import authentication
 from modules.accounts.models import Role
 from modules.accounts.selectors import user_version_of_bearer
 from modules.accounts.services import password_reset_confirm, password_reset_link, user_change_role, user_deactivate
@@ -76,3 +83,15 @@ def test_the_guess_at_a_tokens_user_is_the_key_a_save_moves(team_a):
     assert user_version_of_bearer({"HTTP_AUTHORIZATION": "Bearer not.a.token"}) == []
     assert user_version_of_bearer({"HTTP_AUTHORIZATION": "Basic dXNlcjpwdw=="}) == []
     assert user_version_of_bearer({}) == []
+
+
+def test_a_token_verified_before_still_expires(api, team_a, monkeypatch):
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200  # this process has now checked its signature
+    later = aware_utcnow() + api_settings.ACCESS_TOKEN_LIFETIME + timedelta(seconds=1)
+    monkeypatch.setattr(authentication, "aware_utcnow", lambda: later)
+
+    response = client.get(ME)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token is invalid or expired"}

@@ -78,8 +78,8 @@ def version_bump(keys: Iterable[str]) -> None:
         if known is not None:  # the request that made the change sees it too
             known.update(tokens)
 
-    # Now, for the rest of this transaction's requests, and after the commit, for readers that
-    # loaded the old rows meanwhile.
+    # Now, so no process keeps using what it has; and again after the commit, since a reader in
+    # between may have loaded the rows as they were before it.
     bump()
     transaction.on_commit(bump)
 

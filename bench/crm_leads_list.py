@@ -115,6 +115,10 @@ class Gunicorn:
                 time.sleep(0.1)
         raise SystemExit("gunicorn did not start")
 
+    def worker_pids(self) -> list[int]:
+        master = self.process.pid
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
@@ -147,11 +151,12 @@ def latency(client: Client, path: str, rounds: int) -> Samples:
 
 @dataclass
 class Load:
-    """What `wrk -t1 -c8` measured: requests per second and latency percentiles (seconds)."""
+    """What `wrk -t1 -c8` measured: requests per second, latency percentiles (seconds), requests."""
 
     rps: float
     p50: float
     p99: float
+    requests: int = 0
 
 
 _WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
@@ -174,7 +179,8 @@ def wrk(port: int, token: str, path: str, seconds: int, host: str = f"{SUBDOMAIN
     if errors:
         raise SystemExit(f"wrk saw {errors.group(1)} failed responses for {path}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return Load(rps, _wrk_percentile(output, 50), _wrk_percentile(output, 99))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return Load(rps, _wrk_percentile(output, 50), _wrk_percentile(output, 99), requests)
 
 
 def queries_per_request(tenant, user, path: str) -> int:

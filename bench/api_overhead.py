@@ -43,16 +43,21 @@ class Run:
     cpu: float  # CPU seconds the server (gunicorn's workers, PostgreSQL's backends) spent per request
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time these processes have used so far (Linux /proc); gone ones count 0."""
-    ticks = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time each of these processes has used so far (Linux /proc)."""
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc(5)
-    return ticks / os.sysconf("SC_CLK_TCK")
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return used
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    # A backend that ended meanwhile (Django renews connections after CONN_MAX_AGE) is left out.
+    return sum(after[pid] - used for pid, used in before.items() if pid in after)
 
 
 def server_pids(server: Gunicorn) -> list[int]:
@@ -135,7 +140,7 @@ def main() -> None:
                     pids = server_pids(server)
                     before = cpu_seconds(pids)
                     load = wrk(server.port, token, path, args.seconds, host)
-                    runs[name].append(Run(load, (cpu_seconds(pids) - before) / load.requests))
+                    runs[name].append(Run(load, cpu_spent(before, cpu_seconds(pids)) / load.requests))
         finally:
             connection.close()
             server.stop()

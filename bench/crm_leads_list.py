@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
@@ -35,7 +36,7 @@ from harness import PASSWORD, ROOT, Samples, bench_database, ms, ratio, server_d
 SUBDOMAIN = "benchleads"
 QUERY = "search={term}&status=new,contacted&ordering=-score&page_size={page_size}"
 OURS = "/api/v1/crm/leads/"
-DEFAULT = "/bench/default-leads/"
+DEFAULT = "/api/bench/default-leads/"
 
 # Seed vocabulary: names and companies of the three markets, so searches hit realistic shares.
 FIRST = ["Ana", "Maria", "João", "José", "Carlos", "Lucía", "Juan", "Sofía", "Pedro", "Luis", "John", "Emily",
@@ -114,15 +115,19 @@ class Gunicorn:
                 time.sleep(0.1)
         raise SystemExit("gunicorn did not start")
 
+    def worker_pids(self) -> list[int]:
+        master = self.process.pid
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
 
 
 class Client:
-    def __init__(self, port: int, token: str):
+    def __init__(self, port: int, token: str, host: str = f"{SUBDOMAIN}.localhost"):
         self.connection = http.client.HTTPConnection("127.0.0.1", port)
-        self.headers = {"Host": f"{SUBDOMAIN}.localhost", "Authorization": f"Bearer {token}"}
+        self.headers = {"Host": host, "Authorization": f"Bearer {token}"}
 
     def get(self, path: str) -> bytes:
         self.connection.request("GET", path, headers=self.headers)
@@ -144,16 +149,38 @@ def latency(client: Client, path: str, rounds: int) -> Samples:
     return samples
 
 
-def wrk(port: int, token: str, path: str, seconds: int) -> float:
+@dataclass
+class Load:
+    """What `wrk -t1 -c8` measured: requests per second, latency percentiles (seconds), requests."""
+
+    rps: float
+    p50: float
+    p99: float
+    requests: int = 0
+
+
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def _wrk_percentile(output: str, percent: int) -> float:
+    found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"no {percent}% latency in wrk's output:\n{output}")
+    return float(found.group(1)) * _WRK_UNITS[found.group(2)]
+
+
+def wrk(port: int, token: str, path: str, seconds: int, host: str = f"{SUBDOMAIN}.localhost") -> Load:
     output = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", f"Host: {SUBDOMAIN}.localhost",
+        ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", "-H", f"Host: {host}",
          "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise SystemExit(f"wrk saw {errors.group(1)} failed responses for {path}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return Load(rps, _wrk_percentile(output, 50), _wrk_percentile(output, 99), requests)
 
 
 def queries_per_request(tenant, user, path: str) -> int:
@@ -163,7 +190,7 @@ def queries_per_request(tenant, user, path: str) -> int:
 
     from modules.accounts.tokens import tokens_for_user
 
-    client = APIClient(HTTP_HOST=f"{SUBDOMAIN}.localhost")
+    client = APIClient(HTTP_HOST=f"{tenant.subdomain}.localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -225,9 +252,9 @@ def main() -> None:
                 count = re.search(rb'"count":\s*(\d+)', client.get(ours)).group(1).decode()
                 ours_latency = latency(client, ours, args.rounds)
                 default_latency = latency(client, default, max(args.rounds // 4, 20))
-                ours_rps = wrk(server.port, token, ours, args.seconds)
-                default_rps = wrk(server.port, token, default, args.seconds)
-                ceiling_rps = wrk(server.port, token, "/api/v1/auth/me/", args.seconds)
+                ours_rps = wrk(server.port, token, ours, args.seconds).rps
+                default_rps = wrk(server.port, token, default, args.seconds).rps
+                ceiling_rps = wrk(server.port, token, "/api/v1/auth/me/", args.seconds).rps
             finally:
                 server.stop()
             medians[size] = ours_latency.median

@@ -1,4 +1,4 @@
-"""Settings for bench/crm_leads_list.py's gunicorn: the project's, plus the DRF-default lead list."""
+"""Settings for the benchmarks' gunicorn: the project's, plus bench/default_list_urls.py."""
 
 from innexar.settings import *  # noqa: F403
 

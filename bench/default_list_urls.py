@@ -1,12 +1,18 @@
-"""The workspace URLs plus /bench/default-leads/: the lead list as DRF builds it by default.
+"""The workspace URLs plus two yardsticks that only the benchmarks serve.
 
-A ModelSerializer, DRF's page-number pagination with its exact COUNT(*), the same filters and
-permissions as the real endpoint. Only bench/crm_leads_list.py serves it, to compare against.
+/api/bench/default-leads/: the lead list as DRF builds it by default -- a ModelSerializer, DRF's
+page-number pagination with its exact COUNT(*), DRF's JSON renderer -- with the same filters and
+permissions as the real endpoint, on an API path like it so both take the same middleware
+(bench/crm_leads_list.py, bench/api_overhead.py).
+
+/bench/bare/: a JsonResponse and nothing else, behind the full middleware stack: the most a
+request can do on this machine before any view work (bench/api_overhead.py).
 """
 
+from django.http import JsonResponse
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import generics, pagination, serializers
+from rest_framework import generics, pagination, renderers, serializers
 
 from innexar.urls_tenant import urlpatterns as tenant_urlpatterns
 from modules.crm.api import LeadViewSet
@@ -35,6 +41,15 @@ class DefaultLeadList(generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = LeadFilter
     permission_classes = LeadViewSet.permission_classes
+    renderer_classes = [renderers.JSONRenderer]
 
 
-urlpatterns = [path("bench/default-leads/", DefaultLeadList.as_view()), *tenant_urlpatterns]
+def bare(request):
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [
+    path("api/bench/default-leads/", DefaultLeadList.as_view()),
+    path("bench/bare/", bare),
+    *tenant_urlpatterns,
+]

@@ -6,6 +6,8 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.browser_middleware import browser_only
+
 from .db import database_config
 from .env import env_bool, env_choice, env_int, env_list, env_str
 
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "modules.core.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# API requests (bearer tokens only) skip sessions, CSRF, messages and htmx.
+MIDDLEWARE = browser_only(MIDDLEWARE)
 
 TEMPLATES = [
     {
@@ -135,7 +139,7 @@ REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", REDIS_URL)
 
 def _cache(name: str, **options) -> dict:
     if REDIS_CACHE_URL:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL, **options}
+        return {"BACKEND": "modules.core.cache.RedisCache", "LOCATION": REDIS_CACHE_URL, **options}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **options}
 
 
@@ -208,7 +212,7 @@ REST_FRAMEWORK = {
         "password_reset": env_str("INNEXAR_PASSWORD_RESET_RATE", "5/hour"),
         "signup": env_str("INNEXAR_SIGNUP_RATE", "20/hour"),
     },
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["modules.core.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,7 @@ from rest_framework.test import APIClient
 from innexar.celery import app
 from modules.accounts.models import Role, User
 from modules.accounts.tokens import tokens_for_user
+from modules.core import snapshots
 from modules.tenancy.models import Tenant
 from modules.tenancy.schemas import spare_pool_replenish
 from modules.tenancy.services import public_tenant_ensure, tenant_signup
@@ -140,6 +142,8 @@ def _public_schema_and_clean_caches():
     connection.set_schema_to_public()
     for alias in ("default", "throttle", "platform"):
         caches[alias].clear()
+    # A request whose view raised into the test never finished: its versions must not linger.
+    snapshots._request_ended()
     yield
     connection.set_schema_to_public()
 
@@ -155,6 +159,23 @@ def on_own_connection(function, *args):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result(timeout=30)
+
+
+@contextmanager
+def in_another_process():
+    """Run the block as another web process would: with its own per-process snapshots of tenants
+    and users (modules.core.snapshots), sharing only the cache and the database with this one."""
+    from modules.accounts import selectors as accounts
+    from modules.tenancy import selectors as tenancy
+
+    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._timezones, accounts._users)]
+    for kind, _ in kept:
+        kind._entries = {}
+    try:
+        yield
+    finally:
+        for kind, entries in kept:
+            kind._entries = entries
 
 
 def database_url() -> str:

@@ -1,11 +1,18 @@
 from django.db import connection
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from modules.core.logs import bind_schema
 from modules.tenancy.selectors import tenant_timezone_activate
 
 from .tokens import INVALID_TOKEN_MESSAGE, user_for_token
+
+# Tokens whose signature this process has checked, by their exact bytes: checking it again cost as
+# much as the rest of a token's authentication. Expiry is checked on every use, and revocation
+# (a new password) and the user's state by user_for_token, as for a token seen the first time.
+_verified: dict[bytes, object] = {}
+_VERIFIED_MAX = 10_000
 
 
 class TenantJWTAuthentication(JWTAuthentication):
@@ -16,9 +23,18 @@ class TenantJWTAuthentication(JWTAuthentication):
     """
 
     def get_validated_token(self, raw_token):
+        token = _verified.get(raw_token)
         try:
-            return super().get_validated_token(raw_token)
+            if token is None:
+                token = super().get_validated_token(raw_token)
+                if len(_verified) >= _VERIFIED_MAX:
+                    _verified.clear()
+                _verified[raw_token] = token
+            else:
+                token.check_exp(current_time=aware_utcnow())
+            return token
         except (InvalidToken, TokenError):
+            _verified.pop(raw_token, None)
             raise InvalidToken(INVALID_TOKEN_MESSAGE) from None
 
     def authenticate(self, request):

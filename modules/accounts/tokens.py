@@ -12,6 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from .models import User
+from .selectors import user_with_tenant
 
 TENANT_CLAIM = "tenant_id"
 INVALID_TOKEN_MESSAGE = _("Token is invalid or expired")
@@ -28,7 +29,7 @@ def user_for_token(token, *, host_tenant) -> User:
 
     On the public/API host (`host_tenant` is the public tenant) the token's own tenant is used.
     """
-    user = User.objects.select_related("tenant").filter(pk=token.get("user_id")).first()
+    user = user_with_tenant(token.get("user_id"))
     if user is None or not user.is_active or user.tenant_id is None:
         raise AuthenticationFailed(INVALID_TOKEN_MESSAGE, code="user_inactive")
     # A password change revokes every token issued before it.

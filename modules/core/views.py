@@ -4,11 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .browser_middleware import is_api_request as _wants_json
 from .exceptions import internal_error_message
-
-
-def _wants_json(request) -> bool:
-    return request.path.startswith("/api/")
 
 
 def page_not_found(request, exception=None):

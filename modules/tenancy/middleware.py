@@ -8,7 +8,7 @@ from django_tenants.utils import get_public_schema_name
 from modules.core.logs import bind_schema
 from modules.core.views import unknown_host
 
-from .selectors import tenant_timezone_activate
+from .selectors import tenant_for_host, tenant_timezone_activate
 
 
 class InnexarTenantMiddleware(TenantMainMiddleware):
@@ -17,6 +17,9 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
     `admin.<base>` is a domain of the public tenant served by its own URLconf; a host no
     tenant owns gets a 404 page; a suspended tenant's workspace says so instead of serving.
     """
+
+    def get_tenant(self, domain_model, hostname):
+        return tenant_for_host(hostname)  # no query while no tenant or domain changed
 
     def no_tenant_found(self, request, hostname):
         return unknown_host(request)

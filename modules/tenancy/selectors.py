@@ -2,12 +2,13 @@
 
 import zoneinfo
 
-from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from .models import CompanyProfile
+from modules.core.snapshots import Snapshots, version_bump
+
+from .models import CompanyProfile, Domain, Tenant
 
 
 def company_profile_current() -> CompanyProfile | None:
@@ -18,23 +19,37 @@ def company_profile_current() -> CompanyProfile | None:
     return CompanyProfile.objects.filter(tenant_id=tenant.pk).first()
 
 
-# Not the schema-prefixed default cache: the key must be the same from the public schema (the
-# platform admin, signup, the demo) and from the tenant's own schema.
-cache = caches["platform"]
+# Every tenant, domain or company change moves this one version: they are rare, and a request
+# then checks its tenant and time zone with a single read of the shared cache.
+TENANTS_VERSION = "tenancy:generation"
+_tenants = Snapshots()
+_timezones = Snapshots()
 
 
-def _timezone_cache_key(tenant) -> str:
-    return f"tenancy:timezone:{tenant.pk}"
+def tenants_changed(**kwargs) -> None:
+    """After any tenant, domain or company profile change (also a signal receiver: every save
+    counts, the platform admin's and Django admin's included)."""
+    version_bump([TENANTS_VERSION])
+
+
+def tenant_for_host(hostname: str) -> Tenant:
+    """The tenant a host belongs to; Domain.DoesNotExist for a host no tenant owns."""
+    return _tenants.get(
+        f"host:{hostname}", (TENANTS_VERSION,),
+        lambda: Domain.objects.select_related("tenant").get(domain=hostname).tenant,
+    )
+
+
+def tenant_by_id(tenant_id: int) -> Tenant:
+    return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
 def tenant_timezone_name(tenant) -> str:
-    """The tenant's time zone (company settings), cached: every workspace page asks for it."""
-    key = _timezone_cache_key(tenant)
-    name = cache.get(key)
-    if name is None:
-        name = CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC"
-        cache.set(key, name, 300)  # without Redis each process keeps its own copy
-    return name
+    """The tenant's time zone (company settings): every workspace page asks for it."""
+    return _timezones.get(
+        str(tenant.pk), (TENANTS_VERSION,),
+        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC",
+    )
 
 
 def tenant_timezone_activate(tenant) -> None:
@@ -43,8 +58,3 @@ def tenant_timezone_activate(tenant) -> None:
         timezone.deactivate()
     else:
         timezone.activate(zoneinfo.ZoneInfo(tenant_timezone_name(tenant)))
-
-
-def tenant_timezone_forget(tenant) -> None:
-    """After the company's time zone changes (company_profile_update)."""
-    cache.delete(_timezone_cache_key(tenant))

@@ -17,7 +17,6 @@ from modules.core.exceptions import DomainError
 
 from .models import CompanyProfile, Domain, Tenant
 from .schemas import schema_create_migrated, spare_schema_claim
-from .selectors import tenant_timezone_forget
 from .validators import normalize_tax_id, schema_name_for, validate_subdomain
 
 logger = logging.getLogger(__name__)
@@ -129,11 +128,7 @@ def company_profile_update(*, actor: User, tenant: Tenant, changes: dict) -> Com
     old = {field: getattr(profile, field) for field in changes}
     for field, value in changes.items():
         setattr(profile, field, value)
-    profile.save(update_fields=[*changes, "updated_at"])
-    if "timezone" in changes:
-        # Now for this request, and again once committed: a page in between re-read the old one.
-        tenant_timezone_forget(tenant)
-        transaction.on_commit(lambda: tenant_timezone_forget(tenant))
+    profile.save(update_fields=[*changes, "updated_at"])  # a new time zone reaches every process (apps.py)
     logger.info(
         "User %s changed company profile of tenant %s: %s",
         actor.pk, tenant.pk, {f: (str(old[f]), str(changes[f])) for f in changes if old[f] != changes[f]},

@@ -157,6 +157,7 @@ def test_it_counts_users_without_a_query_per_tenant(staff_client, team_a, team_b
             staff_client.get("/", HTTP_HOST=ADMIN_HOST)
         return len(queries)
 
+    queries_for_page()  # the first request of a process also looks up the admin host
     with_two = queries_for_page()
     add_tenants(20)
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from asgiref.local import Local
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_save
 
 cache = caches["platform"]
 
@@ -82,6 +83,19 @@ def version_bump(keys: Iterable[str]) -> None:
     # between may have loaded the rows as they were before it.
     bump()
     transaction.on_commit(bump)
+
+
+class AnnouncedQuerySet(models.QuerySet):
+    """`update()` (and `bulk_update()`, which calls it) sends no signal: it announces each row it
+    changed as a save would, so no process keeps a copy that a bulk change made stale."""
+
+    def update(self, **kwargs) -> int:
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        for pk in pks:
+            post_save.send(sender=self.model, instance=self.model(pk=pk), created=False,
+                           update_fields=frozenset(kwargs), raw=False, using=self.db)
+        return count
 
 
 class Snapshots:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from modules.core.money import Currency
+from modules.core.snapshots import AnnouncedQuerySet
 from modules.core.sites import site_url
 
 from .plans import Plan
@@ -17,6 +18,9 @@ class Tenant(TenantMixin):
     is_active = models.BooleanField(_("active"), default=True)
     trial_ends_on = models.DateField(_("trial ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Requests keep tenants per process (selectors.py): a bulk update must reach them too.
+    objects = AnnouncedQuerySet.as_manager()
 
     # Schemas come from the spare pool (modules.tenancy.schemas), never from save().
     auto_create_schema = False
@@ -33,7 +37,7 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
-    pass
+    objects = AnnouncedQuerySet.as_manager()
 
 
 class SpareSchema(models.Model):
@@ -66,6 +70,7 @@ class CompanyProfile(models.Model):
     """Legal, fiscal and payment identity of a tenant's company; later modules read it."""
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="company")
+    objects = AnnouncedQuerySet.as_manager()
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=32, blank=True)

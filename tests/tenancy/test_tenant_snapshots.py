@@ -60,3 +60,16 @@ def test_cached_hosts_and_tokens_never_cross_tenants(api, team_a, team_b):
     assert api(host=team_a.host, user=team_b.admin).get(LEADS).status_code == 401
     assert api(host=PUBLIC_HOST, user=team_a.admin).get(ME).json()["tenant"]["id"] == team_a.tenant.pk
     assert api(host=PUBLIC_HOST, user=team_b.admin).get(ME).json()["tenant"]["id"] == team_b.tenant.pk
+
+
+def test_a_bulk_update_counts_at_once_in_every_process(api, team_a):
+    """QuerySet.update() sends no signal of its own: the snapshot must not miss it."""
+    from modules.tenancy.models import Tenant
+
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200
+
+    with in_another_process():
+        Tenant.objects.filter(pk=team_a.tenant.pk).update(is_active=False)
+
+    assert client.get(ME).status_code == 401

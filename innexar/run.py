@@ -92,6 +92,16 @@ def stop_leftovers() -> None:
         process.kill()
 
 
+def _die_with_this_process() -> None:
+    """In a child forked from here (honcho's watcher of each process): be killed when this process
+    dies, even by SIGKILL. The watchers ignore SIGINT and SIGTERM, so nothing else would end them;
+    the servers they watch then lose their output and the next run stops what is left."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def wait_until_serving(port: str, on_ready) -> None:
     """Call `on_ready` once the web process answers its health check."""
     url = f"http://127.0.0.1:{port}/healthz"
@@ -112,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Until honcho takes over, SIGTERM stops the run as Ctrl-C does, through the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if sys.platform == "linux":
+        os.register_at_fork(after_in_child=_die_with_this_process)
     stop_leftovers()
 
     port = os.environ.get("PORT", "8000")

@@ -148,12 +148,11 @@ def test_make_run_survives_kills_at_every_stage_and_stops_everything_on_ctrl_c(h
     assert status == 201, body
     run.signal(signal.SIGKILL)
     run.wait()
-    assert _processes_of_runs(), "the served processes outlive a killed make run"
 
-    # The next run stops them; then web and PostgreSQL are stopped with SIGTERM, in that order.
+    # The next run stops what is left of it; then web and PostgreSQL are stopped with SIGTERM, in
+    # that order.
     run = Run(home, port)
     run.wait_for(READY)
-    assert "left running by an earlier run" in run.output
     _web_master().terminate()
     os.kill(EmbeddedPostgres(home)._postmaster()[0], signal.SIGTERM)
     run.wait()

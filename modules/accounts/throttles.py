@@ -42,9 +42,10 @@ class AccountThrottle(_SharedCacheThrottle):
     """Strict per account: guessing one person's password from many addresses still stops."""
 
     def get_cache_key(self, request, view):
-        # The API and the forms post "email"; Django's login form calls the same field "username".
+        # The API and the forms post "email"; Django's login form calls the same field "username",
+        # allauth's "login".
         data = request.data if hasattr(request.data, "get") else {}
-        ident = account_ident(str(data.get("email") or data.get("username") or ""))
+        ident = account_ident(str(data.get("email") or data.get("username") or data.get("login") or ""))
         if ident is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -199,3 +199,15 @@ def test_the_migration_stores_existing_addresses_in_canonical_form(db, team_a):
     migration.canonicalize_emails(apps, None)
 
     assert User.objects.get(pk=team_a.user.pk).email == "user@alpha.example.com"
+
+
+def test_workspace_sign_in_shares_the_apis_per_account_limit(api, client, team_a):
+    for n in range(5):
+        api().post(LOGIN, {"email": team_a.user.email, "password": f"guess-{n}"})
+
+    response = client.post(
+        "/accounts/login/", {"login": team_a.user.email, "password": PASSWORD}, HTTP_HOST=team_a.host
+    )
+
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -46,9 +46,11 @@ def email_canonical_or_refuse(value: str) -> str:
 
 
 def is_platform_address(email: str) -> bool:
-    """An address at one of the platform's own mail domains (INNEXAR_PLATFORM_EMAIL_DOMAINS)."""
-    domain = email.rpartition("@")[2]
-    return any(domain == own or domain.endswith(f".{own}") for own in settings.INNEXAR_PLATFORM_EMAIL_DOMAINS)
+    """An address at one of the platform's own mail domains (INNEXAR_PLATFORM_EMAIL_DOMAINS).
+
+    The domains themselves, not their subdomains: those are workspaces (the demo's team is
+    `@demo.innexar.app`), where staff have no address."""
+    return email.rpartition("@")[2] in settings.INNEXAR_PLATFORM_EMAIL_DOMAINS
 
 
 def new_account_email(email: str) -> str:

@@ -83,3 +83,9 @@ def test_every_refused_attempt_on_the_api_counts_against_the_limit(api, team_a):
 
     assert answers == [400] * 20
     assert response.status_code == 429
+
+
+def test_a_workspaces_subdomain_is_not_a_platform_mail_domain(api, db):
+    response = api().post(SIGNUP, api_payload("ana@acme.innexar.app"))
+
+    assert response.status_code == 201

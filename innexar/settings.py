@@ -1,9 +1,11 @@
 """Innexar settings, driven by the environment (see README for the variables)."""
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.browser_middleware import browser_only
@@ -14,9 +16,20 @@ from .env import env_bool, env_choice, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback key is for a developer's machine only; `check --deploy` flags it in production.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-dev-only-set-DJANGO_SECRET_KEY-in-production")
 INNEXAR_BASE_DOMAIN = env_str("INNEXAR_BASE_DOMAIN", "localhost")
+# Development: debug pages on, or a base domain that only resolves on this machine (`make run`,
+# `make test` and the CI). Anywhere else the key everyone can read in this file would let anyone
+# sign sessions, tokens and links, so there is no fallback.
+DEVELOPMENT = DEBUG or INNEXAR_BASE_DOMAIN == "localhost" or INNEXAR_BASE_DOMAIN.endswith(".localhost")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEVELOPMENT:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is not set. It is required outside development (INNEXAR_BASE_DOMAIN is "
+            f"{INNEXAR_BASE_DOMAIN!r} and DJANGO_DEBUG is off): set it to a long random value, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    SECRET_KEY = "django-insecure-dev-only-set-DJANGO_SECRET_KEY-in-production"
 INNEXAR_SCHEME = env_str("INNEXAR_SCHEME", "http")
 INNEXAR_PORT = env_str("PORT", "8000")
 ALLOWED_HOSTS = env_list(
@@ -178,9 +191,23 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_FORMS = {"login": "modules.accounts.allauth.WorkspaceLoginForm"}
+
+# How many proxies in front of us append to X-Forwarded-For. Per-address limits use the entry the
+# outermost trusted proxy added; with none (the default) the header is the client's own word and
+# is ignored: REMOTE_ADDR is the address. DRF's throttles, the forms that reuse them and
+# allauth's limits all read this one number.
+INNEXAR_TRUSTED_PROXY_COUNT = env_int("INNEXAR_TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = INNEXAR_TRUSTED_PROXY_COUNT
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Innexar <no-reply@innexar.app>")
+# The platform's own mail domains (its staff's): tenant signup and invitations refuse every
+# address there alike, so their answer never reveals which of them is a staff account.
+INNEXAR_PLATFORM_EMAIL_DOMAINS = env_list(
+    "INNEXAR_PLATFORM_EMAIL_DOMAINS",
+    sorted({parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower(), INNEXAR_BASE_DOMAIN} - {""}),
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = INNEXAR_SCHEME == "https"
@@ -206,6 +233,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
+    "NUM_PROXIES": INNEXAR_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("INNEXAR_LOGIN_RATE_IP", "60/min"),
         "login_account": env_str("INNEXAR_LOGIN_RATE_ACCOUNT", "5/min"),

@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django_tenants.utils import get_public_schema_name
 
+from .emails import email_canonical_or_refuse
 from .models import User
 
 
@@ -17,13 +19,17 @@ def may_sign_in_here(user: User, tenant, *, api: bool = False) -> bool:
 
 
 class TenantEmailBackend(ModelBackend):
-    """Email + password, case-insensitive, bound to the host's tenant."""
+    """Email + password, bound to the host's tenant; the email in any letter case, no look-alikes."""
 
     def authenticate(self, request, username=None, password=None, email=None, api=False, **kwargs):
-        email = (email or username or kwargs.get(User.USERNAME_FIELD) or "").strip()
+        typed = email or username or kwargs.get(User.USERNAME_FIELD) or ""
+        try:
+            email = email_canonical_or_refuse(typed)
+        except ValidationError:
+            email = ""
         if not email or password is None:
             return None
-        user = User.objects.select_related("tenant").filter(email__iexact=email).first()
+        user = User.objects.select_related("tenant").filter(email=email).first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
             return None

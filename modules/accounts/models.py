@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .emails import canonical_email
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
@@ -17,7 +19,7 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=canonical_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -30,6 +32,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in. Lives in the public schema; belongs to one tenant (staff: none)."""
 
+    # Always canonical (accounts.emails): stored so, looked up by exact match, unique as such.
     email = models.EmailField(_("email"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     tenant = models.ForeignKey(

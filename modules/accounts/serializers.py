@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from modules.tenancy.models import Tenant
 
+from .emails import CanonicalEmailSerializerField
 from .models import Role, User
 
 
@@ -45,7 +46,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = CanonicalEmailSerializerField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
@@ -60,7 +61,7 @@ class LogoutSerializer(serializers.Serializer):
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = CanonicalEmailSerializerField()
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
@@ -88,7 +89,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberInviteSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = CanonicalEmailSerializerField()
     name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)

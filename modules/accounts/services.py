@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
 
+from .emails import canonical_email, new_account_email
 from .models import Role, User
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def password_reset_request(*, email: str) -> None:
     The caller answers the same whether or not it did, so addresses cannot be probed."""
     user = (
         User.objects.select_related("tenant")
-        .filter(email__iexact=email.strip(), is_active=True, tenant__is_active=True)
+        .filter(email=canonical_email(email), is_active=True, tenant__is_active=True)
         .first()
     )
     if user is None:
@@ -80,9 +81,10 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
 @transaction.atomic
 def user_invite(*, actor: User, email: str, name: str, role: str, language: str | None = None) -> User:
     """Add a teammate to the actor's tenant; they choose their password from the emailed link."""
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(_("A user with this email already exists."), field="email")
+    try:
+        email = new_account_email(email)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="email", code=error.code) from None
     user = User.objects.create_user(
         email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
     )

@@ -1,7 +1,30 @@
-"""Login and reset throttles: per account and per address, in a cache shared by every host."""
+"""Login and reset throttles: per account and per address, in a cache shared by every host.
+
+Addresses come from DRF's `get_ident`: REMOTE_ADDR, or the right-most X-Forwarded-For entries
+only as far as INNEXAR_TRUSTED_PROXY_COUNT proxies (REST_FRAMEWORK["NUM_PROXIES"]) vouch for.
+"""
 
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from rest_framework.throttling import SimpleRateThrottle
+
+from .emails import canonical_email
+from .models import User
+
+
+def account_ident(typed_email: str) -> str | None:
+    """Whose bucket an attempt on `typed_email` counts against: the account it resolves to, so
+    that no spelling of an address gets a bucket of its own; an unknown address counts as itself."""
+    email = canonical_email(typed_email)
+    if not email:
+        return None
+    try:
+        validate_email(email)  # runs before the request is validated: no query with a NUL byte
+    except ValidationError:
+        return f"email:{email}"
+    pk = User.objects.filter(email=email).values_list("pk", flat=True).first()
+    return f"user:{pk}" if pk else f"email:{email}"
 
 
 class _SharedCacheThrottle(SimpleRateThrottle):
@@ -19,12 +42,13 @@ class AccountThrottle(_SharedCacheThrottle):
     """Strict per account: guessing one person's password from many addresses still stops."""
 
     def get_cache_key(self, request, view):
-        # The API and the forms post "email"; Django's login form calls the same field "username".
+        # The API and the forms post "email"; Django's login form calls the same field "username",
+        # allauth's "login".
         data = request.data if hasattr(request.data, "get") else {}
-        email = str(data.get("email") or data.get("username") or "").strip().lower()
-        if not email:
+        ident = account_ident(str(data.get("email") or data.get("username") or data.get("login") or ""))
+        if ident is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": email}
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class LoginAddressThrottle(AddressThrottle):

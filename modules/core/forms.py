@@ -1,7 +1,8 @@
 """Form pieces every module's pages share."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import ErrorDict
 
 from .exceptions import DomainError
 
@@ -15,6 +16,13 @@ def add_service_error(form: forms.Form, error: DomainError | ValidationError) ->
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def refuse_unchecked(form: forms.Form, message: str) -> None:
+    """Show `message` alone, without validating the form: what its validation would tell (the
+    password is right, the address has an account) is what a rate limit is holding back."""
+    form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([message], error_class="nonfield")})
+    form.cleaned_data = {}
 
 
 class ServiceForm(forms.Form):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
+from modules.accounts.emails import EMAIL_ERROR_CODES, new_account_email
 from modules.accounts.models import User
 from modules.core.money import format_money
 from modules.core.search import fold
@@ -14,8 +15,8 @@ from modules.tenancy.plans import OFFERS, Plan
 from modules.tenancy.validators import validate_subdomain
 
 # tenant_signup raises plain ValidationErrors: validate_subdomain's codes and "taken" (a signup
-# racing for the same name), "email_taken" (racing for the same email); the rest come from the
-# password validators (AUTH_PASSWORD_VALIDATORS).
+# racing for the same name), the email's (accounts.emails.EMAIL_ERROR_CODES); the rest come from
+# the password validators (AUTH_PASSWORD_VALIDATORS).
 SUBDOMAIN_ERROR_CODES = frozenset({"lowercase", "invalid", "reserved", "taken"})
 
 
@@ -67,10 +68,7 @@ class SignupForm(forms.Form):
         return value
 
     def clean_email(self) -> str:
-        value = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=value).exists():
-            raise ValidationError(_("A user with this email already exists."), code="taken")
-        return value.lower()
+        return new_account_email(self.cleaned_data["email"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -89,7 +87,7 @@ class SignupForm(forms.Form):
             if item.code in SUBDOMAIN_ERROR_CODES:
                 self.add_error("subdomain", item)
             else:
-                self.add_error("email" if item.code == "email_taken" else "password", item)
+                self.add_error("email" if item.code in EMAIL_ERROR_CODES else "password", item)
 
 
 def workspace_name_from(typed: str) -> str:

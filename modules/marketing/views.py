@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.throttles import SignupThrottle
+from modules.core.forms import refuse_unchecked
 from modules.core.money import format_money
 from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
 from modules.tenancy.services import tenant_signup
@@ -56,15 +57,14 @@ def pricing(request):
 def signup(request):
     initial = {"plan": request.GET["plan"]} if request.GET.get("plan") in OFFERS else {}
     form = SignupForm(request.POST or None, initial=initial)
+    # Every attempt counts, refused ones too: the form says whether an address has an account,
+    # and must not say it at the speed of a script.
+    wait = throttle_wait(request, SignupThrottle) if request.method == "POST" else None
+    if wait is not None:
+        message = _("Too many sign-ups from your network. Try again in %(seconds)d seconds.") % {"seconds": wait}
+        refuse_unchecked(form, message)
+        return render(request, "marketing/signup.html", {"form": form}, status=429)
     if form.is_valid():
-        wait = throttle_wait(request, SignupThrottle)
-        if wait is not None:
-            form.add_error(
-                None,
-                _("Too many sign-ups from your network. Try again in %(seconds)d seconds.")
-                % {"seconds": wait},
-            )
-            return render(request, "marketing/signup.html", {"form": form}, status=429)
         data = form.cleaned_data
         try:
             signup = tenant_signup(

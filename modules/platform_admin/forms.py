@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from modules.accounts.emails import CanonicalEmailFormField
 from modules.tenancy.plans import Plan
 
 
@@ -23,3 +25,9 @@ class TenantStatusForm(forms.Form):
     active = forms.TypedChoiceField(
         label=_("Status"), choices=[("true", _("Active")), ("false", _("Suspended"))], coerce=_yes_no
     )
+
+
+class StaffSignInForm(AuthenticationForm):
+    # Django's username field folds NFKC silently (`ſtaff` becomes `staff`); refuse that spelling
+    # like every other sign-in does.
+    username = CanonicalEmailFormField(widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))

@@ -15,9 +15,10 @@ from django_tables2 import RequestConfig
 
 from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.throttles import LoginAccountThrottle, LoginAddressThrottle
+from modules.core.forms import refuse_unchecked
 from modules.tenancy import services as tenancy_services
 
-from .forms import TenantFilterForm, TenantStatusForm
+from .forms import StaffSignInForm, TenantFilterForm, TenantStatusForm
 from .selectors import tenant_list
 from .tables import TenantTable
 
@@ -41,6 +42,7 @@ class LoginView(auth_views.LoginView):
     """Staff sign-in, under the same per-address and per-account limits as the API's login."""
 
     template_name = "platform_admin/login.html"
+    authentication_form = StaffSignInForm
     redirect_authenticated_user = True
     next_page = reverse_lazy("platform_admin:tenants")
 
@@ -48,8 +50,8 @@ class LoginView(auth_views.LoginView):
         wait = throttle_wait(request, LoginAddressThrottle, LoginAccountThrottle)
         if wait is not None:
             form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {"seconds": wait})
+            message = _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {"seconds": wait}
+            refuse_unchecked(form, message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 

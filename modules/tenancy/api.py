@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modules.accounts.api import PublicEndpoint
+from modules.accounts.emails import EMAIL_ERROR_CODES
 from modules.accounts.permissions import IsTenantAdmin, IsTenantMember
 from modules.accounts.throttles import SignupThrottle
 from modules.accounts.tokens import tokens_for_user
@@ -31,7 +32,7 @@ def signup_error_for_api(error: DjangoValidationError) -> serializers.Validation
         message = item.messages[0]
         if item.code == "taken":
             body.setdefault("schema_name", []).append(message)
-        elif item.code == "email_taken":
+        elif item.code in EMAIL_ERROR_CODES:
             body.setdefault("admin_user", {}).setdefault("email", []).append(message)
         else:
             body.setdefault("non_field_errors", []).append(message)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.accounts.emails import new_account_email
 from modules.accounts.models import User
 
 from .models import CompanyProfile, Tenant
@@ -17,9 +18,10 @@ class AdminUserInputSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
 
     def validate_email(self, value: str) -> str:
-        if User.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError(_("A user with this email already exists."))
-        return value.lower()
+        try:
+            return new_account_email(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
 
     def validate(self, attrs):
         try:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from modules.accounts.emails import canonical_email, new_account_email
 from modules.accounts.models import Role, User
 from modules.core.exceptions import DomainError
 
@@ -40,7 +41,8 @@ def tenant_signup(
 
     Everything, the schema rename included, is transactional: a failure leaves nothing behind.
     Two signups racing for the same name or email: the loser gets a ValidationError (codes
-    `taken` and `email_taken`), not a database error.
+    `taken` and `email_taken`), not a database error. An address no new account may have
+    (accounts.emails.new_account_email) is refused with its own `email_*` code.
     """
     try:
         return _tenant_signup(
@@ -50,7 +52,7 @@ def tenant_signup(
     except (IntegrityError, ProgrammingError) as error:
         if Tenant.objects.filter(subdomain=subdomain).exists() or schema_exists(schema_name_for(subdomain)):
             raise ValidationError(_("This name is already taken."), code="taken") from error
-        if User.objects.filter(email__iexact=admin_email).exists():
+        if User.objects.filter(email=canonical_email(admin_email)).exists():
             raise ValidationError(_("A user with this email already exists."), code="email_taken") from error
         raise
 
@@ -60,6 +62,7 @@ def _tenant_signup(
     *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str, language: str,
 ) -> Signup:
     validate_subdomain(subdomain)
+    admin_email = new_account_email(admin_email)
     schema_name = schema_name_for(subdomain)
     candidate_admin = User(email=admin_email, name=admin_name)
     validate_password(admin_password, user=candidate_admin)

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from modules.accounts.emails import CanonicalEmailFormField
 from modules.accounts.models import Role
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.services import COMPANY_PROFILE_FIELDS
 
 
 class PasswordResetRequestForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = CanonicalEmailFormField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class PasswordResetConfirmForm(forms.Form):
@@ -43,7 +44,7 @@ class ProfileForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = CanonicalEmailFormField(label=_("Email"))
     name = forms.CharField(label=_("Name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

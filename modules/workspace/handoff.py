@@ -1,11 +1,16 @@
 """One-time sign-in handoff from the marketing site to a new workspace.
 
 Sessions are per host, so the signup page cannot log anyone in on `<subdomain>.<base>`. It signs
-a short-lived token instead, which the workspace exchanges for a session. The token carries the
-user's last login: `login()` moves it, so a token works once.
+a short-lived token instead, which the workspace exchanges for a session.
+
+The token is bound to secrets of the user's own: it carries an HMAC of their password hash and
+last login, so knowing SECRET_KEY alone does not forge it, a password change voids it, and using
+it moves the last login (compare-and-set, so two uses racing each other cannot both win).
 """
 
 from django.core import signing
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from modules.accounts.models import User
 
@@ -13,21 +18,29 @@ SALT = "innexar.workspace.handoff"
 MAX_AGE_SECONDS = 120
 
 
-def _login_stamp(user: User) -> str | None:
-    return user.last_login.isoformat() if user.last_login else None
+def _proof(user: User) -> str:
+    stamp = user.last_login.isoformat() if user.last_login else ""
+    return salted_hmac(SALT, f"{user.pk}|{user.password}|{stamp}", algorithm="sha256").hexdigest()
+
+
+def handoff_payload(user: User) -> dict:
+    return {"user": user.pk, "proof": _proof(user)}
 
 
 def handoff_token_make(user: User) -> str:
-    return signing.dumps({"user": user.pk, "last_login": _login_stamp(user)}, salt=SALT, compress=True)
+    return signing.dumps(handoff_payload(user), salt=SALT, compress=True)
 
 
 def handoff_user(*, token: str, tenant) -> User | None:
-    """The user the token was made for, if it is fresh, unused and theirs to use on `tenant`."""
+    """The user the token was made for, if it is fresh, unused and theirs to use on `tenant`.
+
+    A good token is spent here: the caller signs the user in."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:  # SignatureExpired is one too
         return None
     user = User.objects.filter(pk=payload.get("user"), tenant=tenant, is_active=True).first()
-    if user is None or _login_stamp(user) != payload.get("last_login"):
+    if user is None or not constant_time_compare(_proof(user), str(payload.get("proof", ""))):
         return None
-    return user
+    spent = User.objects.filter(pk=user.pk, last_login=user.last_login).update(last_login=timezone.now())
+    return user if spent else None

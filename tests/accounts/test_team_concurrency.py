@@ -34,7 +34,10 @@ def remove_team(tenant_id):
 
 
 @pytest.fixture
-def committed_team(db):
+def committed_team(db, settings):
+    # This signup commits for real: its eager pool refill would migrate a new spare schema on the
+    # spot, which on a busy machine outlasts on_own_connection's 30 s and leaves the team behind.
+    settings.SPARE_SCHEMA_AUTO_REPLENISH = False
     ana, bruno = on_own_connection(create_team)
     yield ana, bruno
     on_own_connection(remove_team, ana.tenant_id)

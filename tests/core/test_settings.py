@@ -36,7 +36,44 @@ def test_the_forwarded_scheme_is_trusted_only_behind_the_production_proxy(env, p
 
 @pytest.mark.parametrize(("base", "domain"), [("innexar.app", ".innexar.app"), ("localhost", None)])
 def test_the_language_cookie_follows_the_visitor_across_hosts_but_the_session_does_not(base, domain):
-    found = settings_under(INNEXAR_BASE_DOMAIN=base)
+    found = settings_under(INNEXAR_BASE_DOMAIN=base, DJANGO_SECRET_KEY="a-key-of-its-own")
 
     assert found["language_domain"] == domain
     assert found["session_domain"] is None  # a workspace's session never reaches another host
+
+
+def start_under(**env) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG")}
+    environment.update(DATABASE_URL=database_url(), **env)
+    return subprocess.run([sys.executable, "-c", "import innexar.settings"], env=environment, capture_output=True,
+                          text=True)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    started = start_under(INNEXAR_BASE_DOMAIN="innexar.app")
+
+    assert started.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is not set." in started.stderr
+
+
+@pytest.mark.parametrize("env", [
+    {"INNEXAR_BASE_DOMAIN": "localhost"},  # make run, make test, the CI
+    {"INNEXAR_BASE_DOMAIN": "innexar.app", "DJANGO_DEBUG": "true"},
+    {"INNEXAR_BASE_DOMAIN": "innexar.app", "DJANGO_SECRET_KEY": "a-key-of-its-own"},
+])
+def test_it_starts_in_development_or_with_a_key(env):
+    assert start_under(**env).returncode == 0
+
+
+def test_one_setting_says_how_many_proxies_to_trust():
+    script = (
+        "from innexar import settings as s; "
+        "print(s.REST_FRAMEWORK['NUM_PROXIES'], s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    run = lambda **env: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", script], env={**os.environ, "DATABASE_URL": database_url(), **env},
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+
+    assert run() == ["0", "0"]
+    assert run(INNEXAR_TRUSTED_PROXY_COUNT="2") == ["2", "2"]

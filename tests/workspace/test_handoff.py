@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.core import signing
 from django.test import Client
 
-from modules.workspace.handoff import SALT, handoff_token_make
+from modules.workspace.handoff import SALT, handoff_payload, handoff_token_make
 from tests.conftest import PASSWORD, PUBLIC_HOST
 
 
@@ -68,8 +68,7 @@ def token_made_seconds_ago(user, seconds: int) -> str:
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - seconds)
 
-    stamp = user.last_login.isoformat() if user.last_login else None
-    return Backdated(salt=SALT).sign_object({"user": user.pk, "last_login": stamp}, compress=True)
+    return Backdated(salt=SALT).sign_object(handoff_payload(user), compress=True)
 
 
 def test_it_still_works_after_one_minute(client, team_a):
@@ -99,3 +98,34 @@ def test_it_says_the_link_expired_on_the_sign_in_page(client, team_a):
     response = client.get("/auth/handoff/?token=garbage", HTTP_HOST=team_a.host, follow=True)
 
     assert "This sign-in link has expired or was already used. Please sign in." in response.content.decode()
+
+
+def test_a_token_signed_with_the_key_alone_is_refused(client, team_a):
+    """Whoever knows SECRET_KEY (the repository's fallback was public) could sign the old token,
+    which held only the user id and an empty last login: it proves nothing about the user."""
+    assert team_a.user.last_login is None
+    forged = signing.dumps({"user": team_a.user.pk, "last_login": None}, salt=SALT, compress=True)
+
+    response = client.get(f"/auth/handoff/?token={forged}", HTTP_HOST=team_a.host)
+
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_password_change_voids_a_token(client, team_a):
+    token = handoff_token_make(team_a.admin)
+    team_a.admin.set_password("Another-Horse-43")
+    team_a.admin.save(update_fields=["password"])
+
+    client.get(f"/auth/handoff/?token={token}", HTTP_HOST=team_a.host)
+
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_token_is_spent_by_its_first_use_even_without_a_sign_in(team_a):
+    from modules.workspace.handoff import handoff_user
+
+    token = handoff_token_make(team_a.user)
+
+    assert handoff_user(token=token, tenant=team_a.tenant) == team_a.user
+    assert handoff_user(token=token, tenant=team_a.tenant) is None

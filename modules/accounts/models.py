@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.snapshots import AnnouncedQuerySet
+
 from .emails import canonical_email
 
 
@@ -15,7 +17,9 @@ class Role(models.TextChoices):
     USER = "user", _("User")
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(AnnouncedQuerySet)):
+    """API requests keep users per process (selectors.py): bulk updates announce themselves too."""
+
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":

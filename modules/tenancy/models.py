@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from modules.core.money import Currency
-from modules.core.snapshots import AnnouncedQuerySet
 from modules.core.sites import site_url
+from modules.core.snapshots import AnnouncedQuerySet
 
 from .plans import Plan
 
@@ -70,7 +70,6 @@ class CompanyProfile(models.Model):
     """Legal, fiscal and payment identity of a tenant's company; later modules read it."""
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="company")
-    objects = AnnouncedQuerySet.as_manager()
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=32, blank=True)
@@ -88,6 +87,8 @@ class CompanyProfile(models.Model):
     tax_regime = models.CharField(_("tax regime"), max_length=100, blank=True)
     logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnouncedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.legal_name or self.tenant.name

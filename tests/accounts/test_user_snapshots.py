@@ -8,7 +8,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from modules.accounts import authentication
-from modules.accounts.models import Role
+from modules.accounts.models import Role, User
 from modules.accounts.selectors import user_version_of_bearer
 from modules.accounts.services import password_reset_confirm, password_reset_link, user_change_role, user_deactivate
 from modules.accounts.tokens import tokens_for_user
@@ -95,3 +95,14 @@ def test_a_token_verified_before_still_expires(api, team_a, monkeypatch):
 
     assert response.status_code == 401
     assert response.json() == {"detail": "Token is invalid or expired"}
+
+
+def test_a_bulk_deactivation_is_refused_at_once(api, team_a):
+    """QuerySet.update() sends no signal of its own: the snapshot must not miss it."""
+    client = api(host=team_a.host, user=team_a.user)
+    assert client.get(ME).status_code == 200
+
+    with in_another_process():
+        User.objects.filter(pk=team_a.user.pk).update(is_active=False)
+
+    assert client.get(ME).status_code == 401

@@ -49,6 +49,8 @@ bench: install
 	$(PY) bench/crm_import.py
 	$(PY) bench/crm_rescore.py
 	$(PY) bench/crm_board.py
+	$(PY) bench/api_overhead.py
+	$(PY) bench/broker_candidates.py
 
 clean-data:
 	rm -rf .data

@@ -200,6 +200,8 @@ class EmbeddedPostgres:
                 time.sleep(1)
 
     def _stop(self) -> None:
+        if self._system_user:  # the directories above may have been closed again since the start
+            self._grant_system_user(self.pgdata)
         self._run(self._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop")
 
     def _database_ensure(self) -> None:

@@ -94,6 +94,12 @@ class Team:
 
 
 def _create_team(subdomain: str, name: str, plan: str) -> Team:
+    """The team, created once; with --reuse-db (`make mutants` runs pytest once per mutant) the
+    database kept from an earlier session already has it."""
+    existing = Tenant.objects.filter(subdomain=subdomain).first()
+    if existing is not None:
+        members = {member.role: member for member in User.objects.filter(tenant=existing)}
+        return Team(tenant=existing, admin=members[Role.ADMIN], manager=members[Role.MANAGER], user=members[Role.USER])
     signup = tenant_signup(
         name=name, subdomain=subdomain, plan=plan, admin_name=f"{name} Admin",
         admin_email=f"admin@{subdomain}.example.com", admin_password=PASSWORD,

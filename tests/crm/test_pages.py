@@ -659,7 +659,9 @@ def test_it_completes_an_activity_in_its_row(member, crm_a, team_a):
 
 def test_it_completes_an_activity_on_a_records_timeline(member, crm_a, team_a):
     lead = crm_a.lead()
-    activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, subject="Call Ana", assigned_to=team_a.user)
+    activity = crm_a.activity(
+        related_to_type="lead", related_to_id=lead.pk, subject="Call Ana", assigned_to=team_a.user
+    )
 
     response = member.post(f"/crm/activities/{activity.pk}/complete/", {"from": "timeline"}, **HTMX)
 

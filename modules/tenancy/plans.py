@@ -53,6 +53,13 @@ def cheapest_plan_with(feature: Feature) -> Plan:
     raise ValueError(f"No plan includes {feature}")
 
 
+def cheapest_plan_for_users(count: int) -> Plan:
+    for offer in OFFERS.values():  # ordered from cheapest
+        if offer.max_users is None or offer.max_users >= count:
+            return offer.plan
+    raise ValueError(f"No plan allows {count} users")
+
+
 def plan_status(tenant) -> dict:
     """What the tenant's plan includes, and for each feature it lacks, the plan that has it."""
     offer = OFFERS[tenant.plan]

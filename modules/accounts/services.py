@@ -34,7 +34,9 @@ def password_reset_link(user: User) -> tuple[str, str, str]:
 
 def _send_user_mail(*, user: User, template: str, context: dict) -> None:
     with translation.override(user.language):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        # One line whatever a name holds (names saved before line breaks were refused): a
+        # header with a line break fails at sending time, after the request's data committed.
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         body = render_to_string(f"accounts/email/{template}.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 

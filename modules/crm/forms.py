@@ -173,7 +173,9 @@ class LeadIdsField(forms.MultipleChoiceField):
     """The ticked rows' ids; the service skips those it cannot change."""
 
     def valid_value(self, value) -> bool:
-        return str(value).isdigit()
+        # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+        value = str(value)
+        return value.isascii() and value.isdigit()
 
     def clean(self, value) -> list[int]:
         return [int(pk) for pk in super().clean(value)]

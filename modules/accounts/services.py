@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
@@ -99,11 +99,18 @@ def user_invite(*, actor: User, email: str, name: str, role: str, language: str 
     """Add a teammate to the actor's tenant; they choose their password from the emailed link."""
     _ensure_a_seat_is_free(_lock_tenant(actor.tenant_id))
     email = email.strip().lower()
+    taken = DomainError(_("A user with this email already exists."), field="email")
     if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(_("A user with this email already exists."), field="email")
-    user = User.objects.create_user(
-        email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
-    )
+        raise taken
+    try:
+        # The tenant lock does not cover another tenant (or a signup) inviting the same address
+        # at the same moment: the unique index stops the second.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
+            )
+    except IntegrityError:
+        raise taken from None
     uid, token, url = password_reset_link(user)
     _send_user_mail(
         user=user,

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from modules.accounts import services
 from modules.accounts.models import User
+from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
 from tests.conftest import on_own_connection
 
@@ -122,3 +123,39 @@ def test_two_invitations_for_the_last_seat_do_not_both_pass(last_seat):
         lambda: list(User.objects.filter(email__endswith="@seat.example.com").values_list("email", flat=True))
     )
     assert invited == ["one@seat.example.com"]
+
+
+def test_two_workspaces_inviting_one_address_at_once_get_one_invitation_and_a_clear_refusal(team_a, team_b):
+    """The tenant lock serializes one workspace; across workspaces the unique index decides,
+    and the loser hears the usual answer instead of a 500."""
+    first_invited, may_commit = threading.Event(), threading.Event()
+    email = "both@seat.example.com"
+
+    def alpha_invites_then_holds():
+        with transaction.atomic():
+            services.user_invite(actor=team_a.admin, **invitation(email))
+            first_invited.set()
+            may_commit.wait(timeout=10)
+
+    def beta_invites():
+        try:
+            services.user_invite(actor=team_b.admin, **invitation(email))
+            return "invited"
+        except DomainError as error:
+            return error.message
+
+    on_own_connection(lambda: User.objects.filter(pk=team_b.user.pk).update(is_active=False))  # a free seat
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(on_own_connection, alpha_invites_then_holds)
+            assert first_invited.wait(timeout=10)
+            second = pool.submit(on_own_connection, beta_invites)
+            with pytest.raises(TimeoutError):
+                second.result(timeout=0.5)  # the index makes it wait for the first
+            may_commit.set()
+            first.result(timeout=10)
+
+            assert second.result(timeout=10) == "A user with this email already exists."
+    finally:
+        on_own_connection(lambda: User.objects.filter(email=email).delete())
+        on_own_connection(lambda: User.objects.filter(pk=team_b.user.pk).update(is_active=True))

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
-from modules.tenancy.permissions import seat_limit_message
-from modules.tenancy.plans import OFFERS
+from modules.tenancy.plans import OFFERS, seat_limit_message
 
 from .models import Role, User
 

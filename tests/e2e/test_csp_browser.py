@@ -42,6 +42,7 @@ def people(django_db_setup, django_db_blocker):
         staff.delete()
 
 
+@pytest.mark.django_db
 def test_no_face_breaks_its_content_security_policy(server, browser, people):
     context = browser.new_context()
     context.add_init_script(LISTEN)

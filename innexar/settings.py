@@ -5,6 +5,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,10 +36,10 @@ INNEXAR_PORT = env_str("PORT", "8000")
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [INNEXAR_BASE_DOMAIN, f".{INNEXAR_BASE_DOMAIN}", "127.0.0.1"]
 )
-CSRF_TRUSTED_ORIGINS = env_list(
-    "DJANGO_CSRF_TRUSTED_ORIGINS",
-    [f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}:{INNEXAR_PORT}", f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}"],
-)
+# Every form posts to its own host, and Django accepts a POST whose Origin is the request's own
+# host without any list. So none is trusted by default: a wildcard over the base domain would let
+# any workspace's pages (or a cookie planted from one) post into every other workspace.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Applications --------------------------------------------------------------------------
 SHARED_APPS = [
@@ -68,6 +69,7 @@ SHARED_APPS = [
     "heroicons",
     "allauth",
     "allauth.account",
+    "csp",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -103,6 +105,10 @@ MIDDLEWARE = [
     # /healthz and /readyz on every host, known or not, before any tenant lookup or session.
     "modules.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # On every answer of every face, static files included (docs/security.d/headers.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Static files are the same on every host, so they are served before any tenant lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "modules.tenancy.middleware.InnexarTenantMiddleware",
@@ -113,7 +119,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "modules.accounts.middleware.TenantMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "modules.core.middleware.HtmxVaryMiddleware",
     "modules.core.middleware.HtmxLoginRedirectMiddleware",
@@ -208,6 +213,36 @@ INNEXAR_PLATFORM_EMAIL_DOMAINS = env_list(
     "INNEXAR_PLATFORM_EMAIL_DOMAINS",
     sorted({parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower(), INNEXAR_BASE_DOMAIN} - {""}),
 )
+
+# --- Security headers (docs/security.d/headers.md) ---------------------------------------------
+# Django's defaults already send X-Content-Type-Options: nosniff, Referrer-Policy: same-origin,
+# Cross-Origin-Opener-Policy: same-origin and (XFrameOptionsMiddleware) X-Frame-Options: DENY.
+# The policy allows no inline script and no inline style: the pages load their own static files;
+# the standalone 500 page and Swagger UI mark their one <style> with the request's nonce.
+_WORKSPACES = f"{INNEXAR_SCHEME}://*.{INNEXAR_BASE_DOMAIN}:*"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        # Signing up on the marketing site ends on the new workspace's host (a redirect after the post).
+        "form-action": [SELF, _WORKSPACES],
+    },
+}
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    )
+}
+if INNEXAR_SCHEME == "https":
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = INNEXAR_SCHEME == "https"

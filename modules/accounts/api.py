@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -131,7 +132,11 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return User.objects.filter(tenant_id=self.request.user.tenant_id).order_by("name", "id")
 
     def get_object(self) -> User:
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:  # /users/abc/: no such user, rather than a failed query
+            raise Http404 from None
+        return get_object_or_404(self.get_queryset(), pk=pk)
 
     @extend_schema(request=MemberInviteSerializer, responses={201: MemberSerializer})
     def create(self, request):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from modules.core.validators import validate_single_line
 from modules.tenancy.models import Tenant
 
 from .emails import CanonicalEmailSerializerField
@@ -75,7 +76,7 @@ class DetailSerializer(serializers.Serializer):
 
 
 class ProfileSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150, required=False)
+    name = serializers.CharField(max_length=150, required=False, validators=[validate_single_line])
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
@@ -90,13 +91,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberInviteSerializer(serializers.Serializer):
     email = CanonicalEmailSerializerField()
-    name = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=150, validators=[validate_single_line])
     role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class MemberUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150, required=False)
+    name = serializers.CharField(max_length=150, required=False, validators=[validate_single_line])
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     is_active = serializers.BooleanField(required=False)

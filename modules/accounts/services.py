@@ -4,9 +4,9 @@ import logging
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
+from modules.tenancy.plans import OFFERS, seat_limit_message
 
 from .emails import canonical_email, new_account_email
 from .models import Role, User
@@ -33,7 +34,9 @@ def password_reset_link(user: User) -> tuple[str, str, str]:
 
 def _send_user_mail(*, user: User, template: str, context: dict) -> None:
     with translation.override(user.language):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        # One line whatever a name holds (names saved before line breaks were refused): a
+        # header with a line break fails at sending time, after the request's data committed.
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         body = render_to_string(f"accounts/email/{template}.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 
@@ -78,16 +81,36 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     return user
 
 
+def _lock_tenant(tenant_id: int) -> Tenant:
+    """Serialize changes to one tenant's team: the second of two concurrent changes waits for
+    the first to commit, then sees it (the last admin, the last seat)."""
+    return Tenant.objects.select_for_update().get(pk=tenant_id)
+
+
+def _ensure_a_seat_is_free(tenant: Tenant) -> None:
+    """The plan's user limit counts active users, invited ones included. Call with the tenant locked."""
+    seats = OFFERS[tenant.plan].max_users
+    if seats is not None and User.objects.filter(tenant=tenant, is_active=True).count() >= seats:
+        raise PermissionDenied(seat_limit_message(tenant.plan))
+
+
 @transaction.atomic
 def user_invite(*, actor: User, email: str, name: str, role: str, language: str | None = None) -> User:
     """Add a teammate to the actor's tenant; they choose their password from the emailed link."""
+    _ensure_a_seat_is_free(_lock_tenant(actor.tenant_id))
     try:
         email = new_account_email(email)
     except ValidationError as error:
         raise DomainError(error.messages[0], field="email", code=error.code) from None
-    user = User.objects.create_user(
-        email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
-    )
+    try:
+        # The tenant lock does not cover another tenant (or a signup) inviting the same address
+        # at the same moment: the unique index stops the second.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email, None, name=name, tenant=actor.tenant, role=role, language=language or actor.language
+            )
+    except IntegrityError:
+        raise DomainError(_("A user with this email already exists."), field="email", code="email_taken") from None
     uid, token, url = password_reset_link(user)
     _send_user_mail(
         user=user,
@@ -106,7 +129,7 @@ def _lock_team(user: User) -> User:
     Two admins demoting each other at the same moment would each see the other still an admin
     and leave the workspace with none; holding the tenant row's lock makes the second wait and
     then see the first's change."""
-    Tenant.objects.select_for_update().filter(pk=user.tenant_id).first()
+    _lock_tenant(user.tenant_id)
     return User.objects.select_for_update().get(pk=user.pk)
 
 
@@ -144,7 +167,9 @@ def user_deactivate(*, actor: User, user: User) -> User:
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> User:
+    user = _lock_team(user)
     if not user.is_active:
+        _ensure_a_seat_is_free(user.tenant)
         user.is_active = True
         user.save(update_fields=["is_active"])
         logger.info("User %s reactivated %s", actor.pk, user.pk)

@@ -12,7 +12,7 @@ from modules.core.forms import ServiceForm
 from modules.core.money import Currency
 from modules.tenancy.selectors import company_profile_current
 
-from . import selectors
+from . import access, selectors
 from .filters import ContactFilter, DealFilter, LeadFilter
 from .models import ActivityType, Contact, LeadStatus, RelatedType, Source, Stage
 
@@ -76,13 +76,15 @@ class RecordSelect(forms.Select):
 
 
 class CrmForm(ServiceForm):
-    """A record's fields: offers the actor's teammates for `assigned_to`."""
+    """A record's fields: offers for `assigned_to` whom the actor may assign (access.assignable),
+    and the record's current assignee, who stays as long as nobody changes the field."""
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if "assigned_to" in self.fields:
-            self.fields["assigned_to"].queryset = teammates(actor)
+            current = User.objects.filter(pk=self.initial.get("assigned_to") or None)
+            self.fields["assigned_to"].queryset = (access.assignable(actor) | current).order_by("name")
 
     @classmethod
     def initial_from(cls, record) -> dict:
@@ -171,7 +173,9 @@ class LeadIdsField(forms.MultipleChoiceField):
     """The ticked rows' ids; the service skips those it cannot change."""
 
     def valid_value(self, value) -> bool:
-        return str(value).isdigit()
+        # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+        value = str(value)
+        return value.isascii() and value.isdigit()
 
     def clean(self, value) -> list[int]:
         return [int(pk) for pk in super().clean(value)]
@@ -243,7 +247,8 @@ class BoardMoveForm(forms.Form):
     """A card dropped on the board: its column and its place in it (0 is the top)."""
 
     stage = forms.ChoiceField(choices=Stage.choices)
-    position = forms.IntegerField(min_value=0)
+    # Past the column's last card is its bottom; PostgreSQL's integer ends here.
+    position = forms.IntegerField(min_value=0, max_value=2**31 - 1)
 
 
 # --- Activities ----------------------------------------------------------------------------------

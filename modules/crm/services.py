@@ -22,7 +22,7 @@ from modules.core.phones import phone_normalize, tenant_region
 from modules.events.services import event_record
 from modules.tenancy.selectors import company_profile_current
 
-from . import events
+from . import access, events
 from .models import (
     CLOSED_STAGES,
     Activity,
@@ -130,6 +130,11 @@ def _clean_person_fields(fields: dict) -> dict:
     return fields
 
 
+def _check_assignee(actor: User | None, fields: dict) -> None:
+    if "assigned_to" in fields:
+        access.assignment_check(actor, fields["assigned_to"])
+
+
 def _rescore(lead: Lead) -> None:
     if not lead.score_is_manual and lead.status not in OUTCOME_STATUSES:
         lead.score = lead_score_compute(lead)
@@ -155,6 +160,7 @@ def lead_create(
     score: int | None = None,
 ) -> Lead:
     lead_initial_status_check(status)
+    access.assignment_check(actor, assigned_to)
     fields = _clean_person_fields({"email": email, "phone": phone, "tags": list(tags)})
     _check_email_free(Lead, fields["email"])
     lead = Lead(
@@ -174,6 +180,7 @@ def lead_create(
 def lead_update(*, actor: User | None, lead: Lead, changes: dict) -> Lead:
     """PATCH semantics. `score` set by a person sticks until `score: None` hands it back to the model.
     Moving a lead to converted runs the conversion (a contact and a deal), as the action does."""
+    _check_assignee(actor, changes)
     changes = _clean_person_fields(changes)
     status = changes.pop("status", lead.status)
     if "email" in changes and changes["email"] != lead.email:
@@ -208,25 +215,29 @@ def _status_set(lead: Lead, status: str) -> None:
     lead.closed_at = timezone.now() if status in OUTCOME_STATUSES else None
 
 
-@transaction.atomic
 @dataclass(frozen=True)
 class BulkStatusChange:
     changed: int
     kept_converted: int  # ticked, but a converted lead keeps its status
+    kept_not_permitted: int = 0  # ticked, but assigned to someone the actor may not overrule
 
 
+@transaction.atomic
 def leads_set_status(*, actor: User | None, lead_ids: list[int], status: str) -> BulkStatusChange:
-    """The list page's bulk action. Converting needs a deal per lead: that stays one at a time."""
+    """The list page's bulk action. Converting needs a deal per lead: that stays one at a time.
+    Each lead follows access.may_change, as it would alone: the others still change."""
     if status == LeadStatus.CONVERTED:
         raise ValidationError({"status": [_("Convert leads one at a time: each becomes a contact and a deal.")]})
-    changed = kept_converted = 0
+    changed = kept_converted = kept_not_permitted = 0
     for lead in Lead.objects.select_for_update().filter(pk__in=lead_ids).exclude(status=status).order_by("pk"):
-        if lead.status == LeadStatus.CONVERTED:
-            kept_converted += 1  # the others still change
-            continue
-        lead_update(actor=actor, lead=lead, changes={"status": status})
-        changed += 1
-    return BulkStatusChange(changed=changed, kept_converted=kept_converted)
+        if not access.may_change(actor, lead):
+            kept_not_permitted += 1
+        elif lead.status == LeadStatus.CONVERTED:
+            kept_converted += 1
+        else:
+            lead_update(actor=actor, lead=lead, changes={"status": status})
+            changed += 1
+    return BulkStatusChange(changed=changed, kept_converted=kept_converted, kept_not_permitted=kept_not_permitted)
 
 
 @transaction.atomic
@@ -310,6 +321,7 @@ def contact_create(
     tags: list[str] | tuple[str, ...] = (),
     assigned_to: User | None = None,
 ) -> Contact:
+    access.assignment_check(actor, assigned_to)
     fields = _clean_person_fields({"email": email, "phone": phone, "tags": list(tags)})
     _check_email_free(Contact, fields["email"])
     contact = Contact(
@@ -323,6 +335,7 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Contact:
+    _check_assignee(actor, changes)
     changes = _clean_person_fields(changes)
     if "email" in changes and changes["email"] != contact.email:
         _check_email_free(Contact, changes["email"], exclude_pk=contact.pk)
@@ -383,6 +396,7 @@ def deal_create(
     assigned_to: User | None = None,
     lost_reason: str = "",
 ) -> Deal:
+    access.assignment_check(actor, assigned_to)
     _check_value(value, currency)
     deal = Deal(
         title=title.strip(), contact=contact, value=value, currency=currency, stage=stage,
@@ -400,6 +414,7 @@ def deal_create(
 @transaction.atomic
 def deal_update(*, actor: User | None, deal: Deal, changes: dict) -> Deal:
     """PATCH semantics; a new `stage` is a move (history, won/lost events) like a drag on the board."""
+    _check_assignee(actor, changes)
     changes = dict(changes)
     stage = changes.pop("stage", None)
     probability = changes.pop("probability", None)
@@ -543,6 +558,7 @@ def activity_create(
     due_date: datetime | None = None,
     assigned_to: User | None = None,
 ) -> Activity:
+    access.assignment_check(actor, assigned_to)
     _check_related(related_to_type, related_to_id)
     activity = Activity.objects.create(
         type=type, subject=subject.strip(), description=description, related_to_type=related_to_type,
@@ -555,6 +571,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, actor: User | None, activity: Activity, changes: dict) -> Activity:
+    _check_assignee(actor, changes)
     changes = dict(changes)
     completed = changes.pop("completed", None)
     related_type = changes.get("related_to_type", activity.related_to_type)

@@ -10,7 +10,7 @@ from functools import cache, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,6 +197,12 @@ def leads_bulk_status(request):
                 "%(count)d converted leads kept their status.",
                 change.kept_converted,
             ) % {"count": change.kept_converted}
+        if change.kept_not_permitted:
+            message += " " + ngettext(
+                "%(count)d lead assigned to someone else was left as it was.",
+                "%(count)d leads assigned to others were left as they were.",
+                change.kept_not_permitted,
+            ) % {"count": change.kept_not_permitted}
         if not request.htmx:
             messages.success(request, message)
             return redirect(_list_url("crm:leads", request))
@@ -518,8 +524,22 @@ def _board_answer(request, *, status: int = 200, error: str = "") -> HttpRespons
     return render(request, "crm/pipeline.html#column-heads", {"heads": heads, "error": error}, status=status)
 
 
+def board_action(view):
+    """The board shows a refusal (a deal assigned to someone else) beside the columns."""
+
+    @wraps(view)
+    def answered(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            return _board_answer(request, status=403, error=str(refusal))
+
+    return answered
+
+
 @crm_page
 @require_POST
+@board_action
 def pipeline_move(request, pk: int):
     """A card dropped on the board; the API's PATCH of `stage` runs the same deal_move."""
     with transaction.atomic():
@@ -535,6 +555,7 @@ def pipeline_move(request, pk: int):
 
 @crm_page
 @require_POST
+@board_action
 def pipeline_won(request, pk: int):
     with transaction.atomic():
         deal = access.access_deal(request.user, pk, for_write=True)
@@ -547,6 +568,7 @@ def pipeline_won(request, pk: int):
 
 @crm_page
 @require_POST
+@board_action
 def pipeline_lost(request, pk: int):
     with transaction.atomic():
         deal = access.access_deal(request.user, pk, for_write=True)

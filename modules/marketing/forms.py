@@ -10,6 +10,7 @@ from modules.accounts.emails import EMAIL_ERROR_CODES, new_account_email
 from modules.accounts.models import User
 from modules.core.money import format_money
 from modules.core.search import fold
+from modules.core.validators import validate_single_line
 from modules.tenancy.models import Tenant
 from modules.tenancy.plans import OFFERS, Plan
 from modules.tenancy.validators import validate_subdomain
@@ -38,6 +39,7 @@ class SignupForm(forms.Form):
     name = forms.CharField(
         label=_("Company name"),
         max_length=200,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     subdomain = forms.CharField(
@@ -50,7 +52,8 @@ class SignupForm(forms.Form):
         label=_("Plan"), choices=plan_choices, widget=forms.RadioSelect, initial=Plan.PROFESSIONAL
     )
     admin_name = forms.CharField(
-        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"), max_length=150, validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(label=_("Work email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(

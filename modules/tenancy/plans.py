@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +52,22 @@ def cheapest_plan_with(feature: Feature) -> Plan:
         if feature in offer.features:
             return offer.plan
     raise ValueError(f"No plan includes {feature}")
+
+
+def cheapest_plan_for_users(count: int) -> Plan:
+    for offer in OFFERS.values():  # ordered from cheapest
+        if offer.max_users is None or offer.max_users >= count:
+            return offer.plan
+    raise ValueError(f"No plan allows {count} users")
+
+
+def seat_limit_message(plan: str) -> str:
+    """What a workspace that has used every seat of `plan` hears when it asks for one more."""
+    seats = OFFERS[plan].max_users
+    upgrade = OFFERS[cheapest_plan_for_users(seats + 1)].plan
+    return gettext(
+        "Your %(current)s plan includes %(count)d active users. Upgrade to the %(plan)s plan to add more."
+    ) % {"current": OFFERS[plan].plan.label, "count": seats, "plan": upgrade.label}
 
 
 def plan_status(tenant) -> dict:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from modules.accounts.emails import new_account_email
 from modules.accounts.models import User
+from modules.core.validators import validate_single_line
 
 from .models import CompanyProfile, Tenant
 from .plans import Plan
@@ -13,7 +14,7 @@ from .validators import validate_subdomain
 
 
 class AdminUserInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=150, validators=[validate_single_line])
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
 
@@ -32,7 +33,7 @@ class AdminUserInputSerializer(serializers.Serializer):
 
 
 class TenantSignupSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
     schema_name = serializers.CharField(max_length=63, validators=[validate_subdomain])
     plan = serializers.ChoiceField(choices=Plan.choices)
     admin_user = AdminUserInputSerializer()

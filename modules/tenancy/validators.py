@@ -7,9 +7,25 @@ from django.utils.translation import gettext_lazy as _
 
 # A lowercase DNS label that starts with a letter: it becomes <label>.innexar.app.
 SUBDOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
-RESERVED_SUBDOMAINS = frozenset(
-    {"public", "www", "admin", "api", "app", "static", "media", "mail", "information-schema"}
-)
+# Our own hosts and schemas, and the names a phisher would want to sign a workspace up under
+# (login.innexar.app asking for a password looks like ours).
+RESERVED_SUBDOMAINS = frozenset({
+    # ours: hosts, PostgreSQL schemas
+    "public", "www", "admin", "api", "app", "static", "media", "assets", "cdn", "information-schema",
+    "postgres", "root", "localhost",
+    # signing in and accounts
+    "login", "logout", "signin", "sign-in", "signup", "sign-up", "register", "auth", "oauth", "sso", "saml",
+    "accounts", "account", "password", "id", "identity", "my", "secure", "security", "verify",
+    # the company's own services and pages
+    "dashboard", "console", "portal", "billing", "pay", "payments", "checkout", "invoice", "invoices",
+    "support", "help", "helpdesk", "docs", "status", "blog", "news", "about", "legal", "privacy",
+    "terms", "careers", "jobs", "partners", "developer", "developers", "webhooks", "hooks", "staging",
+    "dev", "sandbox",
+    # mail and infrastructure
+    "mail", "email", "smtp", "imap", "pop", "pop3", "mx", "webmail", "ftp", "ns", "ns1", "ns2", "dns",
+    "vpn", "git", "ci", "internal", "intranet", "abuse", "postmaster", "hostmaster", "noreply", "no-reply",
+    "innexar",
+})
 # Prefixes of schema names that PostgreSQL or we ourselves own.
 RESERVED_SCHEMA_PREFIXES = ("pg_", "spare_")
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.emails import CanonicalEmailFormField
 from modules.accounts.models import Role
+from modules.core.validators import validate_single_line
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.services import COMPANY_PROFILE_FIELDS
 
@@ -39,13 +40,13 @@ class PasswordResetConfirmForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[validate_single_line])
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class InviteForm(forms.Form):
     email = CanonicalEmailFormField(label=_("Email"))
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[validate_single_line])
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 

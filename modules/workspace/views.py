@@ -217,17 +217,21 @@ def team_invite(request):
     _require_team_admin(request)
     form = InviteForm(request.POST)
     invited = None
+    status = None
     if form.is_valid():
         try:
             invited = accounts_services.user_invite(actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
             add_service_error(form, error)
+        except PermissionDenied as refusal:  # every seat of the plan is taken: the API says 403 too
+            form.add_error(None, str(refusal))
+            status = 403
         else:
             if not request.htmx:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
                 return redirect("workspace:team")
             form = None  # a blank form for the next one
-    return _team_page(request, invite_form=form, invited=invited, partial=bool(request.htmx))
+    return _team_page(request, invite_form=form, invited=invited, partial=bool(request.htmx), status=status)
 
 
 @login_required
@@ -237,21 +241,26 @@ def team_member(request, pk: int):
     _require_team_admin(request)
     member = _teammate(request, pk)
     form = MemberForm(request.POST)
+    status = None
     if form.is_valid():
         try:
             member = accounts_services.member_update(actor=request.user, user=member, **form.changes())
         except (DomainError, ValidationError) as error:
             add_service_error(form, error)  # it rolled back: `member` is still what the database holds
+        except PermissionDenied as refusal:  # reactivating past the plan's seats
+            form.add_error(None, str(refusal))
+            status = 403
     errors = {member.pk: [error for field_errors in form.errors.values() for error in field_errors]}
     if not request.htmx:
         if not form.errors:
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": member.name})
             return redirect("workspace:team")
-        return _team_page(request, member_errors=errors)
+        return _team_page(request, member_errors=errors, status=status)
     saved = frozenset() if form.errors else frozenset([member.pk])
     table = TeamTable([member], can_manage=True, member_errors=errors, saved=saved)
     RequestConfig(request, paginate=False).configure(table)
-    return render(request, "workspace/partials/_member_row.html", {"row": table.rows[0]}, status=_form_status(form))
+    context = {"row": table.rows[0]}
+    return render(request, "workspace/partials/_member_row.html", context, status=status or _form_status(form))
 
 
 def _require_team_admin(request) -> None:
@@ -266,7 +275,7 @@ def _teammate(request, pk: int) -> User:
 
 def _team_page(
     request, *, invite_form: InviteForm | None = None, invited: User | None = None,
-    member_errors: dict[int, list[str]] | None = None, partial: bool = False,
+    member_errors: dict[int, list[str]] | None = None, partial: bool = False, status: int | None = None,
 ) -> HttpResponse:
     can_manage = request.user.is_tenant_admin
     table = TeamTable(
@@ -279,4 +288,4 @@ def _team_page(
     refused = bool(member_errors and any(member_errors.values())) or bool(invite_form and invite_form.errors)
     template = "workspace/team.html#team-panel" if partial else "workspace/team.html"
     context = {"table": table, "can_manage": can_manage, "invite_form": invite_form, "invited": invited}
-    return render(request, template, context, status=422 if refused else 200)
+    return render(request, template, context, status=status or (422 if refused else 200))

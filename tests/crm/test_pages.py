@@ -645,8 +645,8 @@ def test_it_filters_activities(member, crm_a):
     assert "Demo for Bruno" in page and "Call Ana" not in page
 
 
-def test_it_completes_an_activity_in_its_row(member, crm_a):
-    activity = crm_a.activity(subject="Call Ana")
+def test_it_completes_an_activity_in_its_row(member, crm_a, team_a):
+    activity = crm_a.activity(subject="Call Ana", assigned_to=team_a.user)
 
     response = member.post(f"/crm/activities/{activity.pk}/complete/", **HTMX)
 
@@ -657,9 +657,11 @@ def test_it_completes_an_activity_in_its_row(member, crm_a):
     assert crm_a.query(lambda: Activity.objects.get(pk=activity.pk).completed) is True
 
 
-def test_it_completes_an_activity_on_a_records_timeline(member, crm_a):
+def test_it_completes_an_activity_on_a_records_timeline(member, crm_a, team_a):
     lead = crm_a.lead()
-    activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, subject="Call Ana")
+    activity = crm_a.activity(
+        related_to_type="lead", related_to_id=lead.pk, subject="Call Ana", assigned_to=team_a.user
+    )
 
     response = member.post(f"/crm/activities/{activity.pk}/complete/", {"from": "timeline"}, **HTMX)
 

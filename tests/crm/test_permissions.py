@@ -1,0 +1,154 @@
+"""The CRM permission table (modules/crm/access.py), through the API and the pages alike.
+
+A plain user changes what is assigned to them or to nobody, assigns only to themselves or to
+nobody, and deletes nothing but the activities they planned; managers and admins do all of it.
+No right follows from something the user can set themselves."""
+
+import pytest
+
+from modules.crm.models import Activity, Contact, Deal, Lead
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+API = "/api/v1/crm"
+
+
+@pytest.fixture
+def user_api(api, team_a):
+    return api(host=team_a.host, user=team_a.user)
+
+
+@pytest.fixture
+def user_page(client, team_a):
+    client.force_login(team_a.user)
+    client.defaults["HTTP_HOST"] = team_a.host
+    return client
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["leads", "contacts", "deals"])
+def test_a_user_cannot_delete_a_record_by_assigning_it_to_themselves_first(user_api, team_a, crm_a, kind):
+    record = {"leads": crm_a.lead, "contacts": crm_a.contact, "deals": crm_a.deal}[kind]()
+    model = {"leads": Lead, "contacts": Contact, "deals": Deal}[kind]
+
+    taken = user_api.patch(f"{API}/{kind}/{record.pk}/", {"assigned_to": team_a.user.pk})
+    deleted = user_api.delete(f"{API}/{kind}/{record.pk}/")
+
+    assert taken.status_code == 200  # an unassigned record: the user may take it
+    assert deleted.status_code == 403
+    assert deleted.json() == {"detail": "Only a manager or an admin can delete this record."}
+    assert crm_a.query(lambda: model.objects.filter(pk=record.pk).exists())
+
+
+def test_a_user_cannot_take_or_change_a_record_assigned_to_someone_else(user_api, team_a, crm_a):
+    lead = crm_a.lead(name="Theirs", assigned_to=team_a.manager)
+
+    taken = user_api.patch(f"{API}/leads/{lead.pk}/", {"assigned_to": team_a.user.pk})
+    renamed = user_api.patch(f"{API}/leads/{lead.pk}/", {"name": "Mine now"})
+
+    assert taken.status_code == renamed.status_code == 403
+    assert renamed.json() == {
+        "detail": "This record is assigned to someone else: only they, a manager or an admin can change it."
+    }
+    lead = crm_a.query(lambda: Lead.objects.get(pk=lead.pk))
+    assert (lead.name, lead.assigned_to_id) == ("Theirs", team_a.manager.pk)
+
+
+def test_a_user_assigns_only_to_themselves_or_nobody(user_api, team_a, crm_a):
+    mine = crm_a.lead(assigned_to=team_a.user)
+
+    handed_over = user_api.patch(f"{API}/leads/{mine.pk}/", {"assigned_to": team_a.manager.pk})
+    created = user_api.post(f"{API}/leads/", {"name": "N", "email": "n@example.com", "assigned_to": team_a.admin.pk})
+    released = user_api.patch(f"{API}/leads/{mine.pk}/", {"assigned_to": None})
+
+    assert handed_over.status_code == created.status_code == 403
+    assert created.json() == {"detail": "Only managers and admins can assign records to someone else."}
+    assert released.status_code == 200 and released.json()["assigned_to"] is None
+    assert crm_a.query(lambda: Lead.objects.filter(email="n@example.com").exists()) is False
+
+
+def test_a_manager_reassigns_and_deletes_anything(api, team_a, crm_a):
+    manager = api(host=team_a.host, user=team_a.manager)
+    lead = crm_a.lead(assigned_to=team_a.user)
+
+    assert manager.patch(f"{API}/leads/{lead.pk}/", {"assigned_to": team_a.admin.pk}).status_code == 200
+    assert manager.delete(f"{API}/leads/{lead.pk}/").status_code == 204
+
+
+def test_a_user_deletes_the_activities_they_planned_and_no_others(user_api, team_a, crm_a):
+    lead = crm_a.lead()
+    planned = user_api.post(f"{API}/activities/", {
+        "type": "call", "subject": "Mine", "related_to_type": "lead", "related_to_id": lead.pk,
+    }).json()
+    theirs = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, assigned_to=team_a.user)
+
+    assert user_api.delete(f"{API}/activities/{theirs.pk}/").status_code == 403
+    assert user_api.delete(f"{API}/activities/{planned['id']}/").status_code == 204
+    assert crm_a.query(lambda: list(Activity.objects.values_list("pk", flat=True))) == [theirs.pk]
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def test_on_the_pages_a_user_cannot_delete_what_they_assigned_to_themselves(user_page, team_a, crm_a):
+    lead = crm_a.lead()
+
+    taken = user_page.post(f"/crm/leads/{lead.pk}/edit/", {
+        "name": lead.name, "email": lead.email, "source": lead.source, "assigned_to": team_a.user.pk,
+    })
+    page = user_page.get(f"/crm/leads/{lead.pk}/").content.decode()
+    deleted = user_page.post(f"/crm/leads/{lead.pk}/delete/")
+
+    assert taken.status_code == 302
+    assert "Delete lead" not in page
+    assert deleted.status_code == 403
+    assert "Only a manager or an admin can delete this record." in deleted.content.decode()
+    assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).assigned_to_id) == team_a.user.pk
+
+
+def test_on_the_pages_a_user_is_offered_only_themselves_and_cannot_post_someone_else(user_page, team_a, crm_a):
+    lead = crm_a.lead()
+
+    form = user_page.get(f"/crm/leads/{lead.pk}/").content.decode()
+    forged = user_page.post(f"/crm/leads/{lead.pk}/edit/", {
+        "name": lead.name, "email": lead.email, "source": lead.source, "assigned_to": team_a.manager.pk,
+    }, **HTMX)
+
+    assert f'<option value="{team_a.user.pk}"' in form
+    assert f'<option value="{team_a.manager.pk}"' not in form
+    assert forged.status_code == 422
+    assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).assigned_to_id) is None
+
+
+def test_on_the_pages_someone_elses_record_cannot_be_edited(user_page, team_a, crm_a):
+    lead = crm_a.lead(name="Theirs", assigned_to=team_a.manager)
+
+    response = user_page.post(f"/crm/leads/{lead.pk}/status/", {"status": "lost"})
+
+    assert response.status_code == 403
+    assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).status) == "new"
+
+
+def test_a_bulk_change_leaves_the_leads_of_others_as_they_were(user_page, team_a, crm_a):
+    mine, free, theirs = (
+        crm_a.lead(assigned_to=team_a.user), crm_a.lead(), crm_a.lead(assigned_to=team_a.manager)
+    )
+
+    response = user_page.post("/crm/leads/status/", {"leads": [mine.pk, free.pk, theirs.pk], "status": "lost"}, **HTMX)
+
+    assert response.status_code == 200
+    assert "2 leads changed. 1 lead assigned to someone else was left as it was." in response.content.decode()
+    statuses = crm_a.query(lambda: dict(Lead.objects.values_list("pk", "status")))
+    assert statuses == {mine.pk: "lost", free.pk: "lost", theirs.pk: "new"}
+
+
+def test_the_board_refuses_to_move_someone_elses_deal_and_says_why(user_page, team_a, crm_a):
+    deal = crm_a.deal(assigned_to=team_a.manager)
+
+    moved = user_page.post(f"/crm/pipeline/deals/{deal.pk}/move/", {"stage": "proposal", "position": "0"}, **HTMX)
+    won = user_page.post(f"/crm/pipeline/deals/{deal.pk}/won/", **HTMX)
+
+    assert moved.status_code == won.status_code == 403
+    assert "only they, a manager or an admin can change it" in moved.content.decode()
+    assert crm_a.query(lambda: Deal.objects.get(pk=deal.pk).stage) == "prospect"

@@ -98,7 +98,8 @@ def _security_settings(**env) -> dict:
 
 
 def test_https_deploys_send_hsts_and_no_origin_is_trusted_by_default(db):
-    assert _security_settings(INNEXAR_SCHEME="https", INNEXAR_BASE_DOMAIN="innexar.app") == {
+    production = {"INNEXAR_BASE_DOMAIN": "innexar.app", "DJANGO_SECRET_KEY": "a-real-secret-of-the-deploy"}
+    assert _security_settings(INNEXAR_SCHEME="https", **production) == {
         "hsts": 31536000, "trusted": [],
     }
     assert _security_settings(INNEXAR_SCHEME="http")["hsts"] == 0

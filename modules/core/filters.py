@@ -1,6 +1,6 @@
 """Filter pieces shared by every module's API and HTML list pages."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -14,8 +14,27 @@ class CommaSeparatedChoiceFilter(django_filters.BaseInFilter, django_filters.Cho
     """`status=new,contacted`: several values, each checked against the field's choices."""
 
 
-class CommaSeparatedNumberFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
-    """`assigned_to=3,7`: several ids."""
+# PostgreSQL's bigint, the type of every id: a larger number is refused before it reaches the
+# query, where comparing it with the column would fail the whole request.
+ID_MAX = 2**63 - 1
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within `min_value`..`max_value` (the column's range): `score_min=1e20` or
+    `score_max=-107` is a 400 naming the parameter, not a query PostgreSQL refuses."""
+
+    field_class = forms.IntegerField
+
+
+class IdFilter(IntegerFilter):
+    """`related_to_id=42`: a record id, 1 to bigint's largest."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=ID_MAX, **kwargs)
+
+
+class CommaSeparatedIdFilter(django_filters.BaseInFilter, IdFilter):
+    """`assigned_to=3,7`: several ids, each checked like one."""
 
 
 class DayOrMomentField(forms.CharField):
@@ -27,13 +46,13 @@ class DayOrMomentField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
-        day = parse_date(value) if len(value) == 10 else None
+        try:  # both parsers raise ValueError for a well-formed impossible date (2025-13-45)
+            day = parse_date(value) if len(value) == 10 else None
+            moment = None if day else parse_datetime(value)
+        except ValueError:
+            day = moment = None
         if day is not None:
             return timezone.make_aware(datetime.combine(day, time.min)), True
-        try:
-            moment = parse_datetime(value)
-        except ValueError:
-            moment = None
         if moment is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment), False
@@ -57,6 +76,8 @@ class DayFilter(django_filters.Filter):
             return qs
         moment, was_a_date = value
         if self.end and was_a_date:
+            if moment.date() == date.max:  # until the end of time: the day after does not exist
+                return qs
             return qs.filter(**{f"{self.field_name}__lt": moment + timedelta(days=1)})
         return qs.filter(**{f"{self.field_name}__{'lte' if self.end else 'gte'}": moment})
 

@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -76,8 +75,6 @@ class TenantSignupView(PublicEndpoint):
 
 
 class CompanySettingsView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
     def get_permissions(self):
         return [IsTenantMember()] if self.request.method == "GET" else [IsTenantAdmin()]
 

@@ -166,7 +166,8 @@ def _leads_page(
         fragment = "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
-    return render(request, template, context, status=422 if refused else _status(lead_form, import_form, bulk_form, filterset.form))
+    status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)
+    return render(request, template, context, status=status)
 
 
 @crm_page

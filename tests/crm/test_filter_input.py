@@ -46,7 +46,9 @@ def test_the_filter_errors_are_translated(api, team_a):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"created_after": ["Informe uma data (AAAA-MM-DD) ou uma data e hora no formato ISO 8601."]}
+    assert response.json() == {
+        "created_after": ["Informe uma data (AAAA-MM-DD) ou uma data e hora no formato ISO 8601."]
+    }
 
 
 def test_created_before_the_last_day_there_is_lists_everything(admin_api, crm_a):

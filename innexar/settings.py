@@ -197,10 +197,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "modules.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "modules.core.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "modules.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("INNEXAR_LOGIN_RATE_IP", "60/min"),
@@ -209,11 +209,8 @@ REST_FRAMEWORK = {
         "signup": env_str("INNEXAR_SIGNUP_RATE", "20/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "modules.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON, as the contract says; an upload names its multipart parser on its own view.
+    "DEFAULT_PARSER_CLASSES": ["modules.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -235,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies get components of their own: an upload is binary there, a URL when read.
+    "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set, whichever model or serializer uses it.
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",

@@ -2,11 +2,11 @@
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404 too
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,6 +45,7 @@ class PublicEndpoint(APIView):
 
 class LoginView(PublicEndpoint):
     throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
+    error_statuses = (401,)  # wrong credentials (the OpenAPI schema lists it)
 
     @extend_schema(request=LoginSerializer, responses=LoginResponseSerializer)
     def post(self, request):
@@ -60,7 +61,7 @@ class LoginView(PublicEndpoint):
 
 
 class RefreshView(PublicEndpoint, TokenRefreshView):
-    pass
+    error_statuses = (401,)  # a refresh token that is invalid, expired or revoked
 
 
 class LogoutView(APIView):

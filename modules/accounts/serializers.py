@@ -1,6 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from modules.core import serializers as input_serializers
 from modules.tenancy.models import Tenant
 
 from .models import Role, User
@@ -23,7 +24,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(input_serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
@@ -34,15 +35,15 @@ class LoginResponseSerializer(serializers.Serializer):
     user = UserSerializer()
 
 
-class LogoutSerializer(serializers.Serializer):
+class LogoutSerializer(input_serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(input_serializers.Serializer):
     email = serializers.EmailField()
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(input_serializers.Serializer):
     uid = serializers.CharField()
     token = serializers.CharField()
     new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -52,7 +53,7 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class ProfileSerializer(serializers.Serializer):
+class ProfileSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -66,14 +67,14 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "date_joined", "last_login"]
 
 
-class MemberInviteSerializer(serializers.Serializer):
+class MemberInviteSerializer(input_serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
-class MemberUpdateSerializer(serializers.Serializer):
+class MemberUpdateSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)

@@ -1,6 +1,7 @@
 """Filter pieces shared by every module's API and HTML list pages."""
 
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -8,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
 
 
 class CommaSeparatedChoiceFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -37,6 +40,45 @@ class CommaSeparatedIdFilter(django_filters.BaseInFilter, IdFilter):
     """`assigned_to=3,7`: several ids, each checked like one."""
 
 
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+class AmountField(forms.DecimalField):
+    """An amount as the API writes one, `5000.00`: no exponent, no sign, the column's precision
+    (`1e999999` would overflow PostgreSQL's numeric)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(AMOUNT_PATTERN, str(value).strip()):
+            raise ValidationError(_("Enter an amount such as 5000.00."), code="invalid")
+        return super().to_python(value)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """`value_min=5000.00`."""
+
+    field_class = AmountField
+
+
+class TrueOrFalseField(forms.Field):
+    """`true` or `false`, as a JSON boolean is written; empty is no filter."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in ("true", "false"):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value == "true"
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`completed=true`: django-filter's own takes `1`, `True` or `yes` and reads anything else
+    (`completed=null`) as no filter at all, which is not what the schema's boolean says."""
+
+    field_class = TrueOrFalseField
+
+
 class DayOrMomentField(forms.CharField):
     """A date (YYYY-MM-DD) or an ISO 8601 datetime; cleans to (aware datetime, was_a_date)."""
 
@@ -53,9 +95,14 @@ class DayOrMomentField(forms.CharField):
             day = moment = None
         if day is not None:
             return timezone.make_aware(datetime.combine(day, time.min)), True
-        if moment is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment), False
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            try:  # in UTC: PostgreSQL takes offsets up to 15:59, Python up to 23:59
+                return moment.astimezone(UTC), False
+            except OverflowError:  # 0001-01-01T00:00+05:00 falls in year 0
+                pass
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class DayFilter(django_filters.Filter):
@@ -92,3 +139,21 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if value and ordering:
             qs = qs.order_by(*ordering, "-pk" if str(ordering[0]).startswith("-") else "pk")
         return qs
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The API's filters. A parameter sent empty (`created_after=`) is refused unless it is text:
+    the schema's date, number or choice is never empty. (The pages read an empty form field as
+    no filter; only API clients come here.)"""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            empty = {
+                name: [_("Give this parameter a value, or leave it out.")]
+                for name, filter_ in filterset_class.base_filters.items()
+                if request.query_params.get(name) == "" and not isinstance(filter_, django_filters.CharFilter)
+            }
+            if empty:
+                raise serializers.ValidationError(empty)
+        return super().filter_queryset(request, queryset, view)

@@ -14,11 +14,14 @@ short), and the last page turns the count exact again.
 
 import json
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
 def planner_estimate(queryset) -> int:
@@ -94,9 +97,36 @@ class EstimatedPage(Page):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """`page` and `page_size` are checked like any parameter: `page_size=-1` or `page=abc` is a
+    400 naming it (DRF would quietly use the default size, or answer 404), as the schema says."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+    # Far beyond any real list, and (page - 1) * page_size stays within SQL's bigint OFFSET.
+    max_page = 1_000_000_000
+    last_page_strings = ()
     django_paginator_class = EstimatedCountPaginator
+
+    def get_page_size(self, request):
+        return self._query_integer(request, self.page_size_query_param, self.max_page_size, self.page_size)
+
+    def get_page_number(self, request, paginator):
+        return self._query_integer(request, self.page_query_param, self.max_page, 1)
+
+    def _query_integer(self, request, name: str, maximum: int, default: int) -> int:
+        if name not in request.query_params:
+            return default
+        try:
+            return forms.IntegerField(min_value=1, max_value=maximum).clean(request.query_params[name])
+        except DjangoValidationError as error:
+            raise ValidationError({name: error.messages}) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        maximum = {self.page_query_param: self.max_page, self.page_size_query_param: self.max_page_size}
+        for parameter in parameters:
+            parameter["schema"].update({"minimum": 1, "maximum": maximum[parameter["name"]]})
+        return parameters
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -36,22 +36,42 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             data = None
         else:
-            if _depth_within(data, MAX_DEPTH):
+            problem = _problem(data)
+            if problem is None:
                 return data
+            if problem == "text":
+                raise ValidationError(
+                    {api_settings.NON_FIELD_ERRORS_KEY: [_("The JSON body holds text that is not valid Unicode.")]},
+                    code="parse_error",
+                )
         message = _("The JSON body nests deeper than %(depth)d levels.") % {"depth": MAX_DEPTH}
         raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="parse_error")
 
 
-def _depth_within(data, limit: int) -> bool:
-    """Whether no list or object in `data` sits deeper than `limit` (iterative: no recursion)."""
+def _problem(data) -> str | None:
+    """"depth" when a list or object sits deeper than MAX_DEPTH, "text" for a string that is
+    not Unicode text (a lone surrogate), else None. Iterative: no recursion to exhaust."""
     pending = [(data, 1)]
     while pending:
         value, depth = pending.pop()
+        if isinstance(value, str):
+            if not _is_text(value):
+                return "text"
+            continue
         if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
             value = value.values()
         elif not isinstance(value, list):
             continue
-        if depth > limit:
-            return False
+        if depth > MAX_DEPTH:
+            return "depth"
         pending.extend((item, depth + 1) for item in value)
+    return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
     return True

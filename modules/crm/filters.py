@@ -5,6 +5,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.filters import (
+    AmountFilter,
+    BooleanFilter,
     CommaSeparatedChoiceFilter,
     CommaSeparatedIdFilter,
     DayFilter,
@@ -66,13 +68,8 @@ class ContactFilter(PersonFilter):
 class DealFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     stage = CommaSeparatedChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    # The column's own precision: `value_min=1e999999` overflows PostgreSQL's numeric.
-    value_min = django_filters.NumberFilter(
-        field_name="value", lookup_expr="gte", max_digits=14, decimal_places=2, label=_("Minimum value")
-    )
-    value_max = django_filters.NumberFilter(
-        field_name="value", lookup_expr="lte", max_digits=14, decimal_places=2, label=_("Maximum value")
-    )
+    value_min = AmountFilter(field_name="value", lookup_expr="gte", label=_("Minimum value"))
+    value_max = AmountFilter(field_name="value", lookup_expr="lte", label=_("Maximum value"))
     currency = CommaSeparatedChoiceFilter(choices=Currency.choices, label=_("Currency"))
     contact_id = CommaSeparatedIdFilter(field_name="contact_id", label=_("Contact"))
     assigned_to = CommaSeparatedIdFilter(field_name="assigned_to_id", label=_("Assigned to"))
@@ -106,7 +103,7 @@ class DealFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     type = CommaSeparatedChoiceFilter(choices=ActivityType.choices, label=_("Type"))
-    completed = django_filters.BooleanFilter(label=_("Completed"))
+    completed = BooleanFilter(label=_("Completed"))
     due_after = DayFilter(field_name="due_date", label=_("Due from"))
     due_before = DayFilter(field_name="due_date", end=True, label=_("Due until"))
     related_to_type = django_filters.ChoiceFilter(choices=RelatedType.choices, label=_("Related to"))

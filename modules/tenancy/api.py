@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,6 +10,7 @@ from modules.accounts.api import PublicEndpoint
 from modules.accounts.permissions import IsTenantAdmin, IsTenantMember
 from modules.accounts.throttles import SignupThrottle
 from modules.accounts.tokens import tokens_for_user
+from modules.core.parsers import JSONParser
 
 from . import services
 from .models import CompanyProfile
@@ -75,6 +77,8 @@ class TenantSignupView(PublicEndpoint):
 
 
 class CompanySettingsView(APIView):
+    parser_classes = [JSONParser, MultiPartParser]  # the logo is a file
+
     def get_permissions(self):
         return [IsTenantMember()] if self.request.method == "GET" else [IsTenantAdmin()]
 

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -5,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.accounts.models import User
+from modules.core import serializers as input_serializers
 
 from .models import CompanyProfile, Tenant
 from .plans import Plan
 from .validators import validate_subdomain
 
 
-class AdminUserInputSerializer(serializers.Serializer):
+class AdminUserInputSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
@@ -29,7 +32,7 @@ class AdminUserInputSerializer(serializers.Serializer):
         return attrs
 
 
-class TenantSignupSerializer(serializers.Serializer):
+class TenantSignupSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=200)
     schema_name = serializers.CharField(max_length=63, validators=[validate_subdomain])
     plan = serializers.ChoiceField(choices=Plan.choices)
@@ -62,7 +65,10 @@ class TenantCreatedSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "schema_name", "plan", "is_active", "trial_ends_on", "domains"]
 
 
-class CompanyProfileSerializer(serializers.ModelSerializer):
+class CompanyProfileSerializer(input_serializers.ModelSerializer):
+    # A choice, so the schema lists the zones the API takes.
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False)
+
     class Meta:
         model = CompanyProfile
         fields = [
@@ -70,13 +76,6 @@ class CompanyProfileSerializer(serializers.ModelSerializer):
             "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo", "updated_at",
         ]
         read_only_fields = ["updated_at"]
-
-    def validate_timezone(self, value: str) -> str:
-        import zoneinfo
-
-        if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError(_("Unknown time zone."))
-        return value
 
 
 class PlanFeatureSerializer(serializers.Serializer):

@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
         "DealStageEnum": "modules.crm.models.Stage",
+        "LeadStatusEnum": "modules.crm.models.LeadStatus",
+        "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
     },
 }
 

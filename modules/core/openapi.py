@@ -105,6 +105,8 @@ class AutoSchema(SpectacularAutoSchema):
         # CrmViewSet-style views read with one serializer and write with another.
         write_serializer_class = getattr(self.view, "write_serializer_class", None)
         if write_serializer_class is not None and self.method in ("POST", "PUT", "PATCH"):
+            if self._is_create_operation():
+                return getattr(self.view, "create_serializer_class", None) or write_serializer_class
             return write_serializer_class
         return super().get_request_serializer()
 

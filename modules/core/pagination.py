@@ -23,6 +23,8 @@ from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+MAX_OFFSET = 2**63 - 1
+
 
 def planner_estimate(queryset) -> int:
     """The row count PostgreSQL's planner expects for the query (EXPLAIN, nothing is read)."""
@@ -70,6 +72,8 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:  # SQL's OFFSET is a bigint
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -97,35 +101,28 @@ class EstimatedPage(Page):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`page` and `page_size` are checked like any parameter: `page_size=-1` or `page=abc` is a
-    400 naming it (DRF would quietly use the default size, or answer 404), as the schema says."""
+    """`page_size` is checked like any parameter: `page_size=0` or `abc` is a 400 naming it (DRF
+    would quietly use the default); a larger size than 200 is served as 200. A `page` that is not
+    a page of the list is DRF's 404."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
-    # Far beyond any real list, and (page - 1) * page_size stays within SQL's bigint OFFSET.
-    max_page = 1_000_000_000
-    last_page_strings = ()
+    last_page_strings = ()  # `page` is a number, as the schema says
     django_paginator_class = EstimatedCountPaginator
 
     def get_page_size(self, request):
-        return self._query_integer(request, self.page_size_query_param, self.max_page_size, self.page_size)
-
-    def get_page_number(self, request, paginator):
-        return self._query_integer(request, self.page_query_param, self.max_page, 1)
-
-    def _query_integer(self, request, name: str, maximum: int, default: int) -> int:
-        if name not in request.query_params:
-            return default
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
         try:
-            return forms.IntegerField(min_value=1, max_value=maximum).clean(request.query_params[name])
+            size = forms.IntegerField(min_value=1).clean(request.query_params[self.page_size_query_param])
         except DjangoValidationError as error:
-            raise ValidationError({name: error.messages}) from None
+            raise ValidationError({self.page_size_query_param: error.messages}) from None
+        return min(size, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
-        maximum = {self.page_query_param: self.max_page, self.page_size_query_param: self.max_page_size}
         for parameter in parameters:
-            parameter["schema"].update({"minimum": 1, "maximum": maximum[parameter["name"]]})
+            parameter["schema"]["minimum"] = 1
         return parameters
 
     def get_paginated_response(self, data):

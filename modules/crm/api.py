@@ -147,6 +147,14 @@ class LeadWriteSerializer(PersonWriteSerializer):
     )
 
 
+# Converted needs the contact and deal that `convert/` (or a PATCH to converted) makes.
+NEW_LEAD_STATUSES = [choice for choice in LeadStatus.choices if choice[0] != LeadStatus.CONVERTED]
+
+
+class LeadCreateSerializer(LeadWriteSerializer):
+    status = serializers.ChoiceField(choices=NEW_LEAD_STATUSES, required=False)
+
+
 class LeadConvertSerializer(input_serializers.Serializer):
     """All optional: the deal is named after the lead's company and starts at zero."""
 
@@ -216,6 +224,7 @@ class CrmViewSet(
     filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
 
     access_record: staticmethod  # access.access_<record>(actor, pk, for_write=, for_delete=)
 
@@ -244,7 +253,7 @@ class CrmViewSet(
         return Response(self.get_serializer(record).data, status=status_code)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = self.validated()
+        data = self.validated(self.create_serializer_class)
         return self.answer(self.create_record(data), status.HTTP_201_CREATED)
 
     @transaction.atomic
@@ -265,6 +274,7 @@ class CrmViewSet(
 class LeadViewSet(CrmViewSet):
     serializer_class = LeadSerializer
     write_serializer_class = LeadWriteSerializer
+    create_serializer_class = LeadCreateSerializer
     filterset_class = LeadFilter
     queryset = Lead.objects.none()
 

@@ -17,6 +17,7 @@ from .models import CompanyProfile
 from .plans import plan_status
 from .serializers import (
     AdminUserSerializer,
+    CompanyProfileJSONSerializer,
     CompanyProfileSerializer,
     PlanStatusSerializer,
     TenantCreatedSerializer,
@@ -89,7 +90,10 @@ class CompanySettingsView(APIView):
     def get(self, request):
         return Response(CompanyProfileSerializer(self._profile(), context={"request": request}).data)
 
-    @extend_schema(request=CompanyProfileSerializer, responses=CompanyProfileSerializer)
+    @extend_schema(
+        request={"application/json": CompanyProfileJSONSerializer, "multipart/form-data": CompanyProfileSerializer},
+        responses=CompanyProfileSerializer,
+    )
     def patch(self, request):
         payload = CompanyProfileSerializer(self._profile(), data=request.data, partial=True)
         payload.is_valid(raise_exception=True)

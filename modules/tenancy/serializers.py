@@ -78,6 +78,13 @@ class CompanyProfileSerializer(input_serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
+class CompanyProfileJSONSerializer(CompanyProfileSerializer):
+    """The same settings sent as JSON, for the schema: a logo comes only as a multipart upload."""
+
+    class Meta(CompanyProfileSerializer.Meta):
+        fields = [name for name in CompanyProfileSerializer.Meta.fields if name != "logo"]
+
+
 class PlanFeatureSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()

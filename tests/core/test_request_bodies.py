@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django_tenants.utils import tenant_context
 
@@ -71,11 +72,51 @@ def test_a_json_body_over_the_upload_limit_is_a_413(api, team_a, language, messa
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
-def test_a_form_body_over_the_upload_limit_is_a_413_too(api, db):
-    response = api().client.post(
-        "/api/v1/public/auth/login/", f"email=a%40example.com&password={'x' * 2000}",
-        content_type="application/x-www-form-urlencoded",
+def test_a_multipart_body_over_the_upload_limit_is_a_413_too(api, team_a):
+    upload = SimpleUploadedFile("leads.csv", b"name,email\nAna,ana@example.com\n", content_type="text/csv")
+
+    response = api(host=team_a.host, user=team_a.admin).client.post(
+        "/api/v1/crm/leads/import/", {"file": upload, "note": "x" * 2000}, format="multipart"
     )
 
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is too large."}
+    with tenant_context(team_a.tenant):
+        assert not Lead.objects.exists()
+
+
+def test_the_api_reads_json_and_says_so_for_a_form(api, db):
+    response = api().client.post(
+        "/api/v1/public/auth/login/", "email=a%40example.com&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 415
+
+
+def test_a_lone_surrogate_is_refused_before_it_reaches_the_database(api, team_a):
+    body = '{"name": "Ana \\ud800", "email": "ana@example.com"}'
+
+    response = post_raw(api, "/api/v1/crm/leads/", body, host=team_a.host, user=team_a.admin)
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The JSON body holds text that is not valid Unicode."]}
+    with tenant_context(team_a.tenant):
+        assert not Lead.objects.exists()
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", 0, "Not a valid string."),
+    ("score", "7", "A valid integer is required."),
+    ("tags", ["vip", 7], {"1": ["Not a valid string."]}),
+    ("assigned_to", "1", "Incorrect type. Expected pk value, received str."),
+])
+def test_json_types_are_taken_as_the_schema_states_them(api, team_a, field, value, message):
+    body = {"name": "Ana", "email": "ana@example.com", field: value}
+
+    response = api(host=team_a.host, user=team_a.admin).post("/api/v1/crm/leads/", body)
+
+    assert response.status_code == 400
+    assert response.json() == {field: message if isinstance(message, dict) else [message]}
+    with tenant_context(team_a.tenant):
+        assert not Lead.objects.exists()

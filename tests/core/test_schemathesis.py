@@ -92,7 +92,7 @@ def _with_real_refs(case, workspace) -> None:
     # An upload's schema says "binary"; what a valid one holds, only its parser knows.
     if "file" in body:
         body["file"] = b"name,email\nAna Souza,ana-st@example.com\n"
-    if body.get("logo") is not None:
+    if "logo" in body:  # multipart only
         body["logo"] = PNG
     # Rules across fields: a tax id follows its country's format, an amount its currency's.
     if body.get("tax_id") or "country" in body:
@@ -102,7 +102,10 @@ def _with_real_refs(case, workspace) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: CI tries the same cases every run, so a failure reproduces and never flickers.
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_the_api_does_what_its_schema_says(case, workspace, server_in_this_transaction):
     team = workspace["team"]
     # Each case as one role, the same one whenever hypothesis replays it.

@@ -80,3 +80,53 @@ def test_the_pages_list_everything_created_before_the_last_day_there_is(member, 
 
     assert response.status_code == 200
     assert lead.name in response.content.decode()
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("page_size=0", "page_size", "Ensure this value is greater than or equal to 1."),
+    ("page_size=abc", "page_size", "Enter a whole number."),
+    ("created_after=", "created_after", "Give this parameter a value, or leave it out."),
+    ("status=", "status", "Give this parameter a value, or leave it out."),
+])
+def test_the_api_refuses_a_parameter_the_schema_forbids(admin_api, query, field, message):
+    response = admin_api.get(f"/api/v1/crm/leads/?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+
+
+def test_a_boolean_filter_takes_true_or_false_only(api, team_a):
+    response = api(host=team_a.host, user=team_a.admin).get("/api/v1/users/?is_active=null")
+
+    assert response.status_code == 400
+    assert response.json() == {"is_active": ["Enter true or false."]}
+
+
+def test_an_empty_text_filter_is_no_filter(admin_api, crm_a):
+    lead = crm_a.lead()
+
+    response = admin_api.get("/api/v1/crm/leads/?search=&tags=")
+
+    assert [row["id"] for row in response.json()["results"]] == [lead.pk]
+
+
+def test_a_moment_with_an_offset_postgresql_does_not_take_is_compared_in_utc(admin_api, crm_a):
+    lead = crm_a.lead()
+
+    response = admin_api.get("/api/v1/crm/contacts/?created_before=1341-04-08T08:51:21%2B19:12")
+    assert response.status_code == 200
+    assert admin_api.get("/api/v1/crm/leads/?created_after=2000-01-01T00:00:00%2B23:59").json()["results"][0]["id"] == (
+        lead.pk
+    )
+
+
+def test_a_page_past_what_sql_can_skip_is_a_404(admin_api):
+    assert admin_api.get("/api/v1/crm/leads/?page=99999999999999999999").status_code == 404
+
+
+def test_the_new_filter_messages_are_translated(api, team_a):
+    spanish = api(host=team_a.host, user=team_a.admin, language="es")
+
+    assert spanish.get("/api/v1/crm/deals/?value_min=5e3").json() == {"value_min": ["Ingrese un importe como 5000.00."]}
+    assert spanish.get("/api/v1/crm/deals/?stage=").json() == {"stage": ["Dé un valor a este parámetro, u omítalo."]}
+    assert spanish.get("/api/v1/crm/activities/?completed=1").json() == {"completed": ["Ingrese true o false."]}

@@ -1,8 +1,8 @@
-"""The OpenAPI schema says what the API does: its errors, and the real limits of its filters.
+"""The OpenAPI schema says what the API does: its errors, and the real limits of its input.
 
 Third parties generate clients and fuzz the API from /api/v1/schema/ (tests/core/test_schemathesis.py
 does the same), so every status an operation can answer is listed with the body of
-exceptions.py, and a parameter's schema refuses what the filter refuses.
+exceptions.py, and a parameter's or field's schema refuses what the API refuses.
 """
 
 from django import forms
@@ -38,7 +38,6 @@ NOT_BLANK_TEXT = (
     r"[^\u0000\t-\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     r"[^\u0000]*$"
 )
-
 
 
 def amount_pattern(whole: int, places: int, *, positive: bool) -> str:

@@ -30,6 +30,7 @@ from innexar.wsgi import application
 from modules.accounts.models import User
 from modules.accounts.services import password_reset_link
 from modules.accounts.tokens import tokens_for_user
+from modules.core import logs
 from modules.core.money import minor_units
 from modules.crm import services as crm_services
 
@@ -53,6 +54,9 @@ def server_in_this_transaction():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+    # The WSGI transport never closes the last response, so request_finished did not unbind its
+    # request id from this thread: later tests would log (and send tasks) under it.
+    logs.request_unbind()
 
 
 @pytest.fixture

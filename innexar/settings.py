@@ -263,10 +263,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "modules.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "modules.core.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "modules.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
     "NUM_PROXIES": INNEXAR_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
@@ -276,6 +276,8 @@ REST_FRAMEWORK = {
         "signup": env_str("INNEXAR_SIGNUP_RATE", "20/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["modules.core.renderers.JSONRenderer"],
+    # JSON, as the contract says; an upload names its multipart parser on its own view.
+    "DEFAULT_PARSER_CLASSES": ["modules.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -297,10 +299,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies get components of their own: an upload is binary there, a URL when read.
+    "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set, whichever model or serializer uses it.
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
         "DealStageEnum": "modules.crm.models.Stage",
+        "LeadStatusEnum": "modules.crm.models.LeadStatus",
+        "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
     },
 }
 

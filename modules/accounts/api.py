@@ -2,8 +2,6 @@
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -46,6 +44,7 @@ class PublicEndpoint(APIView):
 
 class LoginView(PublicEndpoint):
     throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
+    error_statuses = (401,)  # wrong credentials (the OpenAPI schema lists it)
 
     @extend_schema(request=LoginSerializer, responses=LoginResponseSerializer)
     def post(self, request):
@@ -61,7 +60,7 @@ class LoginView(PublicEndpoint):
 
 
 class RefreshView(PublicEndpoint, TokenRefreshView):
-    pass
+    error_statuses = (401,)  # a refresh token that is invalid, expired or revoked
 
 
 class LogoutView(APIView):
@@ -130,13 +129,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return User.objects.filter(tenant_id=self.request.user.tenant_id).order_by("name", "id")
-
-    def get_object(self) -> User:
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:  # /users/abc/: no such user, rather than a failed query
-            raise Http404 from None
-        return get_object_or_404(self.get_queryset(), pk=pk)
 
     @extend_schema(request=MemberInviteSerializer, responses={201: MemberSerializer})
     def create(self, request):

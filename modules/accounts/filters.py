@@ -1,13 +1,13 @@
 import django_filters
 
-from modules.core.filters import CommaSeparatedChoiceFilter
+from modules.core.filters import BooleanFilter, CommaSeparatedChoiceFilter
 
 from .models import Role, User
 
 
 class MemberFilter(django_filters.FilterSet):
     role = CommaSeparatedChoiceFilter(choices=Role.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = BooleanFilter()
 
     class Meta:
         model = User

@@ -1,6 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
 from modules.tenancy.models import Tenant
 
@@ -46,7 +47,7 @@ class UserSerializer(serializers.ModelSerializer):
         }
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(input_serializers.Serializer):
     email = CanonicalEmailSerializerField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
@@ -57,15 +58,15 @@ class LoginResponseSerializer(serializers.Serializer):
     user = UserSerializer()
 
 
-class LogoutSerializer(serializers.Serializer):
+class LogoutSerializer(input_serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(input_serializers.Serializer):
     email = CanonicalEmailSerializerField()
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(input_serializers.Serializer):
     uid = serializers.CharField()
     token = serializers.CharField()
     new_password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -75,7 +76,7 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class ProfileSerializer(serializers.Serializer):
+class ProfileSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, validators=[validate_single_line])
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
@@ -89,14 +90,14 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "date_joined", "last_login"]
 
 
-class MemberInviteSerializer(serializers.Serializer):
+class MemberInviteSerializer(input_serializers.Serializer):
     email = CanonicalEmailSerializerField()
     name = serializers.CharField(max_length=150, validators=[validate_single_line])
     role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
-class MemberUpdateSerializer(serializers.Serializer):
+class MemberUpdateSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, validators=[validate_single_line])
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import logs
+        from . import logs, openapi  # noqa: F401  (openapi registers the filter schema extension)
 
         request_finished.connect(logs.request_unbind, dispatch_uid="innexar_request_unbind")

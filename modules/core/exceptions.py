@@ -7,7 +7,7 @@ a body that is not JSON) under "non_field_errors", as DRF names it; every other 
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
+
+from .parsers import PayloadTooLarge
 
 logger = logging.getLogger("innexar.api")
 
@@ -50,7 +52,10 @@ def api_exception_handler(exc, context):
             detail=_("Request limit exceeded. Try again in %(seconds)d seconds.") % {"seconds": wait}
         )
         exc.wait = wait  # becomes the Retry-After header
-    if isinstance(exc, exceptions.ParseError):
+    if isinstance(exc, RequestDataTooBig):  # a form body past DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge()
+    # SuspiciousOperation here: a form with more fields or files than Django accepts.
+    if isinstance(exc, (exceptions.ParseError, SuspiciousOperation)):
         message = _("Malformed request body: it could not be parsed.")
         return Response({api_settings.NON_FIELD_ERRORS_KEY: [message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (Http404, PermissionDenied, exceptions.APIException)):

@@ -14,11 +14,16 @@ short), and the last page turns the count exact again.
 
 import json
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+MAX_OFFSET = 2**63 - 1
 
 
 def planner_estimate(queryset) -> int:
@@ -67,6 +72,8 @@ class EstimatedCountPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:  # SQL's OFFSET is a bigint
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -94,9 +101,29 @@ class EstimatedPage(Page):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """`page_size` is checked like any parameter: `page_size=0` or `abc` is a 400 naming it (DRF
+    would quietly use the default); a larger size than 200 is served as 200. A `page` that is not
+    a page of the list is DRF's 404."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()  # `page` is a number, as the schema says
     django_paginator_class = EstimatedCountPaginator
+
+    def get_page_size(self, request):
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
+        try:
+            size = forms.IntegerField(min_value=1).clean(request.query_params[self.page_size_query_param])
+        except DjangoValidationError as error:
+            raise ValidationError({self.page_size_query_param: error.messages}) from None
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -20,6 +20,21 @@ E164 = re.compile(r"\+[1-9]\d{7,14}")
 SEPARATORS = re.compile(r"[\s().-]")
 
 
+def _e164_pattern() -> str:
+    """E.164 with a country code that exists, as a JSON schema pattern: what phone_normalize
+    keeps as written (a national number of the workspace's country is taken too)."""
+    by_length: dict[int, list[str]] = {}
+    for code in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE):
+        by_length.setdefault(len(str(code)), []).append(str(code))
+    numbers = [
+        rf"\+(?:{'|'.join(codes)})[0-9]{{{8 - length},{15 - length}}}" for length, codes in sorted(by_length.items())
+    ]
+    return rf"^(?:{'|'.join(numbers)})?$"
+
+
+E164_PATTERN = _e164_pattern()
+
+
 def phone_normalize(raw: str, *, region: str) -> str:
     """`(11) 98765-4321` in BR → `+5511987654321`; empty stays empty; nonsense is refused.
 

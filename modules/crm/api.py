@@ -9,16 +9,17 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from modules.accounts.models import User
 from modules.accounts.permissions import IsTenantMember
+from modules.core import serializers as input_serializers
+from modules.core.filters import FilterBackend
 from modules.core.money import Currency
 from modules.tenancy.permissions import requires_feature
 from modules.tenancy.plans import Feature
@@ -117,6 +118,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 # --- Writing ---------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "integer", "minimum": 1})
 class TeammateField(serializers.PrimaryKeyRelatedField):
     """`assigned_to`: the id of an active member of this workspace, and nobody else's."""
 
@@ -125,10 +127,10 @@ class TeammateField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = input_serializers.PhoneField()
     company = serializers.CharField(max_length=200, required=False, allow_blank=True)
     position = serializers.CharField(max_length=120, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -145,7 +147,15 @@ class LeadWriteSerializer(PersonWriteSerializer):
     )
 
 
-class LeadConvertSerializer(serializers.Serializer):
+# Converted needs the contact and deal that `convert/` (or a PATCH to converted) makes.
+NEW_LEAD_STATUSES = [choice for choice in LeadStatus.choices if choice[0] != LeadStatus.CONVERTED]
+
+
+class LeadCreateSerializer(LeadWriteSerializer):
+    status = serializers.ChoiceField(choices=NEW_LEAD_STATUSES, required=False)
+
+
+class LeadConvertSerializer(input_serializers.Serializer):
     """All optional: the deal is named after the lead's company and starts at zero."""
 
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -158,7 +168,7 @@ class LeadImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV, UTF-8 or Latin-1, separated by `,` or `;`.")
 
 
-class DealWriteSerializer(serializers.Serializer):
+class DealWriteSerializer(input_serializers.Serializer):
     title = serializers.CharField(max_length=200)
     contact_id = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), source="contact")
     value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
@@ -170,11 +180,11 @@ class DealWriteSerializer(serializers.Serializer):
     assigned_to = TeammateField(required=False, allow_null=True)
 
 
-class DealLostSerializer(serializers.Serializer):
+class DealLostSerializer(input_serializers.Serializer):
     lost_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ActivityWriteSerializer(serializers.Serializer):
+class ActivityWriteSerializer(input_serializers.Serializer):
     type = serializers.ChoiceField(choices=ActivityType.choices)
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -211,9 +221,10 @@ class CrmViewSet(
     """
 
     permission_classes = [IsTenantMember, requires_feature(Feature.CRM)]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
 
     access_record: staticmethod  # access.access_<record>(actor, pk, for_write=, for_delete=)
 
@@ -242,7 +253,7 @@ class CrmViewSet(
         return Response(self.get_serializer(record).data, status=status_code)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = self.validated()
+        data = self.validated(self.create_serializer_class)
         return self.answer(self.create_record(data), status.HTTP_201_CREATED)
 
     @transaction.atomic
@@ -263,6 +274,7 @@ class CrmViewSet(
 class LeadViewSet(CrmViewSet):
     serializer_class = LeadSerializer
     write_serializer_class = LeadWriteSerializer
+    create_serializer_class = LeadCreateSerializer
     filterset_class = LeadFilter
     queryset = Lead.objects.none()
 
@@ -301,7 +313,7 @@ class LeadViewSet(CrmViewSet):
             )),
         },
     ))
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request: Request) -> Response:
         upload = self.validated(LeadImportSerializer)["file"]
         report = imports.leads_import(actor=request.user, file=upload)
@@ -379,7 +391,7 @@ class DealViewSet(CrmViewSet):
         return self.answer(services.deal_mark_lost(actor=request.user, deal=deal, **data))
 
     @extend_schema(responses=StageChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # one list, whole
     def history(self, request: Request, pk=None) -> Response:
         """Every stage the deal went through: from where, to where, when and by whom."""
         changes = selectors.deal_stage_history(self.access())

@@ -5,9 +5,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.filters import (
+    AmountFilter,
+    BooleanFilter,
     CommaSeparatedChoiceFilter,
-    CommaSeparatedNumberFilter,
+    CommaSeparatedIdFilter,
     DayFilter,
+    IdFilter,
+    IntegerFilter,
     StableOrderingFilter,
 )
 from modules.core.money import Currency
@@ -22,7 +26,7 @@ class PersonFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     created_after = DayFilter(field_name="created_at", label=_("Created from"))
     created_before = DayFilter(field_name="created_at", end=True, label=_("Created until"))
-    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    assigned_to = CommaSeparatedIdFilter(field_name="assigned_to_id", label=_("Assigned to"))
     tags = django_filters.CharFilter(method="filter_tags", label=_("Tags"))
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -38,8 +42,12 @@ class PersonFilter(django_filters.FilterSet):
 class LeadFilter(PersonFilter):
     status = CommaSeparatedChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
     source = CommaSeparatedChoiceFilter(choices=Source.choices, label=_("Source"))
-    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte", label=_("Minimum score"))
-    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte", label=_("Maximum score"))
+    score_min = IntegerFilter(
+        field_name="score", lookup_expr="gte", min_value=0, max_value=100, label=_("Minimum score")
+    )
+    score_max = IntegerFilter(
+        field_name="score", lookup_expr="lte", min_value=0, max_value=100, label=_("Maximum score")
+    )
     ordering = StableOrderingFilter(
         fields=(("score", "score"), ("created_at", "created_at"), ("name", "name")), label=_("Order by")
     )
@@ -60,11 +68,11 @@ class ContactFilter(PersonFilter):
 class DealFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     stage = CommaSeparatedChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte", label=_("Minimum value"))
-    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte", label=_("Maximum value"))
+    value_min = AmountFilter(field_name="value", lookup_expr="gte", label=_("Minimum value"))
+    value_max = AmountFilter(field_name="value", lookup_expr="lte", label=_("Maximum value"))
     currency = CommaSeparatedChoiceFilter(choices=Currency.choices, label=_("Currency"))
-    contact_id = CommaSeparatedNumberFilter(field_name="contact_id", label=_("Contact"))
-    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    contact_id = CommaSeparatedIdFilter(field_name="contact_id", label=_("Contact"))
+    assigned_to = CommaSeparatedIdFilter(field_name="assigned_to_id", label=_("Assigned to"))
     expected_close_after = django_filters.DateFilter(
         field_name="expected_close_date", lookup_expr="gte", label=_("Expected close from")
     )
@@ -95,12 +103,12 @@ class DealFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     type = CommaSeparatedChoiceFilter(choices=ActivityType.choices, label=_("Type"))
-    completed = django_filters.BooleanFilter(label=_("Completed"))
+    completed = BooleanFilter(label=_("Completed"))
     due_after = DayFilter(field_name="due_date", label=_("Due from"))
     due_before = DayFilter(field_name="due_date", end=True, label=_("Due until"))
     related_to_type = django_filters.ChoiceFilter(choices=RelatedType.choices, label=_("Related to"))
-    related_to_id = django_filters.NumberFilter(label=_("Related record"))
-    assigned_to = CommaSeparatedNumberFilter(field_name="assigned_to_id", label=_("Assigned to"))
+    related_to_id = IdFilter(label=_("Related record"))
+    assigned_to = CommaSeparatedIdFilter(field_name="assigned_to_id", label=_("Assigned to"))
     ordering = StableOrderingFilter(
         fields=(("due_date", "due_date"), ("created_at", "created_at")), label=_("Order by")
     )

@@ -166,7 +166,8 @@ def _leads_page(
         fragment = "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
-    return render(request, template, context, status=422 if refused else _status(lead_form, import_form, bulk_form))
+    status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)
+    return render(request, template, context, status=status)
 
 
 @crm_page
@@ -379,7 +380,7 @@ def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -
     if fragment is None and _partial(request):
         fragment = "results"
     template = f"crm/contacts.html#{fragment}" if fragment else "crm/contacts.html"
-    return render(request, template, context, status=_status(contact_form))
+    return render(request, template, context, status=_status(contact_form, filterset.form))
 
 
 @crm_page
@@ -710,7 +711,7 @@ def _activities_page(request, *, activity_form=None, fragment: str | None = None
     if fragment is None and _partial(request):
         fragment = "results"
     template = f"crm/activities.html#{fragment}" if fragment else "crm/activities.html"
-    return render(request, template, context, status=_status(activity_form))
+    return render(request, template, context, status=_status(activity_form, filterset.form))
 
 
 @crm_page

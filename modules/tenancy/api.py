@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,12 +11,14 @@ from modules.accounts.emails import EMAIL_ERROR_CODES
 from modules.accounts.permissions import IsTenantAdmin, IsTenantMember
 from modules.accounts.throttles import SignupThrottle
 from modules.accounts.tokens import tokens_for_user
+from modules.core.parsers import JSONParser
 
 from . import services
 from .models import CompanyProfile
 from .plans import plan_status
 from .serializers import (
     AdminUserSerializer,
+    CompanyProfileJSONSerializer,
     CompanyProfileSerializer,
     PlanStatusSerializer,
     TenantCreatedSerializer,
@@ -77,7 +79,7 @@ class TenantSignupView(PublicEndpoint):
 
 
 class CompanySettingsView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser]  # the logo is a file
 
     def get_permissions(self):
         return [IsTenantMember()] if self.request.method == "GET" else [IsTenantAdmin()]
@@ -89,7 +91,10 @@ class CompanySettingsView(APIView):
     def get(self, request):
         return Response(CompanyProfileSerializer(self._profile(), context={"request": request}).data)
 
-    @extend_schema(request=CompanyProfileSerializer, responses=CompanyProfileSerializer)
+    @extend_schema(
+        request={"application/json": CompanyProfileJSONSerializer, "multipart/form-data": CompanyProfileSerializer},
+        responses=CompanyProfileSerializer,
+    )
     def patch(self, request):
         payload = CompanyProfileSerializer(self._profile(), data=request.data, partial=True)
         payload.is_valid(raise_exception=True)

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,6 +8,7 @@ from rest_framework import serializers
 
 from modules.accounts.emails import new_account_email
 from modules.accounts.models import User
+from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
 
 from .models import CompanyProfile, Tenant
@@ -13,7 +16,7 @@ from .plans import Plan
 from .validators import validate_subdomain
 
 
-class AdminUserInputSerializer(serializers.Serializer):
+class AdminUserInputSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=150, validators=[validate_single_line])
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
@@ -32,7 +35,7 @@ class AdminUserInputSerializer(serializers.Serializer):
         return attrs
 
 
-class TenantSignupSerializer(serializers.Serializer):
+class TenantSignupSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=200, validators=[validate_single_line])
     schema_name = serializers.CharField(max_length=63, validators=[validate_subdomain])
     plan = serializers.ChoiceField(choices=Plan.choices)
@@ -65,7 +68,10 @@ class TenantCreatedSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "schema_name", "plan", "is_active", "trial_ends_on", "domains"]
 
 
-class CompanyProfileSerializer(serializers.ModelSerializer):
+class CompanyProfileSerializer(input_serializers.ModelSerializer):
+    # A choice, so the schema lists the zones the API takes.
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False)
+
     class Meta:
         model = CompanyProfile
         fields = [
@@ -74,12 +80,12 @@ class CompanyProfileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
-    def validate_timezone(self, value: str) -> str:
-        import zoneinfo
 
-        if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError(_("Unknown time zone."))
-        return value
+class CompanyProfileJSONSerializer(CompanyProfileSerializer):
+    """The same settings sent as JSON, for the schema: a logo comes only as a multipart upload."""
+
+    class Meta(CompanyProfileSerializer.Meta):
+        fields = [name for name in CompanyProfileSerializer.Meta.fields if name != "logo"]
 
 
 class PlanFeatureSerializer(serializers.Serializer):

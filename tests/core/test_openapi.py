@@ -27,3 +27,54 @@ def test_swagger_ui_is_served_from_our_own_static_files(api, db):
     external = re.findall(r'(?:src|href)="(?:https?:)?//[^"]+"', html)
     assert external == []
     assert api().client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield method.upper(), path, operation
+
+
+def test_every_operation_documents_its_errors(api, db):
+    """A new operation documents the 4xx it can answer (modules/core/openapi.py adds them from
+    the view): input → 400, a token → 401 and 403, an id or a page → 404, a throttle → 429."""
+    schema = api().get("/api/v1/schema/?format=json").json()
+
+    missing = {}
+    for method, path, operation in _operations(schema):
+        expected = set()
+        if "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", [])):
+            expected.add("400")
+        if operation.get("security") != [{}] and not path.startswith("/api/v1/public/"):
+            expected |= {"401", "403"}
+        if "{id}" in path:
+            expected.add("404")
+        if path.startswith("/api/v1/public/"):
+            expected.add("429")
+        if expected - set(operation["responses"]):
+            missing[f"{method} {path}"] = sorted(expected - set(operation["responses"]))
+    assert missing == {}
+
+
+def test_errors_are_documented_with_the_bodies_the_api_sends(api, db):
+    schema = api().get("/api/v1/schema/?format=json").json()
+
+    responses = schema["paths"]["/api/v1/crm/leads/{id}/"]["patch"]["responses"]
+    assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationError"}
+    for code in ("401", "403", "404", "413", "415"):
+        assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    assert "401" in schema["paths"]["/api/v1/public/auth/login/"]["post"]["responses"]
+
+
+def test_the_parameters_say_what_the_api_takes(api, db):
+    schema = api().get("/api/v1/schema/?format=json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/crm/leads/"]["get"]["parameters"]}
+
+    assert parameters["score_min"] == {"type": "integer", "minimum": 0, "maximum": 100}
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1}
+    assert parameters["assigned_to"]["items"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    assert parameters["created_after"] == {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+    history = schema["paths"]["/api/v1/crm/deals/{id}/history/"]["get"]
+    assert history["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert "parameters" not in history or all(p["in"] == "path" for p in history["parameters"])

@@ -1,0 +1,132 @@
+"""List filters fed values a person mistypes or a script invents: a 4xx naming the filter."""
+
+import pytest
+
+BIG = "99999999999999999999999"
+
+
+@pytest.fixture
+def admin_api(api, team_a):
+    return api(host=team_a.host, user=team_a.admin)
+
+
+@pytest.fixture
+def member(client, team_a):
+    client.force_login(team_a.user)
+    client.defaults["HTTP_HOST"] = team_a.host
+    return client
+
+
+@pytest.mark.parametrize("path, query, field, message", [
+    ("leads", "created_after=2025-13-45", "created_after",
+     "Enter a date (YYYY-MM-DD) or an ISO 8601 date and time."),
+    ("contacts", "created_before=2025-02-30T10:00:00", "created_before",
+     "Enter a date (YYYY-MM-DD) or an ISO 8601 date and time."),
+    ("leads", "score_min=99999999999999999999", "score_min", "Ensure this value is less than or equal to 100."),
+    ("leads", "tags=&score_max=-107", "score_max", "Ensure this value is greater than or equal to 0."),
+    ("leads", "score_min=1.5", "score_min", "Enter a whole number."),
+    ("activities", f"related_to_id={BIG}", "related_to_id",
+     "Ensure this value is less than or equal to 9223372036854775807."),
+    ("contacts", f"assigned_to=1,{BIG}", "assigned_to",
+     "Ensure this value is less than or equal to 9223372036854775807."),
+    ("contacts", "assigned_to=1.5", "assigned_to", "Enter a whole number."),
+    ("deals", "value_min=1e999999", "value_min", "Enter an amount such as 5000.00."),
+])
+def test_the_api_refuses_an_impossible_filter_naming_it(admin_api, path, query, field, message):
+    response = admin_api.get(f"/api/v1/crm/{path}/?{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0] == message
+
+
+def test_the_filter_errors_are_translated(api, team_a):
+    response = api(host=team_a.host, user=team_a.admin, language="pt-BR").get(
+        "/api/v1/crm/leads/?created_after=2025-13-45"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "created_after": ["Informe uma data (AAAA-MM-DD) ou uma data e hora no formato ISO 8601."]
+    }
+
+
+def test_created_before_the_last_day_there_is_lists_everything(admin_api, crm_a):
+    lead = crm_a.lead()
+
+    response = admin_api.get("/api/v1/crm/leads/?created_before=9999-12-31")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [lead.pk]
+
+
+@pytest.mark.parametrize("page, query, message", [
+    ("leads", "created_after=2025-13-45", "Enter a date (YYYY-MM-DD) or an ISO 8601 date and time."),
+    ("leads", "score_min=99999999999999999999", "Ensure this value is less than or equal to 100."),
+    ("activities", f"related_to_id={BIG}", "Ensure this value is less than or equal to 9223372036854775807."),
+    ("contacts", f"assigned_to={BIG}", "Ensure this value is less than or equal to 9223372036854775807."),
+])
+def test_the_pages_show_the_filters_error_with_a_422(member, page, query, message):
+    response = member.get(f"/crm/{page}/?{query}")
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+
+
+def test_the_pages_list_everything_created_before_the_last_day_there_is(member, crm_a):
+    lead = crm_a.lead(name="Zelda Last")
+
+    response = member.get("/crm/leads/?created_before=9999-12-31")
+
+    assert response.status_code == 200
+    assert lead.name in response.content.decode()
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("page_size=0", "page_size", "Ensure this value is greater than or equal to 1."),
+    ("page_size=abc", "page_size", "Enter a whole number."),
+    ("created_after=", "created_after", "Give this parameter a value, or leave it out."),
+    ("status=", "status", "Give this parameter a value, or leave it out."),
+])
+def test_the_api_refuses_a_parameter_the_schema_forbids(admin_api, query, field, message):
+    response = admin_api.get(f"/api/v1/crm/leads/?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+
+
+def test_a_boolean_filter_takes_true_or_false_only(api, team_a):
+    response = api(host=team_a.host, user=team_a.admin).get("/api/v1/users/?is_active=null")
+
+    assert response.status_code == 400
+    assert response.json() == {"is_active": ["Enter true or false."]}
+
+
+def test_an_empty_text_filter_is_no_filter(admin_api, crm_a):
+    lead = crm_a.lead()
+
+    response = admin_api.get("/api/v1/crm/leads/?search=&tags=")
+
+    assert [row["id"] for row in response.json()["results"]] == [lead.pk]
+
+
+def test_a_moment_with_an_offset_postgresql_does_not_take_is_compared_in_utc(admin_api, crm_a):
+    lead = crm_a.lead()
+
+    response = admin_api.get("/api/v1/crm/contacts/?created_before=1341-04-08T08:51:21%2B19:12")
+    assert response.status_code == 200
+    assert admin_api.get("/api/v1/crm/leads/?created_after=2000-01-01T00:00:00%2B23:59").json()["results"][0]["id"] == (
+        lead.pk
+    )
+
+
+def test_a_page_past_what_sql_can_skip_is_a_404(admin_api):
+    assert admin_api.get("/api/v1/crm/leads/?page=99999999999999999999").status_code == 404
+
+
+def test_the_new_filter_messages_are_translated(api, team_a):
+    spanish = api(host=team_a.host, user=team_a.admin, language="es")
+
+    assert spanish.get("/api/v1/crm/deals/?value_min=5e3").json() == {"value_min": ["Ingrese un importe como 5000.00."]}
+    assert spanish.get("/api/v1/crm/deals/?stage=").json() == {"stage": ["Dé un valor a este parámetro, u omítalo."]}
+    assert spanish.get("/api/v1/crm/activities/?completed=1").json() == {"completed": ["Ingrese true o false."]}

@@ -105,7 +105,7 @@ MIDDLEWARE = [
     # /healthz and /readyz on every host, known or not, before any tenant lookup or session.
     "modules.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # On every answer of every face, static files included (docs/security.d/headers.md).
+    # On every answer of every face, static files included (docs/security.md).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,7 +214,7 @@ INNEXAR_PLATFORM_EMAIL_DOMAINS = env_list(
     sorted({parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower(), INNEXAR_BASE_DOMAIN} - {""}),
 )
 
-# --- Security headers (docs/security.d/headers.md) ---------------------------------------------
+# --- Security headers (docs/security.md) ---------------------------------------------
 # Django's defaults already send X-Content-Type-Options: nosniff, Referrer-Policy: same-origin,
 # Cross-Origin-Opener-Policy: same-origin and (XFrameOptionsMiddleware) X-Frame-Options: DENY.
 # The policy allows no inline script and no inline style: the pages load their own static files;

@@ -1,6 +1,6 @@
 """Who may see or change which CRM record: the one place that decides.
 
-The permission table (docs/security.d/permissions.md says why):
+The permission table (docs/security.md says why):
 
     action                      admin, manager      user
     read any record             yes                 yes

@@ -1,5 +1,5 @@
 """Every face answers with a Content-Security-Policy and the usual security headers; a form
-posted from another host is refused, another workspace's included (docs/security.d/headers.md)."""
+posted from another host is refused, another workspace's included (docs/security.md)."""
 
 import json
 import os

@@ -1,5 +1,5 @@
 """A real Chromium loads every face under the Content-Security-Policy and reports no violation:
-no inline script or style, no eval, nothing from another origin (docs/security.d/headers.md).
+no inline script or style, no eval, nothing from another origin (docs/security.md).
 The server (tests/e2e/conftest.py) commits what this module makes; it is removed when it ends."""
 
 import uuid

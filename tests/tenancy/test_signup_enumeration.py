@@ -1,7 +1,7 @@
 """Signup cannot be used to list the platform's accounts at speed, nor its staff at all.
 
 The spec answers a signup with 201 and tokens at once, so an address that already has an
-account must be refused there and then: that much is told (docs/security.d/auth.md). What is
+account must be refused there and then: that much is told (docs/security.md). What is
 not: every attempt counts against the per-address limit, refused ones too; and the platform's
 own mail domains (where staff addresses live) are refused alike whether or not an account exists.
 """

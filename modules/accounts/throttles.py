@@ -45,7 +45,9 @@ class AccountThrottle(_SharedCacheThrottle):
         # The API and the forms post "email"; Django's login form calls the same field "username",
         # allauth's "login".
         data = request.data if hasattr(request.data, "get") else {}
-        ident = account_ident(str(data.get("email") or data.get("username") or data.get("login") or ""))
+        typed = data.get("email") or data.get("username") or data.get("login") or ""
+        # Anything but text is refused by the form or serializer: it names no account.
+        ident = account_ident(typed) if isinstance(typed, str) else None
         if ident is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -49,6 +49,7 @@ def test_pages_still_refuse_a_post_without_its_csrf_token(team_a):
 def test_the_api_needs_no_csrf_token(api, team_a):
     client = Client(HTTP_HOST=team_a.host, enforce_csrf_checks=True)
 
-    response = client.post("/api/v1/public/auth/login/", {"email": team_a.admin.email, "password": "x"})
+    response = client.post("/api/v1/public/auth/login/", {"email": team_a.admin.email, "password": "x"},
+                           content_type="application/json")
 
     assert response.status_code == 401

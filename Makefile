@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run dev test test-redis install messages lint bench clean-data
+.PHONY: run dev test mutants test-redis install messages lint bench clean-data
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -38,6 +38,12 @@ test: install
 # The Redis broker and a real Celery worker (needs REDIS_URL).
 test-redis: install
 	$(PY) -m pytest -m redis
+
+# Mutation testing of the core paths (config: [tool.mutmut] in pyproject.toml). Runs against a
+# database kept between runs (DATABASE_URL, or the embedded server), one pytest per mutant.
+mutants: install
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -161,7 +161,7 @@ def lead_create(
 ) -> Lead:
     lead_initial_status_check(status)
     access.assignment_check(actor, assigned_to)
-    fields = _clean_person_fields({"email": email, "phone": phone, "tags": list(tags)})
+    fields = _clean_person_fields({"email": email, "phone": phone, "tags": tags})
     _check_email_free(Lead, fields["email"])
     lead = Lead(
         name=name.strip(), company=company.strip(), position=position.strip(), source=source, status=status,
@@ -322,7 +322,7 @@ def contact_create(
     assigned_to: User | None = None,
 ) -> Contact:
     access.assignment_check(actor, assigned_to)
-    fields = _clean_person_fields({"email": email, "phone": phone, "tags": list(tags)})
+    fields = _clean_person_fields({"email": email, "phone": phone, "tags": tags})
     _check_email_free(Contact, fields["email"])
     contact = Contact(
         name=name.strip(), company=company.strip(), position=position.strip(), notes=notes,

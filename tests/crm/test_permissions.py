@@ -152,3 +152,43 @@ def test_the_board_refuses_to_move_someone_elses_deal_and_says_why(user_page, te
     assert moved.status_code == won.status_code == 403
     assert "only they, a manager or an admin can change it" in moved.content.decode()
     assert crm_a.query(lambda: Deal.objects.get(pk=deal.pk).stage) == "prospect"
+
+
+# --- What make mutants found untested (docs/mutants.md) ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["leads", "contacts", "deals", "activities"])
+def test_a_user_cannot_change_a_record_assigned_to_a_teammate(user_api, team_a, crm_a, kind):
+    make = {"leads": crm_a.lead, "contacts": crm_a.contact, "deals": crm_a.deal, "activities": crm_a.activity}[kind]
+    record = make(assigned_to=team_a.manager)
+    field = {"leads": "name", "contacts": "name", "deals": "title", "activities": "subject"}[kind]
+
+    response = user_api.patch(f"{API}/{kind}/{record.pk}/", {field: "Hijacked"})
+
+    assert response.status_code == 403
+    model = {"leads": Lead, "contacts": Contact, "deals": Deal, "activities": Activity}[kind]
+    assert crm_a.query(lambda: getattr(model.objects.get(pk=record.pk), field)) != "Hijacked"
+
+
+def test_a_user_may_change_an_activity_they_planned_for_a_teammate(api, team_a, crm_a):
+    planned = crm_a.activity(assigned_to=team_a.manager)
+    crm_a.query(lambda: Activity.objects.filter(pk=planned.pk).update(created_by=team_a.user))
+
+    response = api(host=team_a.host, user=team_a.user).patch(f"{API}/activities/{planned.pk}/",
+                                                             {"subject": "Moved to Friday"})
+
+    assert response.status_code == 200
+    assert response.json()["subject"] == "Moved to Friday"
+
+
+def test_the_assignee_choices_are_the_workspaces_active_people(team_a, team_b):
+    from modules.accounts.models import User
+    from modules.crm.access import assignable
+
+    assert list(assignable(team_a.user).values_list("pk", flat=True)) == [team_a.user.pk]  # only themselves
+    User.objects.filter(pk=team_a.user.pk).update(is_active=False)
+
+    offered = set(assignable(team_a.manager).values_list("pk", flat=True))
+
+    assert offered == {team_a.admin.pk, team_a.manager.pk}  # not beta's, not the deactivated user
+    assert set(assignable(team_a.admin).values_list("pk", flat=True)) == offered

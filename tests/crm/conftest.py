@@ -65,3 +65,17 @@ def crm_a(team_a) -> Crm:
 @pytest.fixture
 def crm_b(team_b) -> Crm:
     return Crm(team_b)
+
+
+@pytest.fixture
+def admin_api(api, team_a):
+    """team_a's admin, through the API on team_a's host."""
+    return api(host=team_a.host, user=team_a.admin)
+
+
+@pytest.fixture
+def member(client, team_a):
+    """team_a's plain user, signed in on team_a's workspace pages."""
+    client.force_login(team_a.user)
+    client.defaults["HTTP_HOST"] = team_a.host
+    return client

@@ -1,14 +1,8 @@
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 ACTIVITIES = "/api/v1/crm/activities/"
-
-
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
 
 
 def _subjects(response) -> list[str]:

@@ -7,13 +7,6 @@ from modules.crm.models import Deal, Lead
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def member(client, team_a):
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 def test_a_card_dropped_at_an_impossible_place_is_refused(member, crm_a, api, team_a):
     deal = crm_a.deal()
 

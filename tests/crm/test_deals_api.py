@@ -8,11 +8,6 @@ DEALS = "/api/v1/crm/deals/"
 CONTACTS = "/api/v1/crm/contacts/"
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 def _titles(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [deal["title"] for deal in response.json()["results"]]

@@ -5,18 +5,6 @@ import pytest
 BIG = "99999999999999999999999"
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
-def member(client, team_a):
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 @pytest.mark.parametrize("path, query, field, message", [
     ("leads", "created_after=2025-13-45", "created_after",
      "Enter a date (YYYY-MM-DD) or an ISO 8601 date and time."),

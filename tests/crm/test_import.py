@@ -41,11 +41,6 @@ def in_brazil(team) -> None:
     CompanyProfile.objects.filter(tenant=team.tenant).update(country="BR")
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 # --- Good rows in, bad rows reported -------------------------------------------------------------
 
 MIXED = """name,email,phone,company,position,source,status,notes,tags,score

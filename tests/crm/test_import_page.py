@@ -21,13 +21,6 @@ def queued_import(team_a):
         return LeadImport.objects.create(file_name="leads.csv", content=CSV, created_by=team_a.user)
 
 
-@pytest.fixture
-def member(client, team_a):
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 def test_a_queued_import_shows_a_progress_bar_that_polls(member, team_a, queued_import):
     with tenant_context(team_a.tenant):
         cache.set(_progress_key(queued_import.pk), 40)

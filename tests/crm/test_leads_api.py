@@ -16,11 +16,6 @@ def lead_url(lead_id, action: str = "") -> str:
     return f"{LEADS}{lead_id}/{action + '/' if action else ''}"
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 # --- Create ---------------------------------------------------------------------------------
 
 

@@ -12,11 +12,6 @@ LISTS = ["/api/v1/crm/leads/", "/api/v1/crm/contacts/", "/api/v1/crm/deals/", "/
 
 
 @pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
 def thirty_of_each(crm_a, team_a):
     for number in range(30):
         owner = team_a.manager if number % 2 else team_a.user

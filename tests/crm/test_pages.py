@@ -19,14 +19,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def member(client, team_a):
-    """team_a's plain user, signed in on team_a's workspace."""
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
-@pytest.fixture
 def outsider(client, team_b):
     """team_b's admin, signed in on team_b's workspace, asking for team_a's ids."""
     client.force_login(team_b.admin)

@@ -9,18 +9,6 @@ DEALS = "/api/v1/crm/deals/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
-def member(client, team_a):
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 def names(response) -> list[str]:
     assert response.status_code == 200
     return sorted(row.get("name") or row["title"] for row in response.json()["results"])

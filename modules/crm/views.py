@@ -453,7 +453,12 @@ def contact_delete(request, pk: int):
 
 CARD_HTML = (
     '<li class="deal-card" data-deal="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
-    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span></li>'
+    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
+)
+# Touch screens and keyboards reach Won and Lost through this menu (templates' #move-dialog) too.
+CARD_MENU_HTML = (
+    '<button type="button" class="deal-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
+    '<span aria-hidden="true">⋯</span></button>'
 )
 
 
@@ -478,13 +483,15 @@ def _card_rows(cards) -> list[dict]:
     # Once per currency and once per day, however many deals share them.
     money = cache(money_formatter)
     day_text = cache(lambda day: formats.date_format(day, date_format) if day else "")
+    # A deal converted from a lead starts at zero until the team estimates it.
+    no_value = _("No value")
     return [
         {
             "id": card.id,
             "url": f"{url_prefix}{card.id}/",
             "title": card.title,
             "contact": card.contact_name,
-            "value": money(card.currency)(card.value),
+            "value": money(card.currency)(card.value) if card.value else no_value,
             "stage": stages[card.stage],
             "closes": day_text(card.expected_close_date),
         }
@@ -495,11 +502,12 @@ def _card_rows(cards) -> list[dict]:
 def _cards_html(rows: list[dict]) -> str:
     # html.escape rather than Django's escape(): the same quoting without a lazy-string check
     # and a SafeString per value, which double the cost of 10,000 values.
+    menu = CARD_MENU_HTML.format(label=html.escape(_("Move this deal")))
     return mark_safe("".join(  # noqa: S308 -- every value below is escaped
         CARD_HTML.format(
             id=row["id"], url=html.escape(row["url"]), title=html.escape(row["title"]),
             contact=html.escape(row["contact"]), value=html.escape(row["value"]),
-            closes=f"<time>{html.escape(row['closes'])}</time>" if row["closes"] else "",
+            closes=f"<time>{html.escape(row['closes'])}</time>" if row["closes"] else "", menu=menu,
         )
         for row in rows
     ))
@@ -611,7 +619,7 @@ def deal(request, pk: int):
 def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: str | None = None) -> HttpResponse:
     context = {
         "deal": deal,
-        "value": format_money(deal.value, deal.currency),
+        "value": format_money(deal.value, deal.currency) if deal.value else _("No value"),
         "history": selectors.deal_stage_history(deal),
         "edit_form": edit_form or DealForm(initial=DealForm.initial_from(deal), actor=request.user),
         "can_delete": access.may_delete(request.user, deal),

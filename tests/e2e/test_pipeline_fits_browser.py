@@ -51,7 +51,8 @@ def board(django_db_setup, django_db_blocker):
 def saved(board, deal: Deal) -> tuple[str, list[tuple[str, str]]]:
     with tenant_context(board["tenant"]):
         stage = Deal.objects.get(pk=deal.pk).stage
-        moves = list(DealStageChange.objects.filter(deal_id=deal.pk).order_by("id").values_list("from_stage", "to_stage"))
+        changes = DealStageChange.objects.filter(deal_id=deal.pk).order_by("id")
+        moves = list(changes.values_list("from_stage", "to_stage"))
     connection.set_schema_to_public()
     return stage, moves
 
@@ -68,7 +69,7 @@ def test_at_1280_px_every_column_shows_and_a_deal_without_a_value_says_so(server
 
         for stage in Stage.values:
             column = page.locator(f'ol.board-cards[data-stage="{stage}"]').bounding_box()
-            assert 0 <= column["x"] and column["x"] + column["width"] <= 1280, stage
+            assert column["x"] >= 0 and column["x"] + column["width"] <= 1280, stage
         expect(page.get_by_text(POINTER_HINT)).to_be_visible()
         expect(page.get_by_text(TOUCH_HINT)).to_be_hidden()
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
 from modules.core.money import format_money, money_formatter
+from modules.core.pagination import TablePaginator
 from modules.workspace.navigation import module_entries
 from modules.workspace.views import plan_required
 
@@ -72,6 +74,11 @@ def crm_page(view):
 def _partial(request) -> bool:
     """An htmx swap wants a fragment; restoring history after a cache miss wants the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _paginate(request, table) -> None:
+    """A page of the list, with its total counted as the API counts it (exact up to a limit)."""
+    RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": TablePaginator}).configure(table)
 
 
 def _status(*forms) -> int:
@@ -144,7 +151,7 @@ def _leads_page(
         filterset.qs,
         empty_text=_("No leads match these filters.") if filtered else _("No leads yet. Add one or import a CSV file."),
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     context = {
         "table": table,
         "filter_errors": filterset.errors,
@@ -167,7 +174,10 @@ def _leads_page(
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
     status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if request.htmx and import_job is not None and import_job.status == ImportStatus.DONE:
+        response["HX-Trigger"] = "leads-imported"  # the list below brings the new leads in
+    return response
 
 
 @crm_page
@@ -233,8 +243,20 @@ def leads_import(request):
 @crm_page
 def lead_import(request, pk: int):
     """An import's progress (htmx polls it every second), then its report."""
-    job = get_object_or_404(LeadImport.objects.defer("content"), pk=pk)
+    job = get_object_or_404(LeadImport.objects.defer("content", "rejected"), pk=pk)
     return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
+
+
+@crm_page
+def lead_import_rejected(request, pk: int):
+    """The rows an import left out, as a CSV to fix and import again (this workspace's imports only)."""
+    job = get_object_or_404(LeadImport.objects.only("file_name", "rejected"), pk=pk)
+    if not job.rejected:
+        raise Http404
+    name = _("%(name)s - rows to fix.csv") % {"name": job.file_name.removesuffix(".csv")}
+    response = HttpResponse(bytes(job.rejected), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 # --- One lead ------------------------------------------------------------------------------------
@@ -370,7 +392,7 @@ def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -
             "No contacts yet. Add one, or convert a lead."
         ),
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     context = {
         "table": table,
         "filter_errors": filterset.errors,
@@ -706,7 +728,7 @@ def _activities_page(request, *, activity_form=None, fragment: str | None = None
             "No activities yet. Plan a call, a meeting or a task."
         ),
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     table.titles = selectors.related_titles(row.record for row in table.page.object_list)
     context = {
         "table": table,

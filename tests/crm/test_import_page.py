@@ -132,7 +132,8 @@ def test_the_rows_left_out_download_as_the_files_csv_with_the_reason(
     assert response.content.decode("utf-8-sig") == (
         "Nome;E-mail;Origem;Situação;Import error\r\n"
         "Broken;not-an-email;;;E-mail: Enter a valid email address.\r\n"
-        ";sem.nome@lima.com;;talvez;Nome: This field cannot be blank. Situação: Value 'talvez' is not a valid choice.\r\n"
+        ";sem.nome@lima.com;;talvez;"
+        "Nome: This field cannot be blank. Situação: Value 'talvez' is not a valid choice.\r\n"
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
 

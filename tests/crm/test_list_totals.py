@@ -55,7 +55,9 @@ def test_contacts_and_activities_say_their_totals_too(member, crm_a):
 
 def test_past_the_exact_count_limit_the_total_says_it_is_an_estimate(member, crm_a, settings):
     settings.INNEXAR_EXACT_COUNT_LIMIT = 2
-    crm_a.query(lambda: Lead.objects.bulk_create(Lead(name=f"Bulk {n}", email=f"bulk{n}@example.com") for n in range(30)))
+    crm_a.query(lambda: Lead.objects.bulk_create(
+        Lead(name=f"Bulk {n}", email=f"bulk{n}@example.com") for n in range(30)
+    ))
 
     first_page = total_of(member.get("/crm/leads/"))
     last_page = total_of(member.get("/crm/leads/?page=2"))

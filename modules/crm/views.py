@@ -11,6 +11,7 @@ from functools import cache, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,7 +79,10 @@ def _partial(request) -> bool:
 
 def _paginate(request, table) -> None:
     """A page of the list, with its total counted as the API counts it (exact up to a limit)."""
-    RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": TablePaginator}).configure(table)
+    try:
+        RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": TablePaginator}).configure(table)
+    except EmptyPage:  # past the end of a list too long to count, whose last page is not known either
+        raise Http404 from None
 
 
 def _status(*forms) -> int:

@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from modules.core.browser_middleware import browser_only
 
@@ -262,10 +263,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["modules.accounts.permissions.IsTenantMember"],
     "DEFAULT_PAGINATION_CLASS": "modules.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": [
-        "modules.core.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # Ordering is each FilterSet's StableOrderingFilter, naming the fields it allows: DRF's
+    # OrderingFilter as a default would let any view that forgets sort by any (unindexed) field.
+    "DEFAULT_FILTER_BACKENDS": ["modules.core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "modules.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
     "NUM_PROXIES": INNEXAR_TRUSTED_PROXY_COUNT,
@@ -322,6 +322,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A task is acknowledged once it has run, so a worker killed mid-task (a deploy, the OOM killer)
+# leaves it to another worker; tasks are written to be run twice. Each takes one message at a
+# time, and one stuck on a provider is stopped rather than holding its worker for ever.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("INNEXAR_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+TASK_LANES = ("imports", "webhooks", "providers")
+# Lanes (innexar/celery.py routes tasks by name): slow imports and provider calls wait in queues of
+# their own, so a stalled provider never starves the rest. A worker started without `-Q` takes all
+# of them; production runs one per lane (docs/deploy.md). Tests give their worker its own prefix.
+CELERY_TASK_DEFAULT_QUEUE = env_str("INNEXAR_QUEUE_PREFIX", "innexar")
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}" for lane in TASK_LANES))
+]
+CELERY_TASK_ROUTES = ("innexar.celery.route_by_lane",)
 # Beat's record of when each entry last ran (`make run` keeps it under .data/).
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

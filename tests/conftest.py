@@ -245,10 +245,13 @@ def worker(django_db_setup, django_db_blocker):
     on the same Redis takes these tasks."""
     queue = f"innexar-test-{os.getpid()}"
     name = f"{queue}@localhost"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "innexar.settings"}
+    env = {
+        **os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "innexar.settings",
+        "INNEXAR_QUEUE_PREFIX": queue,  # its default queue and every lane's
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "innexar", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--loglevel=warning", "-Q", queue, "-n", name],
+         "--without-mingle", "--loglevel=warning", "-n", name],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     default_queue = app.conf.task_default_queue

@@ -26,7 +26,8 @@ def lead_scores_refresh_all() -> int:
     return for_each_tenant(lambda tenant: lead_scores_retrain.delay())
 
 
-@app.task(base=TenantTask, name="crm.lead_import_run", ignore_result=True)
+# A large file takes minutes on a busy worker: more than the default limit.
+@app.task(base=TenantTask, name="crm.lead_import_run", ignore_result=True, soft_time_limit=1800, time_limit=1860)
 def lead_import_run_task(import_id: int) -> None:
     """A CSV import started from the leads page; the page polls its progress."""
     lead_import_run(import_id=import_id)

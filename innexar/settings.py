@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "modules.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
     "NUM_PROXIES": INNEXAR_TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["modules.accounts.throttles.TenantThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("INNEXAR_LOGIN_RATE_IP", "60/min"),
         "login_account": env_str("INNEXAR_LOGIN_RATE_ACCOUNT", "5/min"),
@@ -280,6 +281,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["modules.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API requests a minute one workspace may make, all its users and integrations together.
+INNEXAR_TENANT_API_RATE = env_int("INNEXAR_TENANT_API_RATE", 3000, minimum=1)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),

@@ -48,6 +48,9 @@ def pytest_configure(config):
     # Real hashing costs ~0.3 s a password; tests hash hundreds. Behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SPARE_SCHEMA_POOL_SIZE = SPARE_POOL_SIZE
+    # The suite sends thousands of API requests a minute to one workspace (the schema fuzzing);
+    # tests/accounts/test_tenant_throttle.py sets its own rate.
+    settings.INNEXAR_TENANT_API_RATE = 10**9
 
 
 def _missing_requirement(item) -> str | None:

@@ -74,6 +74,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "modules.core",  # its tables (document numbering) live in every schema
     "modules.workspace",
     "modules.events",
     "modules.crm",

@@ -284,6 +284,8 @@ REST_FRAMEWORK = {
 }
 # API requests a minute one workspace may make, all its users and integrations together.
 INNEXAR_TENANT_API_RATE = env_int("INNEXAR_TENANT_API_RATE", 3000, minimum=1)
+# Fernet keys for secrets kept at rest (core/secrets.py): the first encrypts, all decrypt.
+INNEXAR_ENCRYPTION_KEYS = env_list("INNEXAR_ENCRYPTION_KEYS", [])
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),

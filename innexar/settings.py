@@ -376,9 +376,13 @@ STATICFILES_DIRS = [
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
 ]
 MEDIA_URL = "/media/"
+INNEXAR_FILE_LINK_SECONDS = env_int("INNEXAR_FILE_LINK_SECONDS", 3600, minimum=1)
 MEDIA_ROOT = Path(env_str("INNEXAR_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Tenants' files: on disk under MEDIA_ROOT, or any Django storage (an S3-compatible bucket through
+# django-storages: INNEXAR_FILE_STORAGE=storages.backends.s3.S3Storage and its AWS_* settings).
+# They are never served from MEDIA_URL: pages and the API hand out signed links (core/files.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env_str("INNEXAR_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

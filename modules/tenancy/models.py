@@ -20,6 +20,8 @@ class Tenant(TenantMixin):
     is_active = models.BooleanField(_("active"), default=True)
     trial_ends_on = models.DateField(_("trial ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When an admin hid the dashboard's first-steps checklist for everyone; null while it shows.
+    setup_checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     # Requests keep tenants per process (selectors.py): a bulk update must reach them too.
     objects = AnnouncedQuerySet.as_manager()

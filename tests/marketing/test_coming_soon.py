@@ -72,7 +72,7 @@ def test_the_invitation_mail_names_what_the_team_can_use_today(team_a, mailoutbo
         user_invite(actor=team_a.admin, email="new@alpha.example.com", name="Nora New", role="user", language="es")
 
     body = mailoutbox[0].body
-    assert "a Alpha Industries en Innexar, donde el equipo trabaja en conjunto en CRM." in body
+    assert "a Alpha Industries en Innexar, donde el equipo trabaja en conjunto con: CRM." in body
     assert "finanzas" not in body and "proyectos" not in body
 
 

@@ -61,6 +61,7 @@ def figures(page: str) -> str:
 def test_a_new_workspace_shows_the_admin_its_first_steps_with_where_to_do_them(dashboard):
     found = steps(dashboard("admin"))
 
+    assert list(found) == ["company", "leads", "team"]
     assert found == {
         "company": "Fill in your company's details To do Country, legal name and tax ID: currencies, formats and "
                    "documents follow them. [/settings/]",

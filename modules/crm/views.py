@@ -151,13 +151,12 @@ def _leads_page(
 ) -> HttpResponse:
     filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
     filtered = _is_filtered(request, LEAD_FILTERS)
-    table = LeadTable(
-        filterset.qs,
-        empty_text=_("No leads match these filters.") if filtered else _("No leads yet. Add one or import a CSV file."),
-    )
+    table = LeadTable(filterset.qs, empty_text=_("No leads match these filters."))
     _paginate(request, table)
     context = {
         "table": table,
+        # No lead at all (not none matching): the page explains how to start instead of filters.
+        "no_leads": not filtered and table.paginator.count == 0,
         "filter_errors": filterset.errors,
         "statuses": LeadStatus.choices,
         "sources": Source.choices,

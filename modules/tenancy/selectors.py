@@ -1,10 +1,7 @@
 """Reads about the tenant a request or task is running for."""
 
-import zoneinfo
-
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from modules.core.snapshots import Snapshots, version_bump
 
@@ -23,7 +20,7 @@ def company_profile_current() -> CompanyProfile | None:
 # then checks its tenant and time zone with a single read of the shared cache.
 TENANTS_VERSION = "tenancy:generation"
 _tenants = Snapshots()
-_timezones = Snapshots()
+_defaults = Snapshots()
 
 
 def tenants_changed(**kwargs) -> None:
@@ -44,17 +41,11 @@ def tenant_by_id(tenant_id: int) -> Tenant:
     return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
-def tenant_timezone_name(tenant) -> str:
-    """The tenant's time zone (company settings): every workspace page asks for it."""
-    return _timezones.get(
+def tenant_defaults(tenant) -> tuple[str, str]:
+    """The company's (time zone, language) from its settings: every workspace page and tenant
+    task asks for them."""
+    return _defaults.get(
         str(tenant.pk), (TENANTS_VERSION,),
-        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC",
+        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "language").first()
+        or ("UTC", settings.LANGUAGE_CODE),
     )
-
-
-def tenant_timezone_activate(tenant) -> None:
-    """Dates are read and shown in the company's time zone; the public schema's faces use UTC."""
-    if tenant.schema_name == get_public_schema_name():
-        timezone.deactivate()
-    else:
-        timezone.activate(zoneinfo.ZoneInfo(tenant_timezone_name(tenant)))

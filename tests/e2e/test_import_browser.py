@@ -26,9 +26,10 @@ def importer(django_db_setup, django_db_blocker):
     yield {"host": team.host, "tenant": team.tenant, "user": user, "tag": tag}
     with django_db_blocker.unblock():
         with tenant_context(team.tenant):
-            emails = Lead.objects.filter(email__endswith=f"{tag}.example.com")
-            Event.objects.filter(name="lead.created", payload__id__in=list(emails.values_list("pk", flat=True))).delete()
-            emails.delete()
+            leads = Lead.objects.filter(email__endswith=f"{tag}.example.com")
+            ids = list(leads.values_list("pk", flat=True))
+            Event.objects.filter(name="lead.created", payload__id__in=ids).delete()
+            leads.delete()
             LeadImport.objects.filter(created_by=user).delete()
         connection.set_schema_to_public()
         user.delete()

@@ -173,7 +173,8 @@ def _leads_page(
         "query": request.GET.urlencode(),
     }
     if fragment is None and _partial(request):
-        fragment = "results"
+        # The empty state asks for the whole list once an import brought the first leads in.
+        fragment = "lead-list" if request.htmx.target == "leads-empty" else "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
     status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)

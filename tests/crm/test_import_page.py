@@ -171,3 +171,17 @@ def test_the_upload_button_waits_while_the_file_goes_up(member):
     page = member.get("/crm/leads/").content.decode()
 
     assert 'hx-disabled-elt="find button[type=submit]"' in page
+
+
+def test_the_first_import_swaps_the_empty_state_for_the_list(member, crm_a):
+    empty = member.get("/crm/leads/").content.decode()
+    crm_a.lead(name="Ana Primeira")  # what the import brought in
+
+    response = member.get("/crm/leads/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="leads-empty")
+
+    page = response.content.decode()
+    assert 'id="leads-empty" hx-get="/crm/leads/" hx-trigger="leads-imported from:body"' in empty
+    assert 'id="lead-filters"' in page and 'id="lead-results"' in page
+    assert "Ana Primeira" in page
+    assert "leads-empty" not in page
+    assert "<html" not in page

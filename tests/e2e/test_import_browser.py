@@ -1,5 +1,6 @@
-"""Importing a CSV from the leads page in Chromium: the button waits while the file goes up (so a
-second click cannot send it twice), and the list shows the new leads once the import ends."""
+"""A first import from the leads page in Chromium, in Beta's workspace (no leads yet): the button
+waits while the file goes up (so a second click cannot send it twice), and once the import ends
+the list with the new lead takes the place of the empty state, without a reload."""
 
 import uuid
 
@@ -18,11 +19,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def importer(django_db_setup, django_db_blocker):
-    team = django_db_setup["alpha"]
+    team = django_db_setup["beta"]
     tag = uuid.uuid4().hex[:8]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        user = user_who_signs_in(f"ivo.{tag}@alpha.example.com", name="Ivo Import", tenant=team.tenant, role=Role.USER)
+        user = user_who_signs_in(f"ivo.{tag}@beta.example.com", name="Ivo Import", tenant=team.tenant, role=Role.USER)
     yield {"host": team.host, "tenant": team.tenant, "user": user, "tag": tag}
     with django_db_blocker.unblock():
         with tenant_context(team.tenant):
@@ -46,10 +47,10 @@ def test_the_button_waits_for_the_upload_and_the_list_shows_the_imported_leads(s
         page = browser.new_page()
         sign_in(page, base, importer["user"])
         page.goto(f"{base}/crm/leads/")
-        results = page.locator("#lead-results")
-        expect(results).not_to_contain_text(f"Teresa {tag}")
+        empty = page.locator("#leads-empty")
+        expect(empty).to_contain_text("No leads yet")
 
-        page.get_by_text("Import CSV").click()
+        page.get_by_role("button", name="Import CSV").click()
         page.locator("#import-form input[type=file]").set_input_files(
             files=[{"name": "clientes.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
         )
@@ -69,8 +70,9 @@ def test_the_button_waits_for_the_upload_and_the_list_shows_the_imported_leads(s
         expect(panel).to_contain_text("1 lead imported.")
         expect(panel).to_contain_text("Origem: “Instagram” is not a source we know")
         expect(panel.get_by_role("link", name="Download the rows left out")).to_be_visible()
-        # The list below brought the new lead in by itself.
-        expect(results).to_contain_text(f"Teresa {tag}")
+        # The list took the empty state's place by itself.
+        expect(page.locator("#lead-results")).to_contain_text(f"Teresa {tag}")
+        expect(empty).to_have_count(0)
         expect(panel.get_by_role("button", name="Import leads")).to_be_enabled()
 
     assert on_own_connection(lambda: _imported_sources(importer)) == [("other",)]

@@ -137,3 +137,28 @@ def test_on_a_narrow_screen_dragging_brings_won_and_lost_into_view(server, board
         expect(page.locator(f'ol[data-stage="prospect"] .deal-card[data-deal="{deal.pk}"]')).to_be_attached()
 
     assert saved(board, deal) == (Stage.PROSPECT, [])
+
+
+@pytest.mark.django_db
+def test_the_card_menu_works_from_the_keyboard(server, board):
+    from playwright.sync_api import expect
+
+    deal = board["unpriced"]
+    base = f"http://{board['host']}:{server}"
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sign_in(page, base, board["user"])
+        page.goto(f"{base}/crm/pipeline/")
+        menu_button = page.locator(f'.deal-card[data-deal="{deal.pk}"]').get_by_role("button", name="Move this deal")
+        menu_button.focus()
+        page.keyboard.press("Enter")
+        menu = page.locator("#move-dialog")
+        expect(menu).to_be_visible()
+        menu.get_by_role("button", name="Proposal").focus()
+        with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")) as moved:
+            page.keyboard.press("Enter")
+        assert moved.value.status == 200
+        expect(page.locator(f'ol[data-stage="proposal"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+        expect(menu_button).to_be_focused()
+
+    assert saved(board, deal) == (Stage.PROPOSAL, [(Stage.PROSPECT, Stage.PROPOSAL)])

@@ -117,6 +117,8 @@ def test_the_bulk_status_change_applies_through_the_page(committed):
     assert response.status_code == 200, response.content.decode()[:2000]
     assert "2 leads changed." in response.content.decode()
     assert fresh(committed, records.lead).status == fresh(committed, records.other_lead).status == LeadStatus.LOST
+    # The retrain the change scheduled ran once it had committed, so it learned from both leads.
+    assert committed.run(lambda: LeadScoreModel.objects.get().lost) == 2
 
 
 def test_the_bulk_status_service_opens_its_own_transaction(committed):

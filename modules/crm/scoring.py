@@ -27,7 +27,8 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Case, Count, Max, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,15 +173,22 @@ def _decided_at(lead: Lead) -> datetime | None:
     return lead.closed_at or lead.updated_at
 
 
+# When an activity last happened: it was logged or planned, or later done (completing a call
+# planned a month ago is engagement today). NULLs are ignored by PostgreSQL's GREATEST.
+_ACTIVITY_AT = Greatest("created_at", "completed_at")
+
+
 def lead_activity_stats(lead: Lead) -> ActivityStats:
-    """Activities logged on the lead; for a closed lead, only those before it closed, as in training."""
+    """Activities logged on the lead; for a closed lead, only what happened before it closed, as in training."""
     if lead.pk is None:
         return ActivityStats()
     activities = Activity.objects.filter(related_to_type=RelatedType.LEAD, related_to_id=lead.pk)
     decided_at = _decided_at(lead)
+    activity_at = _ACTIVITY_AT
     if decided_at is not None:
         activities = activities.filter(created_at__lte=decided_at)
-    stats = activities.aggregate(count=Count("id"), last_at=Max("created_at"))
+        activity_at = Greatest("created_at", Case(When(completed_at__lte=decided_at, then="completed_at")))
+    stats = activities.aggregate(count=Count("id"), last_at=Max(activity_at))
     return ActivityStats(stats["count"], stats["last_at"])
 
 
@@ -381,7 +389,10 @@ def lead_score_explain(lead: Lead) -> dict:
 # Activities of closed leads up to the moment each closed: what the lead looked like when its
 # outcome was decided, not the follow-up logged afterwards.
 _CLOSED_LEAD_ACTIVITY_SQL = """
-    SELECT activity.related_to_id, count(*), max(activity.created_at)
+    SELECT activity.related_to_id, count(*), max(greatest(
+        activity.created_at,
+        CASE WHEN activity.completed_at <= coalesce(lead.closed_at, lead.updated_at) THEN activity.completed_at END
+    ))
     FROM crm_activity AS activity JOIN crm_lead AS lead ON lead.id = activity.related_to_id
     WHERE activity.related_to_type = %s AND lead.status = ANY(%s)
       AND activity.created_at <= coalesce(lead.closed_at, lead.updated_at)
@@ -441,7 +452,7 @@ def _activity_stats_between(first_id: int, last_id: int) -> dict[int, ActivitySt
         Activity.objects.filter(related_to_type=RelatedType.LEAD, related_to_id__range=(first_id, last_id))
         .order_by()
         .values("related_to_id")
-        .annotate(count=Count("id"), last_at=Max("created_at"))
+        .annotate(count=Count("id"), last_at=Max(_ACTIVITY_AT))
         .values_list("related_to_id", "count", "last_at")
     )
     return {lead_id: ActivityStats(count, last_at) for lead_id, count, last_at in rows}

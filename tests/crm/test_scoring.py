@@ -276,6 +276,25 @@ def test_activities_logged_after_a_lead_closed_do_not_teach_the_model(team_a):
     assert model.counts["activities"] == {"0": [10, 10]}
 
 
+def test_completing_an_activity_is_engagement_but_not_after_the_lead_closed(team_a):
+    """Done a day ago, the call planned 45 days ago is recent engagement for an open lead; for
+    leads that closed ten days ago, training sees them as they were then: contacted long before."""
+    connection.set_tenant(team_a.tenant)
+    closed = history(source=Source.WEBSITE, converted=5, lost=5)
+    [open_lead] = make_leads(1)
+    for lead in [*closed, open_lead]:
+        log_activities(lead, 1, days_ago=45)
+    Activity.objects.update(completed=True, completed_at=timezone.now() - timedelta(days=1))
+
+    model = score_model_train()
+    leads_rescore()
+
+    assert model.counts["last_activity"] == {"older": [5, 5]}
+    assert stored_score(open_lead) == lead_score_compute(open_lead)  # the nightly rescore agrees
+    assert "Last activity over 30 days ago" in factor_labels(lead_score_explain(closed[0])["factors_down"])
+    assert "Last activity within 7 days" in factor_labels(lead_score_explain(open_lead)["factors_up"])
+
+
 @pytest.fixture
 def retrain_runs():
     """How many times the retrain task ran (tests run tasks eagerly)."""

@@ -11,6 +11,7 @@ from django.core import mail
 
 from modules.accounts import services as accounts
 from modules.accounts.models import Role, User
+from modules.core.exceptions import DomainError
 from modules.tenancy import services as tenancy
 from modules.tenancy.models import CompanyProfile, Tenant
 from tests.conftest import on_own_connection
@@ -55,6 +56,19 @@ def test_an_admins_edit_of_a_teammate_commits_whole(committed, team_a):
 
     stored = on_own_connection(lambda: User.objects.get(pk=team_a.manager.pk))
     assert (stored.role, stored.is_active) == (Role.USER, True)
+
+
+def test_an_admins_edit_refused_halfway_leaves_nothing_changed(committed, team_a):
+    """Demoting oneself applies, deactivating oneself is refused: the demotion must not stay."""
+    on_own_connection(lambda: accounts.user_change_role(actor=team_a.admin, user=team_a.manager, role=Role.ADMIN))
+
+    with pytest.raises(DomainError):
+        on_own_connection(lambda: accounts.member_update(
+            actor=team_a.manager, user=team_a.manager, role=Role.USER, is_active=False,
+        ))
+
+    stored = on_own_connection(lambda: User.objects.get(pk=team_a.manager.pk))
+    assert (stored.role, stored.is_active) == (Role.ADMIN, True)
 
 
 def test_deactivating_and_reactivating_a_user_commit(committed, team_a):

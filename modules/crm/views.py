@@ -757,13 +757,14 @@ def _activity_create(request, form: ActivityForm) -> bool:
 @require_POST
 def activity_complete(request, pk: int):
     """Done, in place: the row (activities page) or the timeline (a record's page) comes back."""
+    on_timeline = request.POST.get("from") == "timeline"
     with transaction.atomic():
         activity = access.access_activity(request.user, pk, for_write=True)
+        if on_timeline:  # the one it was ticked on: a contact's or a deal's shows its lead's activities too
+            record_type = request.POST.get("timeline_type", activity.related_to_type)
+            record = _related_record(request, record_type, request.POST.get("timeline_id", activity.related_to_id))
         activity = services.activity_complete(actor=request.user, activity=activity)
-    if request.POST.get("from") == "timeline":
-        # The timeline it was ticked on: a contact's or a deal's shows its lead's activities too.
-        record_type = request.POST.get("timeline_type", activity.related_to_type)
-        record = _related_record(request, record_type, request.POST.get("timeline_id", activity.related_to_id))
+    if on_timeline:
         return _timeline_answer(request, record_type, record)
     if not request.htmx:
         return redirect("crm:activities")

@@ -134,6 +134,20 @@ def test_completing_the_leads_call_on_the_deals_timeline_redraws_the_deals(membe
     assert crm_a.query(lambda: Activity.objects.get(pk=call.pk).completed) is True
 
 
+@pytest.mark.parametrize("timeline", [
+    {"timeline_type": "invoice", "timeline_id": "1"},
+    {"timeline_type": "deal", "timeline_id": "999999"},
+    {"timeline_type": "deal", "timeline_id": "abc"},
+], ids=["unknown type", "no such deal", "not an id"])
+def test_a_timeline_that_does_not_exist_is_not_found_and_completes_nothing(member, converted, crm_a, timeline):
+    lead, call, contact, deal = converted
+
+    response = member.post(f"/crm/activities/{call.pk}/complete/", {"from": "timeline", **timeline}, **HTMX)
+
+    assert response.status_code == 404
+    assert crm_a.query(lambda: Activity.objects.get(pk=call.pk).completed) is False
+
+
 # --- The lead page's score follows its activities ------------------------------------------------------
 
 OUT_OF_BAND_SCORE = re.compile(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modules.accounts.models import User
 from modules.core.forms import ServiceForm
 from modules.core.money import Currency
+from modules.core.templatetags.phones import phone
 from modules.tenancy.selectors import company_profile_current
 
 from . import access, selectors
@@ -129,10 +130,17 @@ def _date_input() -> forms.DateInput:
 # --- Leads and contacts -------------------------------------------------------------------------
 
 
+class PhoneField(forms.CharField):
+    """Shown as people write it in the workspace's country; the service reads and stores E.164."""
+
+    def prepare_value(self, value):
+        return phone(value) if isinstance(value, str) else value
+
+
 class PersonForm(CrmForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = PhoneField(label=_("Phone"), max_length=40, required=False)
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     assigned_to = TeammateField()

@@ -23,7 +23,7 @@ def company_profile_current() -> CompanyProfile | None:
 # then checks its tenant and time zone with a single read of the shared cache.
 TENANTS_VERSION = "tenancy:generation"
 _tenants = Snapshots()
-_timezones = Snapshots()
+_regional = Snapshots()
 
 
 def tenants_changed(**kwargs) -> None:
@@ -44,12 +44,22 @@ def tenant_by_id(tenant_id: int) -> Tenant:
     return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
-def tenant_timezone_name(tenant) -> str:
-    """The tenant's time zone (company settings): every workspace page asks for it."""
-    return _timezones.get(
+def _tenant_regional(tenant) -> tuple[str, str]:
+    """(time zone, country) of the tenant's company: every workspace page asks for them."""
+    return _regional.get(
         str(tenant.pk), (TENANTS_VERSION,),
-        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC",
+        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "country").first()
+        or ("UTC", "US"),
     )
+
+
+def tenant_timezone_name(tenant) -> str:
+    return _tenant_regional(tenant)[0]
+
+
+def tenant_country(tenant) -> str:
+    """The company's country: the region its national phone numbers are read and shown in."""
+    return _tenant_regional(tenant)[1]
 
 
 def tenant_timezone_activate(tenant) -> None:

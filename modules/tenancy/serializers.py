@@ -11,7 +11,7 @@ from modules.accounts.models import User
 from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
 
-from .models import CompanyProfile, Tenant
+from .models import CompanyProfile, Country, Tenant
 from .plans import Plan
 from .validators import validate_subdomain
 
@@ -41,6 +41,8 @@ class TenantSignupSerializer(input_serializers.Serializer):
     plan = serializers.ChoiceField(choices=Plan.choices)
     admin_user = AdminUserInputSerializer()
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    # Beside the spec's fields: left out, the language decides (pt-BR → BR, es → MX, else US).
+    country = serializers.ChoiceField(choices=Country.choices, required=False)
 
     def validate_schema_name(self, value: str) -> str:
         if Tenant.objects.filter(subdomain=value).exists():

@@ -25,7 +25,7 @@ def test_every_member_reads_their_own_company(api, team_a):
 def test_an_admin_sets_a_brazilian_company_with_a_valid_cnpj(api, team_a):
     response = api(user=team_a.admin).patch(URL, {
         "country": "BR", "tax_id": "11222333000181", "default_currency": "BRL", "timezone": "America/Sao_Paulo",
-        "state": "SP", "city": "São Paulo", "pix_key": "financeiro@alpha.com.br", "tax_regime": "Simples Nacional",
+        "state": "SP", "city": "São Paulo", "pix_key": "financeiro@alpha.com.br", "tax_regime": "simples_nacional",
     })
 
     assert response.status_code == 200

@@ -23,7 +23,7 @@ def company_form(**changes) -> dict:
         "address": "",
         "postal_code": "",
         "default_currency": "USD",
-        "timezone": "UTC",
+        "timezone": "America/New_York",
         "language": "en",
         "pix_key": "",
         "tax_regime": "",
@@ -172,7 +172,7 @@ def test_it_refuses_an_unknown_time_zone(client, team_a):
     response = client.post("/settings/", company_form(timezone="Mars/Olympus"), HTTP_HOST=team_a.host)
 
     assert response.status_code == 422
-    assert company_of(team_a).timezone == "UTC"
+    assert company_of(team_a).timezone == "America/New_York"
 
 
 def test_it_answers_an_htmx_save_with_the_form_alone(client, team_a):

@@ -146,7 +146,8 @@ class CompanyProfileForm(forms.ModelForm):
                 % {"currency": defaults.currency, "timezone": zone},
                 required=False, initial=True,
             )
-            self.order_fields([*COMPANY_PROFILE_FIELDS[: COMPANY_PROFILE_FIELDS.index("country") + 1], "follow_country"])
+            up_to_country = COMPANY_PROFILE_FIELDS[: COMPANY_PROFILE_FIELDS.index("country") + 1]
+            self.order_fields([*up_to_country, "follow_country"])
 
     def follow_country(self) -> bool:
         return self.cleaned_data.get("follow_country", False)

@@ -11,6 +11,7 @@ from modules.accounts.models import User
 from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
 
+from .countries import BRAZILIAN_TAX_REGIMES, MEXICAN_TAX_REGIMES
 from .models import CompanyProfile, Country, Tenant
 from .plans import Plan
 from .validators import validate_subdomain
@@ -73,6 +74,9 @@ class TenantCreatedSerializer(serializers.ModelSerializer):
 class CompanyProfileSerializer(input_serializers.ModelSerializer):
     # A choice, so the schema lists the zones the API takes.
     timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False)
+    # Every country's codes, so the schema lists them; the service takes only the company's own.
+    tax_regime = serializers.ChoiceField(choices=BRAZILIAN_TAX_REGIMES + MEXICAN_TAX_REGIMES, allow_blank=True,
+                                         required=False)
 
     class Meta:
         model = CompanyProfile

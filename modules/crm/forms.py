@@ -130,22 +130,23 @@ def _date_input() -> forms.DateInput:
 # --- Leads and contacts -------------------------------------------------------------------------
 
 
-class PhoneField(forms.CharField):
-    """Shown as people write it in the workspace's country; the service reads and stores E.164."""
-
-    def prepare_value(self, value):
-        return phone(value) if isinstance(value, str) else value
-
-
 class PersonForm(CrmForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = PhoneField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     assigned_to = TeammateField()
     tags = TagsField()
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        """The stored E.164 as people write it here (the service reads it back alike). Only the
+        stored value: what someone typed is shown back as typed, never regrouped for them."""
+        initial = super().initial_from(record)
+        initial["phone"] = phone(initial["phone"])
+        return initial
 
 
 class ContactForm(PersonForm):

@@ -177,3 +177,14 @@ def test_a_phone_search_never_finds_another_workspaces_lead(api, team_a, team_b,
     crm_b.lead(name="Beta's lead", phone="+5541991234567")
 
     assert _names(api(host=team_a.host, user=team_a.admin).get(LEADS, {"search": "99123"})) == []
+
+
+def test_a_refused_number_is_shown_back_as_typed_never_regrouped_into_a_local_one(member, team_a, crm_a):
+    lead = crm_a.lead(name="Ana")
+    member.force_login(team_a.admin)
+
+    response = member.post(f"/crm/leads/{lead.pk}/edit/", {"name": "Ana", "email": lead.email, "phone": "55 1234 5678"})
+
+    assert response.status_code == 422
+    assert 'value="55 1234 5678"' in response.content.decode()
+    assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).phone) == ""

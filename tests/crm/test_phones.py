@@ -7,6 +7,8 @@ from django_tenants.utils import tenant_context
 from modules.crm.imports import leads_import
 from modules.crm.models import Lead
 from modules.tenancy.models import CompanyProfile, Tenant
+from modules.tenancy.services import company_profile_update
+from tests.conftest import in_another_process
 from tests.crm.test_import import upload
 from tests.tenancy.test_signup_api import URL as SIGNUP_URL
 from tests.tenancy.test_signup_api import payload
@@ -188,3 +190,11 @@ def test_a_refused_number_is_shown_back_as_typed_never_regrouped_into_a_local_on
     assert response.status_code == 422
     assert 'value="55 1234 5678"' in response.content.decode()
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).phone) == ""
+
+
+def test_a_new_country_counts_at_once_in_every_process(admin_api, team_a):
+    assert create(admin_api, "55 1234 5678").status_code == 400  # this process now keeps "US"
+    with in_another_process():
+        company_profile_update(actor=team_a.admin, tenant=team_a.tenant, changes={"country": "MX"})
+
+    assert create(admin_api, "55 1234 5678").json()["phone"] == "+525512345678"

@@ -198,3 +198,14 @@ def test_a_new_country_counts_at_once_in_every_process(admin_api, team_a):
         company_profile_update(actor=team_a.admin, tenant=team_a.tenant, changes={"country": "MX"})
 
     assert create(admin_api, "55 1234 5678").json()["phone"] == "+525512345678"
+
+
+def test_an_import_into_an_american_workspace_says_how_to_write_a_brazilian_number(team_a):
+    with tenant_context(team_a.tenant):
+        report = leads_import(actor=team_a.admin, file=upload("name,email,phone\nAna,ana@x.com.br,(41) 99123-4567\n"))
+
+    assert report.imported == 0
+    assert report.errors == [{"row": 2, "error": (
+        "Phone: Not a valid phone number in your company's country (United States). If it is a number from "
+        "abroad, write it with its country code: +55 41 99123-4567."
+    )}]

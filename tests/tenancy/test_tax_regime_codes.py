@@ -7,7 +7,7 @@ from django.apps import apps
 
 from modules.tenancy.models import CompanyProfile
 
-migration = importlib.import_module("modules.tenancy.migrations.0002_tax_regime_codes")
+migration = importlib.import_module("modules.tenancy.migrations.0004_tax_regime_codes")
 
 
 @pytest.mark.parametrize(("country", "written", "code"), [

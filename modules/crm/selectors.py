@@ -32,9 +32,22 @@ def activity_list() -> QuerySet[Activity]:
 TODO_FIRST = ("completed", "due_date", "-created_at", "-id")
 
 
+def record_activities(related_to_type: str, related_to_id: int) -> Q:
+    """A record's activities. Conversion keeps history: a contact's and a deal's include those
+    of the lead they were converted from, which stay the lead's (its score counts them)."""
+    own = Q(related_to_type=related_to_type, related_to_id=related_to_id)
+    if related_to_type == RelatedType.CONTACT:
+        leads = Lead.objects.filter(converted_contact_id=related_to_id).values("pk")
+    elif related_to_type == RelatedType.DEAL:
+        leads = Deal.objects.filter(pk=related_to_id, lead_id__isnull=False).values("lead_id")
+    else:
+        return own
+    return own | Q(related_to_type=RelatedType.LEAD, related_to_id__in=leads)
+
+
 def activities_of(related_to_type: str, related_to_id: int) -> QuerySet[Activity]:
     """A record's timeline, to-dos first."""
-    return activity_list().filter(related_to_type=related_to_type, related_to_id=related_to_id).order_by(*TODO_FIRST)
+    return activity_list().filter(record_activities(related_to_type, related_to_id)).order_by(*TODO_FIRST)
 
 
 @dataclass

@@ -100,3 +100,15 @@ class CompanyProfile(models.Model):
     def logo_url(self) -> str:
         """A signed link to the logo, valid on the tenant's host ("" without a logo)."""
         return file_url(self.logo.name, tenant_id=self.tenant_id) if self.logo else ""
+
+
+class PendingOutbox(models.Model):
+    """A workspace with events not yet dispatched. Written in the transaction that records the
+    event (modules/events), so one relay can find the N workspaces with work by reading one
+    public table instead of looking into every schema."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} since {self.since}"

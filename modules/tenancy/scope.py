@@ -23,12 +23,12 @@ def tenant_zone(tenant) -> zoneinfo.ZoneInfo | None:
     """The company's time zone; None for the public schema, whose faces use UTC."""
     if tenant.schema_name == get_public_schema_name():
         return None
-    return zoneinfo.ZoneInfo(tenant_defaults(tenant)[0])
+    return zoneinfo.ZoneInfo(tenant_defaults(tenant).timezone)
 
 
 def tenant_language(tenant) -> str:
     """The company's language, for work no user asked for in their own (tasks, commands)."""
-    return tenant_defaults(tenant)[1]
+    return tenant_defaults(tenant).language
 
 
 def tenant_activate(tenant) -> None:

@@ -153,7 +153,7 @@ def _leads_page(
     context = {
         "table": table,
         # No lead at all (not none matching): the page explains how to start instead of filters.
-        "no_leads": not filtered and not filterset.errors and table.paginator.count == 0,
+        "no_leads": not filtered and table.paginator.count == 0,
         "filter_errors": filterset.errors,
         "statuses": LeadStatus.choices,
         "sources": Source.choices,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0003_search_folds_accents'),
+        ('crm', '0004_phone_search'),
     ]
 
     operations = [

@@ -1,6 +1,9 @@
 """Plain JSON values for hand-written representations (the API's fast paths and event payloads)."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from .money import quantize
 
 
 def iso_datetime(value: datetime | None) -> str | None:
@@ -19,3 +22,9 @@ def user_json(user) -> dict | None:
     if user is None:
         return None
     return {"id": user.pk, "name": user.name, "email": user.email}
+
+
+def amount_json(amount: Decimal, currency: str) -> str:
+    """An amount as text with its currency's own digits: "5000.00" USD, "5000" CLP. No locale:
+    the same for every reader, whoever made the change."""
+    return str(quantize(amount, currency))

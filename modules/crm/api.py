@@ -21,7 +21,7 @@ from modules.accounts.models import User
 from modules.accounts.permissions import IsTenantMember
 from modules.core import serializers as input_serializers
 from modules.core.filters import FilterBackend
-from modules.core.money import Currency
+from modules.core.money import Currency, format_money
 from modules.tenancy.permissions import requires_feature
 from modules.tenancy.plans import Feature
 
@@ -91,7 +91,17 @@ class DealSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, instance: Deal) -> dict:
-        return events.deal_json(instance)
+        return deal_representation(instance)
+
+
+def deal_representation(deal: Deal) -> dict:
+    """The deal as events carry it, plus its value written for the reader (their locale)."""
+    payload = events.deal_json(deal)
+    return {
+        **{field: payload[field] for field in ("id", "title", "contact", "value")},
+        "value_formatted": format_money(deal.value, deal.currency),
+        **payload,
+    }
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -306,7 +316,7 @@ class LeadViewSet(CrmViewSet):
         conversion = services.lead_convert(actor=request.user, lead=lead, **self.validated(LeadConvertSerializer))
         return Response({
             "contact": events.contact_json(conversion.contact),
-            "deal": events.deal_json(conversion.deal),
+            "deal": deal_representation(conversion.deal),
         })
 
     @extend_schema(request={"multipart/form-data": LeadImportSerializer}, responses=inline_serializer(

@@ -1,11 +1,13 @@
 """The CRM's domain events and their payloads.
 
 Payloads are the records as the API shows them, so a webhook receiver and an API client see
-the same JSON. Services record them (modules.events) in the transaction that made the change.
+the same JSON, minus what depends on the reader (formatted values): amounts carry their
+currency's digits. `*.updated` events also carry the changed fields, old and new, and an update
+that changes nothing records none. Services record them (modules.events) in the transaction that
+made the change.
 """
 
-from modules.core.formats import iso_date, iso_datetime, user_json
-from modules.core.money import format_money
+from modules.core.formats import amount_json, iso_date, iso_datetime, user_json
 
 from .models import Activity, Contact, Deal, Lead
 
@@ -14,6 +16,7 @@ LEAD_UPDATED = "lead.updated"
 LEAD_DELETED = "lead.deleted"
 LEAD_CONVERTED = "lead.converted"
 LEAD_LOST = "lead.lost"
+LEAD_SCORE_CHANGED = "lead.score_changed"  # the model rescored it (people's changes are lead.updated)
 CONTACT_CREATED = "contact.created"
 CONTACT_UPDATED = "contact.updated"
 CONTACT_DELETED = "contact.deleted"
@@ -70,8 +73,7 @@ def deal_json(deal: Deal) -> dict:
         "id": deal.pk,
         "title": deal.title,
         "contact": contact_json(deal.contact),
-        "value": f"{deal.value:.2f}",
-        "value_formatted": format_money(deal.value, deal.currency),
+        "value": amount_json(deal.value, deal.currency),
         "currency": deal.currency,
         "stage": deal.stage,
         "probability": deal.probability,
@@ -99,3 +101,7 @@ def activity_json(activity: Activity) -> dict:
         "assigned_to": user_json(activity.assigned_to),
         "created_at": iso_datetime(activity.created_at),
     }
+
+
+def score_change_json(lead_id: int, score: int, previous_score: int) -> dict:
+    return {"id": lead_id, "score": score, "previous_score": previous_score}

@@ -32,8 +32,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from modules.events.services import system_events_record
 from modules.tenancy.tasks import on_commit_in_this_tenant
 
+from . import events
 from .models import Activity, Lead, LeadScoreModel, LeadStatus, RelatedType, Source
 
 CLOSED_STATUSES = (LeadStatus.CONVERTED, LeadStatus.LOST)
@@ -444,6 +446,7 @@ _SCORES_UPDATE_SQL = """
         AS new(id, score, read_score, read_updated_at)
     WHERE lead.id BETWEEN %s AND %s AND lead.id = new.id AND lead.score = new.read_score
       AND lead.updated_at = new.read_updated_at AND NOT lead.score_is_manual AND lead.status <> ALL(%s)
+    RETURNING lead.id, lead.score, new.read_score
 """
 
 
@@ -488,7 +491,12 @@ def leads_rescore() -> int:
             parameters = [ids, scores, read_scores, read_updated_at, ids[0], ids[-1], list(CLOSED_STATUSES)]
             with connection.cursor() as cursor:
                 cursor.execute(_SCORES_UPDATE_SQL, parameters)
-                changed += cursor.rowcount
+                rescored = cursor.fetchall()
+            system_events_record(
+                name=events.LEAD_SCORE_CHANGED,
+                payloads=[events.score_change_json(*row) for row in rescored],
+            )
+            changed += len(rescored)
     return changed
 
 

@@ -19,7 +19,7 @@ from modules.accounts.models import User
 from modules.core.exceptions import DomainError
 from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
-from modules.events.services import event_record
+from modules.events.services import event_record, payload_changes
 from modules.tenancy.selectors import company_profile_current
 
 from . import access, events
@@ -180,6 +180,7 @@ def lead_create(
 def lead_update(*, actor: User | None, lead: Lead, changes: dict) -> Lead:
     """PATCH semantics. `score` set by a person sticks until `score: None` hands it back to the model.
     Moving a lead to converted runs the conversion (a contact and a deal), as the action does."""
+    before = events.lead_json(lead)
     _check_assignee(actor, changes)
     changes = _clean_person_fields(changes)
     status = changes.pop("status", lead.status)
@@ -200,8 +201,11 @@ def lead_update(*, actor: User | None, lead: Lead, changes: dict) -> Lead:
     if status != lead.status:
         _status_set(lead, status)
     _rescore(lead)
+    changed = payload_changes(before, events.lead_json(lead))
+    if not changed:
+        return lead
     _save_unique(lead)
-    event_record(name=events.LEAD_UPDATED, payload=events.lead_json(lead), actor=actor)
+    event_record(name=events.LEAD_UPDATED, payload=events.lead_json(lead), actor=actor, changes=changed)
     if became_lost:
         event_record(name=events.LEAD_LOST, payload=events.lead_json(lead), actor=actor)
     return lead
@@ -335,13 +339,17 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Contact:
+    before = events.contact_json(contact)
     _check_assignee(actor, changes)
     changes = _clean_person_fields(changes)
     if "email" in changes and changes["email"] != contact.email:
         _check_email_free(Contact, changes["email"], exclude_pk=contact.pk)
     _apply(contact, changes)
+    changed = payload_changes(before, events.contact_json(contact))
+    if not changed:
+        return contact
     _save_unique(contact)
-    event_record(name=events.CONTACT_UPDATED, payload=events.contact_json(contact), actor=actor)
+    event_record(name=events.CONTACT_UPDATED, payload=events.contact_json(contact), actor=actor, changes=changed)
     return contact
 
 
@@ -414,6 +422,7 @@ def deal_create(
 @transaction.atomic
 def deal_update(*, actor: User | None, deal: Deal, changes: dict) -> Deal:
     """PATCH semantics; a new `stage` is a move (history, won/lost events) like a drag on the board."""
+    before = events.deal_json(deal)
     _check_assignee(actor, changes)
     changes = dict(changes)
     stage = changes.pop("stage", None)
@@ -428,8 +437,11 @@ def deal_update(*, actor: User | None, deal: Deal, changes: dict) -> Deal:
         deal.probability = probability
     if lost_reason is not None and deal.stage == Stage.CLOSED_LOST:
         deal.lost_reason = lost_reason
+    changed = payload_changes(before, events.deal_json(deal))
+    if not changed:
+        return deal
     deal.save()
-    event_record(name=events.DEAL_UPDATED, payload=events.deal_json(deal), actor=actor)
+    event_record(name=events.DEAL_UPDATED, payload=events.deal_json(deal), actor=actor, changes=changed)
     return deal
 
 
@@ -544,6 +556,10 @@ def _related_engagement_changed(related_to_type: str, related_to_id: int) -> Non
         score = lead_score_compute(lead)
         if score != lead.score:
             Lead.objects.filter(pk=lead.pk).update(score=score)
+            event_record(
+                name=events.LEAD_SCORE_CHANGED, payload=events.score_change_json(lead.pk, score, lead.score),
+                actor=None, audit=False,
+            )
 
 
 @transaction.atomic
@@ -571,6 +587,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, actor: User | None, activity: Activity, changes: dict) -> Activity:
+    before_payload = events.activity_json(activity)
     _check_assignee(actor, changes)
     changes = dict(changes)
     completed = changes.pop("completed", None)
@@ -583,10 +600,13 @@ def activity_update(*, actor: User | None, activity: Activity, changes: dict) ->
     if completed is not None and completed != activity.completed:
         activity.completed = completed
         activity.completed_at = timezone.now() if completed else None
+    changed = payload_changes(before_payload, events.activity_json(activity))
+    if not changed:
+        return activity
     activity.save()
     for related_type, related_id in {before, (activity.related_to_type, activity.related_to_id)}:
         _related_engagement_changed(related_type, related_id)
-    event_record(name=events.ACTIVITY_UPDATED, payload=events.activity_json(activity), actor=actor)
+    event_record(name=events.ACTIVITY_UPDATED, payload=events.activity_json(activity), actor=actor, changes=changed)
     return activity
 
 

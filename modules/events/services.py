@@ -47,8 +47,21 @@ def _outbox_mark() -> None:
         )
 
 
-def event_record(*, name: str, payload: dict, actor: User | None, changes: dict | None = None) -> Event:
-    """`changes`, for an update: {"field": {"old": …, "new": …}} for each field that changed."""
+def payload_changes(before: dict, after: dict, *, ignore: tuple[str, ...] = ("updated_at",)) -> dict:
+    """{"field": {"old": …, "new": …}} for each field of a record's payload that differs: what an
+    `*.updated` event carries, and empty for an update that changes nothing (no event then)."""
+    return {
+        field: {"old": before.get(field), "new": value}
+        for field, value in after.items()
+        if field not in ignore and before.get(field) != value
+    }
+
+
+def event_record(
+    *, name: str, payload: dict, actor: User | None, changes: dict | None = None, audit: bool = True
+) -> Event:
+    """`changes`, for an update: {"field": {"old": …, "new": …}} for each field that changed.
+    `audit=False` for what the system recomputes (a score), which the audit trail leaves out."""
     aggregate_type, aggregate_id = _aggregate(name, payload)
     event = Event(
         uuid=uuid.uuid4(), name=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
@@ -61,12 +74,40 @@ def event_record(*, name: str, payload: dict, actor: User | None, changes: dict 
             aggregate_type, aggregate_id,
         ])
         event.pk, event.aggregate_version = cursor.fetchone()
-    AuditEntry.objects.create(
-        action=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
-        fields=sorted(changes or ()), actor=actor,
-    )
+    if audit:
+        AuditEntry.objects.create(
+            action=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
+            fields=sorted(changes or ()), actor=actor,
+        )
     _outbox_mark()
     return event
+
+
+# Each record's next version, for a batch of existing records (one event per record).
+RECORD_MANY_SQL = """
+INSERT INTO events_event (uuid, name, aggregate_type, aggregate_id, aggregate_version, payload_version,
+                          payload, actor_id, occurred_at)
+SELECT gen_random_uuid(), %(name)s, %(type)s, batch.id,
+       COALESCE((SELECT MAX(aggregate_version) FROM events_event AS prior
+                 WHERE prior.aggregate_type = %(type)s AND prior.aggregate_id = batch.id), 0) + 1,
+       %(payload_version)s, batch.payload, NULL, now()
+FROM unnest(%(ids)s::bigint[], %(payloads)s::jsonb[]) AS batch(id, payload)
+"""
+
+
+def system_events_record(*, name: str, payloads: list[dict]) -> int:
+    """What the system changed in many existing records at once (the nightly rescore): one event
+    each, versioned after the record's earlier ones, in one statement; not audited."""
+    if not payloads:
+        return 0
+    aggregate_type = name.split(".", 1)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_MANY_SQL, {
+            "name": name, "type": aggregate_type, "payload_version": PAYLOAD_VERSION,
+            "ids": [int(payload["id"]) for payload in payloads], "payloads": [Jsonb(payload) for payload in payloads],
+        })
+    _outbox_mark()
+    return len(payloads)
 
 
 def events_record(*, name: str, payloads: Iterable[dict], actor: User | None) -> int:

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from modules.core.exceptions import DomainError
 from modules.crm import services
 from modules.crm.models import Activity, Contact, Deal, DealStageChange, Lead, LeadScoreModel
-from modules.events.models import Event
+from modules.events.models import AuditEntry, Event
 from tests.conftest import on_own_connection
 
 
@@ -39,6 +39,7 @@ def committed_lead(team_a):
         Contact.objects.filter(email="race@acme.com").delete()
         Activity.objects.filter(related_to_id=lead.pk).delete()
         Event.objects.filter(occurred_at__gte=started).delete()
+        AuditEntry.objects.filter(occurred_at__gte=started).delete()
         LeadScoreModel.objects.all().delete()  # the conversion retrained alpha's model
 
     _in_alpha(team_a, clean)

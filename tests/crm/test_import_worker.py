@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 
 from modules.accounts.models import User
 from modules.crm.models import ImportStatus, Lead, LeadImport, LeadScoreModel
-from modules.events.models import Event
+from modules.events.models import AuditEntry, Event
 from tests.conftest import on_own_connection
 
 pytestmark = pytest.mark.redis
@@ -52,6 +52,7 @@ def browser(team_a, team_b):
             with tenant_context(tenant):
                 Lead.objects.filter(email__iendswith=f"@{DOMAIN}").delete()
                 Event.objects.filter(occurred_at__gte=started).delete()
+                AuditEntry.objects.filter(occurred_at__gte=started).delete()
                 LeadImport.objects.filter(created_at__gte=started).delete()
                 LeadScoreModel.objects.all().delete()
 

@@ -23,7 +23,7 @@ from modules.accounts.models import User
 from modules.accounts.tokens import tokens_for_user
 from modules.crm import services
 from modules.crm.models import Activity, Contact, Deal, Lead, LeadScoreModel, LeadStatus, Stage
-from modules.events.models import Event
+from modules.events.models import AuditEntry, Event
 from tests.conftest import on_own_connection
 
 DOMAIN = "own-transaction.test"
@@ -95,6 +95,7 @@ def committed(team_a):
             Lead.objects.filter(email__iendswith=f"@{DOMAIN}").delete()
             Contact.objects.filter(email__iendswith=f"@{DOMAIN}").delete()
             Event.objects.filter(occurred_at__gte=started).delete()
+            AuditEntry.objects.filter(occurred_at__gte=started).delete()
             LeadScoreModel.objects.all().delete()  # outcomes changed: alpha's model retrained on commit
 
     on_own_connection(clean)

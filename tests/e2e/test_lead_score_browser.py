@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 from modules.accounts.models import Role
 from modules.crm import services
 from modules.crm.models import Activity, ActivityType, Lead, RelatedType
-from modules.events.models import Event
+from modules.events.models import AuditEntry, Event
 from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
 
 pytestmark = pytest.mark.browser
@@ -48,6 +48,7 @@ def lead_with_an_old_call(django_db_setup, django_db_blocker):
             Activity.objects.filter(pk=call.pk).delete()
             Lead.objects.filter(pk=lead.pk).delete()
             Event.objects.filter(occurred_at__gte=started).delete()
+            AuditEntry.objects.filter(occurred_at__gte=started).delete()
         connection.set_schema_to_public()
         user.delete()
 

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role
 from modules.crm.models import Activity, Contact, Deal, DealStageChange, Stage
-from modules.events.models import Event
+from modules.events.models import AuditEntry, Event
 from tests.conftest import on_own_connection
 from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
 
@@ -45,6 +45,7 @@ def board(django_db_setup, django_db_blocker):
         with tenant_context(team.tenant):
             ids = [deal.pk for deal in deals.values()]
             Event.objects.filter(name__startswith="deal.", payload__id__in=ids).delete()
+            AuditEntry.objects.filter(aggregate_type="deal", aggregate_id__in=ids).delete()
             Deal.objects.filter(pk__in=ids).delete()
             contact.delete()
         connection.set_schema_to_public()
@@ -249,5 +250,6 @@ def test_a_focused_card_moves_with_the_keyboard(server, board):
     finally:
         committed(board, lambda: (
             Event.objects.filter(name__startswith="deal.", payload__id=deal.pk).delete(),
+            AuditEntry.objects.filter(aggregate_type="deal", aggregate_id=deal.pk).delete(),
             Deal.objects.filter(pk=deal.pk).delete(),
         ))

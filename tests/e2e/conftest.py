@@ -34,7 +34,10 @@ def server(django_db_setup, tmp_path_factory):
     """The port of `manage.py runserver` serving the test database."""
     port = free_port()
     env = {
-        **os.environ,
+        # No broker: the server runs its tasks in-process (an import finishes while the page
+        # polls), as no worker listens for this server's queue; the cache stays shared.
+        **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "CELERY_BROKER_URL")},
+        "REDIS_CACHE_URL": os.environ.get("REDIS_CACHE_URL") or os.environ.get("REDIS_URL", ""),
         "DATABASE_URL": database_url(),
         "PORT": str(port),
         "INNEXAR_SPARE_SCHEMA_AUTO_REPLENISH": "false",

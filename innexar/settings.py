@@ -7,7 +7,6 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from modules.core.browser_middleware import browser_only
 
@@ -140,6 +139,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "modules.core.context_processors.innexar",
             ],
+            # date, time and floatformat in the language and the company's country (core.l10n).
+            "builtins": ["modules.core.templatetags.l10n_builtins"],
         },
     }
 ]
@@ -331,7 +332,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese")), ("es", _("Spanish"))]
+# Each language by its own name, the same in every picker whatever language the page is in.
+LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language picked on innexar.app follows the visitor to acme.innexar.app: a preference, not a
 # credential (sessions stay on their own host). Browsers refuse a cookie for all of "localhost",
@@ -340,6 +342,9 @@ LANGUAGE_COOKIE_DOMAIN = f".{INNEXAR_BASE_DOMAIN}" if "." in INNEXAR_BASE_DOMAIN
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Our date and number formats where Django's differ (English "3:20 AM", Latin American Spanish);
+# pages pick them by language and company country (core.l10n).
+FORMAT_MODULE_PATH = ["innexar.formats"]
 
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "/static/"

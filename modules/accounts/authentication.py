@@ -4,7 +4,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from modules.core.logs import bind_schema
-from modules.tenancy.selectors import tenant_timezone_activate
+from modules.tenancy.selectors import tenant_locale_activate
 
 from .tokens import INVALID_TOKEN_MESSAGE, user_for_token
 
@@ -49,6 +49,6 @@ class TenantJWTAuthentication(JWTAuthentication):
             connection.set_tenant(user.tenant)
             bind_schema(user.tenant.schema_name)
             django_request.tenant = user.tenant
-            tenant_timezone_activate(user.tenant)
+            tenant_locale_activate(user.tenant)
         return user, token
 

@@ -8,7 +8,7 @@ from django_tenants.utils import get_public_schema_name
 from modules.core.logs import bind_schema
 from modules.core.views import unknown_host
 
-from .selectors import tenant_for_host, tenant_timezone_activate
+from .selectors import tenant_for_host, tenant_locale_activate
 
 
 class InnexarTenantMiddleware(TenantMainMiddleware):
@@ -36,7 +36,7 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
             return response
         tenant = request.tenant
         bind_schema(tenant.schema_name)
-        tenant_timezone_activate(tenant)
+        tenant_locale_activate(tenant)
         if tenant.schema_name == get_public_schema_name():
             if request.get_host().split(":")[0] == f"admin.{settings.INNEXAR_BASE_DOMAIN}":
                 request.urlconf = settings.PLATFORM_ADMIN_URLCONF

@@ -6,9 +6,10 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from modules.core.money import country_activate
 from modules.core.snapshots import Snapshots, version_bump
 
-from .models import CompanyProfile, Domain, Tenant
+from .models import CompanyProfile, Country, Domain, Tenant
 
 
 def company_profile_current() -> CompanyProfile | None:
@@ -23,7 +24,7 @@ def company_profile_current() -> CompanyProfile | None:
 # then checks its tenant and time zone with a single read of the shared cache.
 TENANTS_VERSION = "tenancy:generation"
 _tenants = Snapshots()
-_timezones = Snapshots()
+_locale_settings = Snapshots()
 
 
 def tenants_changed(**kwargs) -> None:
@@ -44,17 +45,23 @@ def tenant_by_id(tenant_id: int) -> Tenant:
     return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
-def tenant_timezone_name(tenant) -> str:
-    """The tenant's time zone (company settings): every workspace page asks for it."""
-    return _timezones.get(
+def tenant_locale_settings(tenant) -> tuple[str, str]:
+    """The tenant's time zone and country (company settings): every workspace page asks for them."""
+    return _locale_settings.get(
         str(tenant.pk), (TENANTS_VERSION,),
-        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", flat=True).first() or "UTC",
+        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "country").first()
+        or ("UTC", Country.US),
     )
 
 
-def tenant_timezone_activate(tenant) -> None:
-    """Dates are read and shown in the company's time zone; the public schema's faces use UTC."""
+def tenant_locale_activate(tenant) -> None:
+    """Dates are read and shown in the company's time zone, numbers, money and dates written as
+    its country writes them (money.format_locale); the public schema's faces use UTC and the
+    language alone."""
     if tenant.schema_name == get_public_schema_name():
         timezone.deactivate()
+        country_activate(None)
     else:
-        timezone.activate(zoneinfo.ZoneInfo(tenant_timezone_name(tenant)))
+        zone, country = tenant_locale_settings(tenant)
+        timezone.activate(zoneinfo.ZoneInfo(zone))
+        country_activate(country)

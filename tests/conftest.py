@@ -174,7 +174,7 @@ def in_another_process():
     from modules.accounts import selectors as accounts
     from modules.tenancy import selectors as tenancy
 
-    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._timezones, accounts._users)]
+    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._locale_settings, accounts._users)]
     for kind, _ in kept:
         kind._entries = {}
     try:

@@ -136,3 +136,14 @@ class LocalIntegerField(LocalDecimalField):
 
     def _expected(self, locale: str, *, ambiguous: bool = False) -> str:
         return _("Enter a whole number such as %(example)s.") % {"example": number_in_locale(Decimal(12500), 0)}
+
+
+class FilePickerInput(forms.FileInput):
+    """A file input whose button and "no file" text are in the page's language, not the browser's."""
+
+    template_name = "core/widgets/file_picker.html"
+
+    def __init__(self, attrs=None):
+        attrs = dict(attrs or {})
+        attrs["class"] = f"visually-hidden {attrs.get('class', '')}".strip()
+        super().__init__(attrs)

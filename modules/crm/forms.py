@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import User
-from modules.core.forms import LocalDecimalField, LocalIntegerField, ServiceForm
+from modules.core.forms import FilePickerInput, LocalDecimalField, LocalIntegerField, ServiceForm
 from modules.core.money import Currency
 from modules.tenancy.selectors import company_profile_current
 
@@ -201,7 +201,7 @@ class LeadImportForm(ServiceForm):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 or Latin-1, separated by commas or semicolons, with a header row."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=FilePickerInput(attrs={"accept": ".csv,text/csv"}),
     )
 
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class Plan(models.TextChoices):
@@ -65,8 +65,10 @@ def seat_limit_message(plan: str) -> str:
     """What a workspace that has used every seat of `plan` hears when it asks for one more."""
     seats = OFFERS[plan].max_users
     upgrade = OFFERS[cheapest_plan_for_users(seats + 1)].plan
-    return gettext(
-        "Your %(current)s plan includes %(count)d active users. Upgrade to the %(plan)s plan to add more."
+    return ngettext(
+        "Your %(current)s plan includes %(count)d active user. Upgrade to the %(plan)s plan to add more.",
+        "Your %(current)s plan includes %(count)d active users. Upgrade to the %(plan)s plan to add more.",
+        seats,
     ) % {"current": OFFERS[plan].plan.label, "count": seats, "plan": upgrade.label}
 
 

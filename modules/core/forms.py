@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
@@ -69,9 +69,9 @@ def number_in_locale(value: Decimal | int, decimal_places: int | None) -> str:
 # Currency signs and spaces around a pasted amount ("R$ 12.500,00", "12,500.50 MXN") say nothing
 # about the number.
 _AROUND_NUMBER = re.compile(r"^[^\d.,+-]*(.*?)[^\d.,]*$", re.DOTALL)
-# One separator followed by exactly three digits reads as thousands in one locale and as
-# decimals in another ("1.234" is 1234 in pt-BR, 1.234 in en).
-_ONE_SEPARATOR_THREE_DIGITS = re.compile(r"^[+-]?\d+[.,]\d{3}$")
+# A thousands separator alone before three digits ("1.234" in pt-BR, "1,234" in en) is how
+# another locale writes decimals.
+_GROUPED_ONCE = re.compile(r"[+-]?(\d{1,3})([.,])(\d{3})")
 # Digits and the locale's signs only: Babel would also take "1e5" and "NaN".
 _NUMBER_CHARACTERS = re.compile(r"[+-]?[\d.,]+")
 
@@ -79,8 +79,12 @@ _NUMBER_CHARACTERS = re.compile(r"[+-]?[\d.,]+")
 class LocalDecimalField(forms.DecimalField):
     """An amount or a quantity as the reader writes it: `12.500,00` or `12500,50` in pt-BR,
     `12,500.00` in en, read with Babel's strict parser, so "12500,50" in en is refused rather
-    than read as 1250050. A number that two locales read differently and both readings fit
-    the field ("1.234" in a field of three decimals) is refused rather than guessed at."""
+    than read as 1250050.
+
+    "1.234" is 1234 in pt-BR and 1.234 in en. Where the field takes three decimals, so that
+    either reading fits, the locale's thousands separator alone before three digits is refused
+    and the message names both forms; in a money field (two decimals) only the thousands
+    reading fits, and the locale's decimal sign always means decimals."""
 
     widget = LocalNumberInput
 
@@ -97,24 +101,27 @@ class LocalDecimalField(forms.DecimalField):
             return None
         text = _AROUND_NUMBER.match(str(value).strip()).group(1).strip()
         locale = format_locale()
-        if (
-            _ONE_SEPARATOR_THREE_DIGITS.match(text)
-            and (self.decimal_places is None or self.decimal_places >= 3)
-        ):
-            raise ValidationError(self._expected(locale, ambiguous=True), code="ambiguous")
         if not _NUMBER_CHARACTERS.fullmatch(text):
-            raise ValidationError(self._expected(locale), code="invalid")
+            raise ValidationError(self._expected(), code="invalid")
+        grouped = _GROUPED_ONCE.fullmatch(text)
+        fits_both = self.decimal_places is None or self.decimal_places >= 3
+        if grouped and grouped[2] == get_group_symbol(locale) and fits_both:
+            whole, fraction = grouped[1], grouped[3]
+            raise ValidationError(
+                _("“%(typed)s” could be %(whole)s or %(decimal)s: write the one you mean without a thousands "
+                  "separator.") % {
+                    "typed": text, "whole": whole + fraction,
+                    "decimal": f"{whole}{get_decimal_symbol(locale)}{fraction}",
+                },
+                code="ambiguous",
+            )
         try:
             return parse_decimal(text, locale=locale, strict=True)
         except NumberFormatError:
-            raise ValidationError(self._expected(locale), code="invalid") from None
+            raise ValidationError(self._expected(), code="invalid") from None
 
-    def _expected(self, locale: str, *, ambiguous: bool = False) -> str:
-        places = 2 if self.decimal_places is None else self.decimal_places
-        example = number_in_locale(Decimal("12500.5"), places)
-        if ambiguous:
-            message = _("Other languages read this number differently: write its decimals too, such as %(example)s.")
-            return message % {"example": example}
+    def _expected(self) -> str:
+        example = number_in_locale(Decimal("12500.5"), 2 if self.decimal_places is None else self.decimal_places)
         return _("Enter a number such as %(example)s.") % {"example": example}
 
 
@@ -127,14 +134,14 @@ class LocalIntegerField(LocalDecimalField):
     def to_python(self, value):
         number = super().to_python(value)
         if number is not None and number != number.to_integral_value():
-            raise ValidationError(self._expected(format_locale()), code="invalid")
+            raise ValidationError(self._expected(), code="invalid")
         return number
 
     def clean(self, value) -> int | None:
         number = super().clean(value)
         return None if number is None else int(number)
 
-    def _expected(self, locale: str, *, ambiguous: bool = False) -> str:
+    def _expected(self) -> str:
         return _("Enter a whole number such as %(example)s.") % {"example": number_in_locale(Decimal(12500), 0)}
 
 

@@ -356,6 +356,8 @@ STATICFILES_DIRS = [
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
+    # The accessibility checker the browser tests run in each page (tests/e2e/test_accessibility_browser.py).
+    ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("INNEXAR_MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -19,7 +19,8 @@ class AmountForm(forms.Form):
 def read(language: str, country: str | None = None, **data):
     with translation.override(language), country_override(country):
         form = AmountForm(data)
-        return (form.cleaned_data if form.is_valid() else {}), {name: list(errors) for name, errors in form.errors.items()}
+        valid = form.is_valid()
+        return (form.cleaned_data if valid else {}), {name: list(errors) for name, errors in form.errors.items()}
 
 
 @pytest.mark.parametrize("language, country, typed, amount", [

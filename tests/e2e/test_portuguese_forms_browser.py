@@ -52,11 +52,12 @@ def brazil(django_db_setup, django_db_blocker):
         profile.save()
 
 
-def sign_in_in_portuguese(page, base: str, user) -> None:
+def sign_in_any_language(page, base: str, user) -> None:
+    """The sign-in form in whatever language the browser asks for; the user's own applies after."""
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Senha").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
     page.wait_for_url(f"{base}/")
 
 
@@ -72,7 +73,7 @@ def test_a_brazilian_amount_is_saved_as_typed_and_shown_in_reais(server, brazil)
     base = f"http://{brazil['host']}:{server}"
     with chromium() as browser:
         page = browser.new_page(locale="pt-BR")
-        sign_in_in_portuguese(page, base, brazil["user"])
+        sign_in_any_language(page, base, brazil["user"])
         page.goto(f"{base}/crm/deals/new/?contact={brazil['contact'].pk}")
         page.get_by_label("Título").fill("Implantação do ERP")
         value = page.get_by_label("Valor")
@@ -102,7 +103,7 @@ def test_a_us_styled_amount_in_portuguese_is_refused_in_portuguese(server, brazi
     base = f"http://{brazil['host']}:{server}"
     with chromium() as browser:
         page = browser.new_page(locale="pt-BR")
-        sign_in_in_portuguese(page, base, brazil["user"])
+        sign_in_any_language(page, base, brazil["user"])
         page.goto(f"{base}/crm/deals/new/?contact={brazil['contact'].pk}")
         page.get_by_label("Título").fill("Valor em formato americano")
         page.get_by_label("Valor").fill("12500.50")
@@ -110,3 +111,31 @@ def test_a_us_styled_amount_in_portuguese_is_refused_in_portuguese(server, brazi
         error = page.locator(".field-error", has_text="Informe um número como 12.500,50.")
         error.wait_for()
         page.close()
+
+
+@pytest.mark.django_db
+def test_the_file_picker_speaks_portuguese_and_takes_the_keyboard(server, brazil, tmp_path):
+    """Chromium's own file input says "Choose file" in the browser's language; ours says it in the
+    page's, and the hidden input still takes the focus from the keyboard."""
+    csv = tmp_path / "leads.csv"
+    csv.write_text("name,email\nAna,ana@example.com\n")
+    base = f"http://{brazil['host']}:{server}"
+    with chromium() as browser:
+        page = browser.new_page(locale="en-US")
+        sign_in_any_language(page, base, brazil["user"])
+        page.goto(f"{base}/crm/leads/")
+        page.get_by_role("button", name="Importar CSV").click()
+        picker = page.locator("#import-form .file-picker")
+        before = picker.inner_text()
+        page.locator("#import-form button[type=submit]").focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.type")
+        page.get_by_label("Arquivo CSV").set_input_files(str(csv))
+        after = picker.inner_text()
+        page.close()
+
+    assert before.split() == ["Escolher", "arquivo", "Nenhum", "arquivo", "escolhido"]
+    assert focused == "file"
+    assert "leads.csv" in after

@@ -115,8 +115,8 @@ def test_the_worker_words_row_errors_in_the_uploaders_language(worker, browser, 
 
     assert (job.status, job.imported, job.language) == (ImportStatus.DONE, 3, "pt-br")
     assert job.errors == [
-        {"row": 3, "error": "E-mail: Insira um endereço de email válido."},
+        {"row": 3, "error": "E-mail: Informe um endereço de e-mail válido."},
         {"row": 5, "error": "Este e-mail aparece mais de uma vez no arquivo (a primeira vez na linha 2)."},
     ]
     assert "3 leads importados." in page
-    assert '<td class="numeric">3</td><td>E-mail: Insira um endereço de email válido.</td>' in page
+    assert '<td class="numeric">3</td><td>E-mail: Informe um endereço de e-mail válido.</td>' in page

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from asgiref.local import Local
 from babel import localedata
@@ -68,23 +69,22 @@ def format_locale(language: str | None = None, country: str | None = None) -> st
     """The Babel locale numbers, money and dates are written in: the language together with the
     company's country where CLDR knows the pair (es + MX → es_MX, es + US → es_US), else the
     language's own (pt-BR → pt_BR, en → en_US, es → es_419)."""
-    language = language or get_language() or "en"
-    country = country if country is not None else active_country()
-    base = to_locale(language).split("_")[0]
-    if country and localedata.exists(f"{base}_{country}"):
-        return f"{base}_{country}"
-    own = to_locale(language)
+    if country is None:
+        country = active_country()
+    return _locale_for(to_locale(language or get_language() or "en"), country)
+
+
+@cache
+def _locale_for(own: str, country: str | None) -> str:
+    paired = f"{own.split('_')[0]}_{country}"
+    if country and localedata.exists(paired):
+        return paired
     return own if "_" in own else LANGUAGE_LOCALES.get(own, own)
 
 
 def format_language(language: str | None = None, country: str | None = None) -> str:
     """format_locale as a Django language code (es-mx), for Django's date and number formats."""
     return to_language(format_locale(language, country))
-
-
-def babel_locale(language: str | None = None) -> str:
-    """The Babel locale for `language` (a Django code: pt-br) and the active company country."""
-    return format_locale(language)
 
 
 # CLDR puts a space between a currency's letters and its digits (currencySpacing); Babel
@@ -102,7 +102,7 @@ def format_money(amount: Decimal, currency: str, locale: str | None = None) -> s
     if not isinstance(amount, Decimal):
         raise TypeError("format_money takes a Decimal, never a float")
     text = format_currency(
-        quantize(amount, currency), currency, locale=babel_locale(locale), currency_digits=True
+        quantize(amount, currency), currency, locale=format_locale(locale), currency_digits=True
     )
     return _LETTERS_THEN_DIGIT.sub(" ", text.replace("\xa0", " ").replace("\u202f", " "))
 

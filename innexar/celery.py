@@ -5,6 +5,7 @@ carry the request id of the request that sent them, for the worker's log lines.
 """
 
 import os
+from fnmatch import fnmatchcase
 
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp
@@ -22,3 +23,19 @@ before_task_publish.connect(logs.task_publish_add_request_id, dispatch_uid="inne
 task_prerun.connect(logs.task_prerun_bind_context, dispatch_uid="innexar_log_context_bind")
 task_postrun.connect(logs.task_postrun_unbind_context, dispatch_uid="innexar_log_context_unbind")
 setup_logging.connect(logs.worker_setup_logging, dispatch_uid="innexar_worker_logging")
+
+# Task name patterns → the lane (settings.TASK_LANES) whose queue they wait in; the rest take the
+# default queue. A new module names its tasks to match ("fiscal.nfe_issue" → providers).
+LANE_PATTERNS = (
+    ("*import*", "imports"),
+    ("webhooks.*", "webhooks"),
+    ("fiscal.*", "providers"),
+    ("integrations.*", "providers"),
+)
+
+
+def route_by_lane(name, args, kwargs, options, task=None, **kw):
+    for pattern, lane in LANE_PATTERNS:
+        if fnmatchcase(name, pattern):
+            return {"queue": f"{app.conf.task_default_queue}.{lane}"}
+    return None

@@ -7,6 +7,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from modules.core.browser_middleware import browser_only
 
@@ -72,6 +73,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "modules.core",  # its tables (document numbering) live in every schema
     "modules.workspace",
     "modules.events",
     "modules.crm",
@@ -263,13 +265,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["modules.accounts.permissions.IsTenantMember"],
     "DEFAULT_PAGINATION_CLASS": "modules.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": [
-        "modules.core.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # Ordering is each FilterSet's StableOrderingFilter, naming the fields it allows: DRF's
+    # OrderingFilter as a default would let any view that forgets sort by any (unindexed) field.
+    "DEFAULT_FILTER_BACKENDS": ["modules.core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "modules.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "modules.core.exceptions.api_exception_handler",
     "NUM_PROXIES": INNEXAR_TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["modules.accounts.throttles.TenantThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("INNEXAR_LOGIN_RATE_IP", "60/min"),
         "login_account": env_str("INNEXAR_LOGIN_RATE_ACCOUNT", "5/min"),
@@ -281,6 +283,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["modules.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API requests a minute one workspace may make, all its users and integrations together.
+INNEXAR_TENANT_API_RATE = env_int("INNEXAR_TENANT_API_RATE", 3000, minimum=1)
+# Fernet keys for secrets kept at rest (core/secrets.py): the first encrypts, all decrypt.
+INNEXAR_ENCRYPTION_KEYS = env_list("INNEXAR_ENCRYPTION_KEYS", [])
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
@@ -323,6 +329,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A task is acknowledged once it has run, so a worker killed mid-task (a deploy, the OOM killer)
+# leaves it to another worker; tasks are written to be run twice. Each takes one message at a
+# time, and one stuck on a provider is stopped rather than holding its worker for ever.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("INNEXAR_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+TASK_LANES = ("imports", "webhooks", "providers")
+# Lanes (innexar/celery.py routes tasks by name): slow imports and provider calls wait in queues of
+# their own, so a stalled provider never starves the rest. A worker started without `-Q` takes all
+# of them; production runs one per lane (docs/deploy.md). Tests give their worker its own prefix.
+CELERY_TASK_DEFAULT_QUEUE = env_str("INNEXAR_QUEUE_PREFIX", "innexar")
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}" for lane in TASK_LANES))
+]
+CELERY_TASK_ROUTES = ("innexar.celery.route_by_lane",)
 # Beat's record of when each entry last ran (`make run` keeps it under .data/).
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -360,9 +383,13 @@ STATICFILES_DIRS = [
     ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
 ]
 MEDIA_URL = "/media/"
+INNEXAR_FILE_LINK_SECONDS = env_int("INNEXAR_FILE_LINK_SECONDS", 3600, minimum=1)
 MEDIA_ROOT = Path(env_str("INNEXAR_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Tenants' files: on disk under MEDIA_ROOT, or any Django storage (an S3-compatible bucket through
+# django-storages: INNEXAR_FILE_STORAGE=storages.backends.s3.S3Storage and its AWS_* settings).
+# They are never served from MEDIA_URL: pages and the API hand out signed links (core/files.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env_str("INNEXAR_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

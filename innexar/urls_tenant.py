@@ -2,9 +2,12 @@
 
 from django.urls import include, path
 
+from modules.core.files import file_download
+
 from .urls_common import api_and_i18n, handler404, handler500  # noqa: F401
 
 urlpatterns = [
     *api_and_i18n,
+    path("files/<str:token>/", file_download, name="file_download"),
     path("", include("modules.workspace.urls")),
 ]

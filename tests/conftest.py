@@ -49,6 +49,9 @@ def pytest_configure(config):
     # Real hashing costs ~0.3 s a password; tests hash hundreds. Behaviour is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SPARE_SCHEMA_POOL_SIZE = SPARE_POOL_SIZE
+    # The suite sends thousands of API requests a minute to one workspace (the schema fuzzing);
+    # tests/accounts/test_tenant_throttle.py sets its own rate.
+    settings.INNEXAR_TENANT_API_RATE = 10**9
 
 
 def _missing_requirement(item) -> str | None:
@@ -176,7 +179,7 @@ def in_another_process():
     from modules.accounts import selectors as accounts
     from modules.tenancy import selectors as tenancy
 
-    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._locale_settings, accounts._users)]
+    kept = [(kind, kind._entries) for kind in (tenancy._tenants, tenancy._defaults, accounts._users)]
     for kind, _ in kept:
         kind._entries = {}
     try:
@@ -247,10 +250,13 @@ def worker(django_db_setup, django_db_blocker):
     on the same Redis takes these tasks."""
     queue = f"innexar-test-{os.getpid()}"
     name = f"{queue}@localhost"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "innexar.settings"}
+    env = {
+        **os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "innexar.settings",
+        "INNEXAR_QUEUE_PREFIX": queue,  # its default queue and every lane's
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "innexar", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--loglevel=warning", "-Q", queue, "-n", name],
+         "--without-mingle", "--loglevel=warning", "-n", name],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     default_queue = app.conf.task_default_queue

@@ -115,7 +115,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """The tenant's team: admins and managers see it, admins change it."""
 
     serializer_class = MemberSerializer
-    ordering_fields = ["name", "email", "role", "date_joined"]
     filterset_class = MemberFilter
 
     def get_permissions(self):

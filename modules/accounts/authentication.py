@@ -1,10 +1,8 @@
-from django.db import connection
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.utils import aware_utcnow
 
-from modules.core.logs import bind_schema
-from modules.tenancy.selectors import tenant_locale_activate
+from modules.tenancy.scope import tenant_activate
 
 from .tokens import INVALID_TOKEN_MESSAGE, user_for_token
 
@@ -46,9 +44,7 @@ class TenantJWTAuthentication(JWTAuthentication):
         django_request = request._request
         user = user_for_token(token, host_tenant=getattr(django_request, "tenant", None))
         if getattr(django_request, "tenant", None) is None or django_request.tenant.pk != user.tenant_id:
-            connection.set_tenant(user.tenant)
-            bind_schema(user.tenant.schema_name)
+            tenant_activate(user.tenant)
             django_request.tenant = user.tenant
-            tenant_locale_activate(user.tenant)
         return user, token
 

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from modules.accounts.models import User
 from modules.core.phones import phone_normalize, tenant_region
-from modules.core.tasks import on_commit_in_this_tenant
 from modules.events.services import events_record
+from modules.tenancy.tasks import on_commit_in_this_tenant
 
 from . import events, services
 from .models import ImportStatus, Lead, LeadImport, LeadStatus, Source

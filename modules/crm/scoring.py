@@ -28,7 +28,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.core.tasks import on_commit_in_this_tenant
+from modules.tenancy.tasks import on_commit_in_this_tenant
 
 from .models import Activity, Lead, LeadScoreModel, LeadStatus, RelatedType, Source
 

@@ -1,9 +1,8 @@
 from django.db import OperationalError
-from django_tenants.utils import get_public_schema_name, tenant_context
 
 from innexar.celery import app
-from modules.core.tasks import TenantTask
-from modules.tenancy.models import Tenant
+from modules.tenancy.scope import for_each_tenant
+from modules.tenancy.tasks import TenantTask
 
 from .imports import lead_import_run
 from .scoring import leads_rescore, score_model_train
@@ -24,14 +23,11 @@ def lead_scores_retrain() -> int:
 def lead_scores_refresh_all() -> int:
     """Nightly: activity recency ages even when nothing happens, so every active tenant's scores
     are retrained and refreshed. One task per tenant, each in its own schema; returns how many."""
-    tenants = Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
-    for tenant in tenants:
-        with tenant_context(tenant):
-            lead_scores_retrain.delay()
-    return len(tenants)
+    return for_each_tenant(lambda tenant: lead_scores_retrain.delay())
 
 
-@app.task(base=TenantTask, name="crm.lead_import_run", ignore_result=True)
+# A large file takes minutes on a busy worker: more than the default limit.
+@app.task(base=TenantTask, name="crm.lead_import_run", ignore_result=True, soft_time_limit=1800, time_limit=1860)
 def lead_import_run_task(import_id: int) -> None:
     """A CSV import started from the leads page; the page polls its progress."""
     lead_import_run(import_id=import_id)

@@ -1,12 +1,12 @@
 """The demo workspace `make run` shows a new user: a company with a team, ready to explore."""
 
 from django.db import transaction
-from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role, User
 from modules.crm.demo import crm_demo_load
 
 from .models import Tenant
+from .scope import tenant_scope
 from .services import company_profile_update, tenant_signup
 
 DEMO_SUBDOMAIN = "demo"
@@ -44,7 +44,7 @@ def demo_tenant_ensure() -> Tenant:
         User.objects.create_user(email, DEMO_PASSWORD, name=name, tenant=signup.tenant, role=role, language=language)
         for name, email, role, language in _TEAM
     ]
-    with tenant_context(signup.tenant):
+    with tenant_scope(signup.tenant):
         crm_demo_load(actor=signup.admin, team=team)
     return signup.tenant
 

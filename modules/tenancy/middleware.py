@@ -5,10 +5,10 @@ from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from modules.core.logs import bind_schema
 from modules.core.views import unknown_host
 
-from .selectors import tenant_for_host, tenant_locale_activate
+from .scope import tenant_activate
+from .selectors import tenant_for_host
 
 
 class InnexarTenantMiddleware(TenantMainMiddleware):
@@ -35,8 +35,7 @@ class InnexarTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant = request.tenant
-        bind_schema(tenant.schema_name)
-        tenant_locale_activate(tenant)
+        tenant_activate(tenant)
         if tenant.schema_name == get_public_schema_name():
             if request.get_host().split(":")[0] == f"admin.{settings.INNEXAR_BASE_DOMAIN}":
                 request.urlconf = settings.PLATFORM_ADMIN_URLCONF

@@ -3,7 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from modules.core.files import tenant_file_path
 from modules.core.money import Currency
+from modules.core.signing import file_url
 from modules.core.sites import site_url
 from modules.core.snapshots import AnnouncedQuerySet
 
@@ -62,8 +64,7 @@ class Country(models.TextChoices):
 
 
 def _logo_path(profile: "CompanyProfile", filename: str) -> str:
-    # Files are tenant-prefixed so no tenant can address another's.
-    return f"tenants/{profile.tenant.schema_name}/logo/{filename}"
+    return tenant_file_path(profile.tenant_id, "logo", filename)
 
 
 class CompanyProfile(models.Model):
@@ -92,3 +93,8 @@ class CompanyProfile(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name or self.tenant.name
+
+    @property
+    def logo_url(self) -> str:
+        """A signed link to the logo, valid on the tenant's host ("" without a logo)."""
+        return file_url(self.logo.name, tenant_id=self.tenant_id) if self.logo else ""

@@ -1,12 +1,8 @@
 """Reads about the tenant a request or task is running for."""
 
-import zoneinfo
-
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
-from modules.core.money import country_activate
 from modules.core.snapshots import Snapshots, version_bump
 
 from .models import CompanyProfile, Country, Domain, Tenant
@@ -24,7 +20,7 @@ def company_profile_current() -> CompanyProfile | None:
 # then checks its tenant and time zone with a single read of the shared cache.
 TENANTS_VERSION = "tenancy:generation"
 _tenants = Snapshots()
-_locale_settings = Snapshots()
+_defaults = Snapshots()
 
 
 def tenants_changed(**kwargs) -> None:
@@ -45,23 +41,11 @@ def tenant_by_id(tenant_id: int) -> Tenant:
     return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
-def tenant_locale_settings(tenant) -> tuple[str, str]:
-    """The tenant's time zone and country (company settings): every workspace page asks for them."""
-    return _locale_settings.get(
+def tenant_defaults(tenant) -> tuple[str, str, str]:
+    """The company's (time zone, language, country) from its settings: every workspace page and
+    tenant task asks for them."""
+    return _defaults.get(
         str(tenant.pk), (TENANTS_VERSION,),
-        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "country").first()
-        or ("UTC", Country.US),
+        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "language", "country").first()
+        or ("UTC", settings.LANGUAGE_CODE, Country.US),
     )
-
-
-def tenant_locale_activate(tenant) -> None:
-    """Dates are read and shown in the company's time zone, numbers, money and dates written as
-    its country writes them (money.format_locale); the public schema's faces use UTC and the
-    language alone."""
-    if tenant.schema_name == get_public_schema_name():
-        timezone.deactivate()
-        country_activate(None)
-    else:
-        zone, country = tenant_locale_settings(tenant)
-        timezone.activate(zoneinfo.ZoneInfo(zone))
-        country_activate(country)

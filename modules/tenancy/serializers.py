@@ -80,6 +80,13 @@ class CompanyProfileSerializer(input_serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
+    def to_representation(self, profile):
+        data = super().to_representation(profile)
+        if "logo" in data:
+            # Stored files are never public: the signed link the pages use, on the workspace's host.
+            data["logo"] = profile.tenant.workspace_url(profile.logo_url) if profile.logo else None
+        return data
+
 
 class CompanyProfileJSONSerializer(CompanyProfileSerializer):
     """The same settings sent as JSON, for the schema: a logo comes only as a multipart upload."""

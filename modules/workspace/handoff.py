@@ -8,11 +8,11 @@ last login, so knowing SECRET_KEY alone does not forge it, a password change voi
 it moves the last login (compare-and-set, so two uses racing each other cannot both win).
 """
 
-from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from modules.accounts.models import User
+from modules.core.signing import tenant_token, tenant_token_payload
 
 SALT = "innexar.workspace.handoff"
 MAX_AGE_SECONDS = 120
@@ -28,16 +28,15 @@ def handoff_payload(user: User) -> dict:
 
 
 def handoff_token_make(user: User) -> str:
-    return signing.dumps(handoff_payload(user), salt=SALT, compress=True)
+    return tenant_token(handoff_payload(user), purpose=SALT, tenant_id=user.tenant_id)
 
 
 def handoff_user(*, token: str, tenant) -> User | None:
     """The user the token was made for, if it is fresh, unused and theirs to use on `tenant`.
 
     A good token is spent here: the caller signs the user in."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-    except signing.BadSignature:  # SignatureExpired is one too
+    payload = tenant_token_payload(token, purpose=SALT, tenant_id=tenant.pk, max_age=MAX_AGE_SECONDS)
+    if payload is None:
         return None
     user = User.objects.filter(pk=payload.get("user"), tenant=tenant, is_active=True).first()
     if user is None or not constant_time_compare(_proof(user), str(payload.get("proof", ""))):

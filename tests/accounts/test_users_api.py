@@ -138,6 +138,14 @@ def test_filters_accept_comma_separated_roles(api, team_a):
     assert [row["email"] for row in response.json()["results"]] == [team_a.manager.email, team_a.admin.email]
 
 
+@pytest.mark.parametrize("field", ["password", "-password", "tenant__schema_name"])
+def test_ordering_by_a_field_the_list_does_not_offer_is_refused(api, team_a, field):
+    response = api(user=team_a.admin).get(USERS, {"ordering": field})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["ordering"]
+
+
 def test_the_list_query_count_does_not_grow_with_page_size(api, team_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from modules.core.tasks import tenant_ping
+from modules.tenancy.tasks import tenant_ping
+from tests.core.tenant_probe import identity
 
 pytestmark = pytest.mark.redis
 
@@ -15,8 +16,12 @@ def test_each_task_runs_in_its_senders_schema(worker, team_a, team_b):
     connection.set_tenant(team_b.tenant)
     from_beta = tenant_ping.delay()
 
-    assert from_alpha.get(timeout=30) == {"schema_name": "alpha", "tenant_id": team_a.tenant.id, "request_id": None}
-    assert from_beta.get(timeout=30) == {"schema_name": "beta", "tenant_id": team_b.tenant.id, "request_id": None}
+    assert identity(from_alpha.get(timeout=30)) == {
+        "schema_name": "alpha", "tenant_id": team_a.tenant.id, "request_id": None,
+    }
+    assert identity(from_beta.get(timeout=30)) == {
+        "schema_name": "beta", "tenant_id": team_b.tenant.id, "request_id": None,
+    }
 
 
 def test_a_tenant_task_sent_from_public_is_refused_by_the_worker(worker, db):

@@ -12,8 +12,9 @@ from django.db import connection
 
 from innexar.celery import app
 from modules.core import logs
-from modules.core.tasks import TenantTask, tenant_ping
+from modules.tenancy.tasks import TenantTask, tenant_ping
 from tests.conftest import PUBLIC_HOST, database_url
+from tests.core.tenant_probe import identity
 
 GENERATED = r"[0-9a-f]{32}"
 
@@ -115,7 +116,9 @@ def test_a_real_worker_runs_the_task_under_the_request_id_that_sent_it(worker, t
     finally:
         logs.request_id_var.reset(token)
 
-    assert result.get(timeout=30) == {"schema_name": "alpha", "tenant_id": team_a.tenant.id, "request_id": "signup-3"}
+    assert identity(result.get(timeout=30)) == {
+        "schema_name": "alpha", "tenant_id": team_a.tenant.id, "request_id": "signup-3",
+    }
 
 
 LOG_ONE_LINE = (

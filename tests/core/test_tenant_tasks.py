@@ -4,7 +4,7 @@ from celery.signals import before_task_publish
 from django.db import connection
 
 from innexar.celery import app
-from modules.core.tasks import tenant_ping
+from modules.tenancy.tasks import tenant_ping
 
 
 def _published_headers(send) -> dict:

@@ -1,6 +1,11 @@
 """/api/v1/settings/company/: each tenant's legal, fiscal and payment identity."""
 
+import io
+import time
+from urllib.parse import urlsplit
+
 import pytest
+from PIL import Image
 
 from modules.tenancy.models import CompanyProfile
 
@@ -90,26 +95,62 @@ def test_each_tenant_sees_and_changes_only_its_own(api, team_a, team_b):
     assert profile(team_b).legal_name == "Beta Trading Ltda"
 
 
-def test_a_logo_upload_is_stored_under_the_tenants_folder(api, team_a, tmp_path, settings):
-    import io
-
-    from PIL import Image
-
-    settings.MEDIA_ROOT = tmp_path
+def _png() -> io.BytesIO:
     image = io.BytesIO()
     Image.new("RGB", (8, 8), "navy").save(image, "PNG")
     image.name = "logo.png"
     image.seek(0)
+    return image
 
-    response = api(user=team_a.admin).patch(URL, {"logo": image}, format="multipart")
 
+@pytest.fixture
+def uploaded_logo(api, team_a, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    response = api(user=team_a.admin).patch(URL, {"logo": _png()}, format="multipart")
     assert response.status_code == 200
-    assert "/media/tenants/alpha/logo/logo" in response.json()["logo"]
+    return response.json()["logo"]
+
+
+def test_a_logo_is_stored_under_the_tenants_id_in_a_folder_of_its_own(team_a, uploaded_logo, tmp_path):
+    stored = [path.relative_to(tmp_path).parts for path in tmp_path.rglob("*.png")]
+
+    assert len(stored) == 1
+    tenants, tenant_id, kind, folder, name = stored[0]
+    assert (tenants, tenant_id, kind, name) == ("tenants", str(team_a.tenant.pk), "logo", "logo.png")
+    assert len(folder) == 32
+
+
+def test_the_logo_link_opens_on_its_workspace_only(api, team_a, team_b, uploaded_logo):
+    path = urlsplit(uploaded_logo).path
+
+    own = api(host=team_a.host).get(path)
+    other = api(host=team_b.host).get(path)
+
+    assert urlsplit(uploaded_logo).netloc.startswith(team_a.host)
+    assert own.status_code == 200 and own["Content-Type"] == "image/png"
+    assert b"".join(own.streaming_content).startswith(b"\x89PNG")
+    assert other.status_code == 404
+
+
+def test_a_tampered_or_expired_logo_link_opens_nothing(api, team_a, uploaded_logo, settings):
+    path = urlsplit(uploaded_logo).path
+
+    tampered = api(host=team_a.host).get(path.replace("/files/", "/files/x"))
+    time.sleep(1.1)
+    settings.INNEXAR_FILE_LINK_SECONDS = 1
+    expired = api(host=team_a.host).get(path)
+
+    assert (tampered.status_code, expired.status_code) == (404, 404)
+
+
+def test_stored_files_are_not_served_under_media_on_any_host(api, team_a, uploaded_logo, tmp_path):
+    stored = next(tmp_path.rglob("*.png")).relative_to(tmp_path)
+
+    for host in (team_a.host, "localhost"):
+        assert api(host=host).get(f"/media/{stored}").status_code == 404
 
 
 def test_a_non_image_logo_is_refused(api, team_a, tmp_path, settings):
-    import io
-
     settings.MEDIA_ROOT = tmp_path
     fake = io.BytesIO(b"not an image")
     fake.name = "logo.png"

@@ -68,7 +68,7 @@ def token_made_seconds_ago(user, seconds: int) -> str:
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - seconds)
 
-    return Backdated(salt=SALT).sign_object(handoff_payload(user), compress=True)
+    return Backdated(salt=SALT).sign_object({**handoff_payload(user), "tenant": user.tenant_id}, compress=True)
 
 
 def test_it_still_works_after_one_minute(client, team_a):

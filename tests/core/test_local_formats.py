@@ -90,3 +90,18 @@ def test_the_api_formats_each_workspaces_money_for_its_own_country(api, team_a, 
 
     assert in_a.json()["value_formatted"] == "$12,500.50"
     assert in_b.json()["value_formatted"] == "MXN 12,500.50"
+
+
+@pytest.mark.django_db
+def test_a_task_in_a_tenants_scope_writes_money_for_its_country(team_a):
+    """Mails and documents written by a task (no request) format like the company's pages."""
+    from modules.tenancy.scope import tenant_scope
+
+    _set_country(team_a, "MX")
+    with tenant_scope(team_a.tenant, language="es"):
+        inside = format_money(Decimal("12500.50"), "MXN")
+    with translation.override("es"):
+        outside = format_money(Decimal("12500.50"), "MXN")
+
+    assert inside == "$12,500.50"
+    assert outside == "MXN 12,500.50"

@@ -351,7 +351,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celery
 CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
     "refresh-lead-scores": {"task": "crm.lead_scores_refresh_all", "schedule": crontab(hour=3, minute=30)},
+    "purge-outbox": {"task": "events.outbox_purge_all", "schedule": crontab(hour=4, minute=15)},
 }
+# Days a dispatched event (and the personal data in its payload) is kept (modules/events).
+INNEXAR_OUTBOX_RETENTION_DAYS = env_int("INNEXAR_OUTBOX_RETENTION_DAYS", 30, minimum=1)
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

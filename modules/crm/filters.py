@@ -17,6 +17,7 @@ from modules.core.filters import (
 from modules.core.money import Currency
 from modules.core.search import search_query
 
+from . import selectors
 from .models import Activity, ActivityType, Contact, Deal, Lead, LeadStatus, RelatedType, Source, Stage
 
 
@@ -106,8 +107,10 @@ class ActivityFilter(django_filters.FilterSet):
     completed = BooleanFilter(label=_("Completed"))
     due_after = DayFilter(field_name="due_date", label=_("Due from"))
     due_before = DayFilter(field_name="due_date", end=True, label=_("Due until"))
-    related_to_type = django_filters.ChoiceFilter(choices=RelatedType.choices, label=_("Related to"))
-    related_to_id = IdFilter(label=_("Related record"))
+    related_to_type = django_filters.ChoiceFilter(
+        choices=RelatedType.choices, method="filter_related", label=_("Related to")
+    )
+    related_to_id = IdFilter(method="filter_related", label=_("Related record"))
     assigned_to = CommaSeparatedIdFilter(field_name="assigned_to_id", label=_("Assigned to"))
     ordering = StableOrderingFilter(
         fields=(("due_date", "due_date"), ("created_at", "created_at")), label=_("Order by")
@@ -116,3 +119,13 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = []
+
+    def filter_related(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """One record's activities (with its lead's, selectors.record_activities) when both are
+        given; either alone filters by itself."""
+        wanted = {key: self.form.cleaned_data.get(key) for key in ("related_to_type", "related_to_id")}
+        if wanted["related_to_type"] and wanted["related_to_id"] is not None:
+            if name == "related_to_id":
+                return queryset  # the type's call applied both
+            return queryset.filter(selectors.record_activities(wanted["related_to_type"], wanted["related_to_id"]))
+        return queryset.filter(**{name: value})

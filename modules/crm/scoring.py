@@ -10,8 +10,11 @@ ratio, ln(P(value | converted) / P(value | lost)), per feature value of the lead
 what the score (its logistic, in percent) and the explanation (the terms themselves) are made of.
 
 A new tenant has no history, so a fixed prior -- pseudo-counts expressing common B2B experience --
-scores its leads until MIN_HISTORY leads have closed; after that the prior is added to what was
-learned, worth PRIOR_CONVERTED + PRIOR_LOST leads, so it fades as history grows.
+scores its leads until MIN_PER_OUTCOME leads have converted and as many have been lost: an
+imported file with 1 converted lead and 53 lost ones says next to nothing about what converts.
+After that each feature value's learned ratio is blended with the prior's by the evidence behind
+it (weight n / (n + EVIDENCE_HALF)), so a value seen on a handful of leads barely moves a score,
+and an explanation never shows a factor whose sign the history cannot support.
 """
 
 import math
@@ -24,7 +27,8 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Case, Count, Max, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,11 +38,16 @@ from .models import Activity, Lead, LeadScoreModel, LeadStatus, RelatedType, Sou
 
 CLOSED_STATUSES = (LeadStatus.CONVERTED, LeadStatus.LOST)
 
-# Fewer closed leads than this, or none of one outcome, and the prior alone scores.
-MIN_HISTORY = 10
+# Fewer converted leads than this, or fewer lost ones, and the prior alone scores.
+MIN_PER_OUTCOME = 5
 # The prior weighs as much as 30 closed leads, a third of them converted.
 PRIOR_CONVERTED = 10
 PRIOR_LOST = 20
+# A value's learned ratio weighs half against the prior's when its evidence is this much.
+EVIDENCE_HALF = 2.0
+# An explanation shows a factor against the prior's sign (or a tag, which has no prior) only
+# with at least this much evidence behind it.
+MIN_EVIDENCE_TO_EXPLAIN = 5.0
 # Laplace smoothing: a value never seen with one outcome must not make it impossible.
 SMOOTHING = 1.0
 
@@ -164,15 +173,22 @@ def _decided_at(lead: Lead) -> datetime | None:
     return lead.closed_at or lead.updated_at
 
 
+# When an activity last happened: it was logged or planned, or later done (completing a call
+# planned a month ago is engagement today). NULLs are ignored by PostgreSQL's GREATEST.
+_ACTIVITY_AT = Greatest("created_at", "completed_at")
+
+
 def lead_activity_stats(lead: Lead) -> ActivityStats:
-    """Activities logged on the lead; for a closed lead, only those before it closed, as in training."""
+    """Activities logged on the lead; for a closed lead, only what happened before it closed, as in training."""
     if lead.pk is None:
         return ActivityStats()
     activities = Activity.objects.filter(related_to_type=RelatedType.LEAD, related_to_id=lead.pk)
     decided_at = _decided_at(lead)
+    activity_at = _ACTIVITY_AT
     if decided_at is not None:
         activities = activities.filter(created_at__lte=decided_at)
-    stats = activities.aggregate(count=Count("id"), last_at=Max("created_at"))
+        activity_at = Greatest("created_at", Case(When(completed_at__lte=decided_at, then="completed_at")))
+    stats = activities.aggregate(count=Count("id"), last_at=Max(activity_at))
     return ActivityStats(stats["count"], stats["last_at"])
 
 
@@ -194,59 +210,86 @@ def _log_ratio(won: float, lost: float, won_total: float, lost_total: float, val
     return math.log(p_won / p_lost)
 
 
+def _evidence(won: int, lost: int) -> float:
+    """How many leads' worth of evidence a learned ratio rests on: the inverse of its variance
+    (about 1/won + 1/lost), so it is as thin as the thinner side. 1 converted against 53 lost
+    is worth about one lead, 30 against 30 about fifteen."""
+    return 1 / (1 / (won + SMOOTHING) + 1 / (lost + SMOOTHING)) - SMOOTHING / 2  # 0 when never seen
+
+
+class Impact(NamedTuple):
+    log_ratio: float  # what the score adds up
+    prior_log_ratio: float  # what the prior alone believes (0 for a tag)
+    evidence: float  # how much history the learned part rests on
+
+
 class ScoreModel:
     """A trained (or prior-only) naive Bayes, ready to score: the log-odds of conversion before
     any feature is known, and the log-likelihood ratio of every feature value."""
 
     def __init__(self, *, converted: int, lost: int, counts: dict) -> None:
         self.converted, self.lost = converted, lost
-        self.cold_start = converted + lost < MIN_HISTORY or not converted or not lost
+        self.cold_start = converted < MIN_PER_OUTCOME or lost < MIN_PER_OUTCOME
         if self.cold_start:
             converted, lost, counts = 0, 0, {}
-        won_total, lost_total = PRIOR_CONVERTED + converted, PRIOR_LOST + lost
-        self.base_log_odds = math.log(won_total / lost_total)
-        self.log_ratios: dict[str, dict[str, float]] = {}
+        self.base_log_odds = math.log((PRIOR_CONVERTED + converted) / (PRIOR_LOST + lost))
+        self.impacts: dict[str, dict[str, Impact]] = {}
         # A value neither the prior nor the history knows (a source added later): as if seen zero times.
-        self.unseen_log_ratio: dict[str, float] = {}
+        self.unseen: dict[str, Impact] = {}
         for feature, prior in PRIOR.items():
             learned = counts.get(feature, {})
-            values = {*prior, *learned}
-            ratios = {}
-            for value in values:
+            values = len({*prior, *learned})
+            impacts = {}
+            for value in {*prior, *learned}:
                 prior_won_pct, prior_lost_pct = prior.get(value, (0, 0))
-                learned_won, learned_lost = learned.get(value, (0, 0))
-                ratios[value] = _log_ratio(
-                    prior_won_pct * PRIOR_CONVERTED / 100 + learned_won,
-                    prior_lost_pct * PRIOR_LOST / 100 + learned_lost,
-                    won_total, lost_total, len(values),
+                prior_ratio = _log_ratio(
+                    prior_won_pct * PRIOR_CONVERTED / 100, prior_lost_pct * PRIOR_LOST / 100,
+                    PRIOR_CONVERTED, PRIOR_LOST, values,
                 )
-            self.log_ratios[feature] = ratios
-            self.unseen_log_ratio[feature] = _log_ratio(0, 0, won_total, lost_total, len(values))
+                impacts[value] = self._blend(prior_ratio, *learned.get(value, (0, 0)))
+            self.impacts[feature] = impacts
+            self.unseen[feature] = self._blend(_log_ratio(0, 0, PRIOR_CONVERTED, PRIOR_LOST, values), 0, 0)
         for feature, learned in counts.items():
             if feature.startswith(TAG_PREFIX):
-                learned_won, learned_lost = learned[TAG_PRESENT]
-                self.log_ratios[feature] = {TAG_PRESENT: _log_ratio(learned_won, learned_lost, converted, lost, 2)}
+                self.impacts[feature] = {TAG_PRESENT: self._blend(0.0, *learned[TAG_PRESENT])}
 
-    def _impact(self, feature: str, value: str) -> float | None:
-        """The value's log-likelihood ratio; None for a tag the history never saw."""
-        ratios = self.log_ratios.get(feature)
-        if ratios is None:
+    def _blend(self, prior_ratio: float, won: int, lost: int) -> Impact:
+        """The prior's ratio, moved toward the learned one as far as the value's evidence allows."""
+        if self.cold_start:
+            return Impact(prior_ratio, prior_ratio, 0.0)
+        evidence = _evidence(won, lost)
+        weight = evidence / (evidence + EVIDENCE_HALF)
+        # Smoothed as present-or-absent: spread over every value, a small class's smoothing
+        # would make even a value every lead shares look like a sign of losing.
+        learned_ratio = _log_ratio(won, lost, self.converted, self.lost, 2)
+        return Impact(weight * learned_ratio + (1 - weight) * prior_ratio, prior_ratio, evidence)
+
+    def _impact(self, feature: str, value: str) -> Impact | None:
+        """None for a tag the history never saw."""
+        impacts = self.impacts.get(feature)
+        if impacts is None:
             return None
-        return ratios.get(value, self.unseen_log_ratio.get(feature, 0.0))
+        return impacts.get(value, self.unseen.get(feature))
 
     def contributions(self, features: list[tuple[str, str]]) -> list[tuple[str, str, float]]:
-        """(feature, value, log-likelihood ratio) of each feature the model knows."""
+        """(feature, value, log-likelihood ratio) of each feature the model knows and the history
+        supports: a ratio against the prior's sign (or a tag's) shows only with enough evidence,
+        so one converted lead without a company never reads as "No company" raising a score."""
         found = []
         for feature, value in features:
             impact = self._impact(feature, value)
-            if impact is not None:
-                found.append((feature, value, impact))
+            if impact is None:
+                continue
+            agrees = impact.log_ratio * impact.prior_log_ratio > 0
+            if agrees or impact.evidence >= MIN_EVIDENCE_TO_EXPLAIN:
+                found.append((feature, value, impact.log_ratio))
         return found
 
     def score(self, features: list[tuple[str, str]]) -> int:
         log_odds = self.base_log_odds
         for feature, value in features:
-            log_odds += self._impact(feature, value) or 0.0
+            impact = self._impact(feature, value)
+            log_odds += impact.log_ratio if impact is not None else 0.0
         return _percent(log_odds)
 
 
@@ -346,7 +389,10 @@ def lead_score_explain(lead: Lead) -> dict:
 # Activities of closed leads up to the moment each closed: what the lead looked like when its
 # outcome was decided, not the follow-up logged afterwards.
 _CLOSED_LEAD_ACTIVITY_SQL = """
-    SELECT activity.related_to_id, count(*), max(activity.created_at)
+    SELECT activity.related_to_id, count(*), max(greatest(
+        activity.created_at,
+        CASE WHEN activity.completed_at <= coalesce(lead.closed_at, lead.updated_at) THEN activity.completed_at END
+    ))
     FROM crm_activity AS activity JOIN crm_lead AS lead ON lead.id = activity.related_to_id
     WHERE activity.related_to_type = %s AND lead.status = ANY(%s)
       AND activity.created_at <= coalesce(lead.closed_at, lead.updated_at)
@@ -406,7 +452,7 @@ def _activity_stats_between(first_id: int, last_id: int) -> dict[int, ActivitySt
         Activity.objects.filter(related_to_type=RelatedType.LEAD, related_to_id__range=(first_id, last_id))
         .order_by()
         .values("related_to_id")
-        .annotate(count=Count("id"), last_at=Max("created_at"))
+        .annotate(count=Count("id"), last_at=Max(_ACTIVITY_AT))
         .values_list("related_to_id", "count", "last_at")
     )
     return {lead_id: ActivityStats(count, last_at) for lead_id, count, last_at in rows}

@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from .models import CLOSED_STAGES, OPEN_STAGES, Activity, Contact, Deal, DealStageChange, Lead, RelatedType, Stage
 
@@ -31,9 +32,22 @@ def activity_list() -> QuerySet[Activity]:
 TODO_FIRST = ("completed", "due_date", "-created_at", "-id")
 
 
+def record_activities(related_to_type: str, related_to_id: int) -> Q:
+    """A record's activities. Conversion keeps history: a contact's and a deal's include those
+    of the lead they were converted from, which stay the lead's (its score counts them)."""
+    own = Q(related_to_type=related_to_type, related_to_id=related_to_id)
+    if related_to_type == RelatedType.CONTACT:
+        leads = Lead.objects.filter(converted_contact_id=related_to_id).values("pk")
+    elif related_to_type == RelatedType.DEAL:
+        leads = Deal.objects.filter(pk=related_to_id, lead_id__isnull=False).values("lead_id")
+    else:
+        return own
+    return own | Q(related_to_type=RelatedType.LEAD, related_to_id__in=leads)
+
+
 def activities_of(related_to_type: str, related_to_id: int) -> QuerySet[Activity]:
     """A record's timeline, to-dos first."""
-    return activity_list().filter(related_to_type=related_to_type, related_to_id=related_to_id).order_by(*TODO_FIRST)
+    return activity_list().filter(record_activities(related_to_type, related_to_id)).order_by(*TODO_FIRST)
 
 
 @dataclass
@@ -111,6 +125,48 @@ _TITLE_FIELDS = {
     RelatedType.CONTACT: (Contact, "name"),
     RelatedType.DEAL: (Deal, "title"),
 }
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    leads: int  # all of them: none means the workspace has not started
+    leads_this_week: int
+    # {"BRL": Decimal("12500.00"), "USD": ...}, open deals only: currencies are never added together.
+    open_pipeline: dict[str, Decimal]
+    activities_overdue: int  # the user's, not completed
+    activities_today: int
+    today: date
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.leads or self.open_pipeline or self.activities_overdue or self.activities_today)
+
+
+def dashboard_figures(*, user) -> DashboardFigures:
+    """The CRM's figures for the workspace dashboard, in the active (the company's) time zone;
+    weeks start on Monday. Three aggregate queries whatever the number of records."""
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    start_of_week = start_of_today - timedelta(days=today.weekday())
+    leads = Lead.objects.aggregate(
+        all=Count("id"), this_week=Count("id", filter=Q(created_at__gte=start_of_week))
+    )
+    pipeline = (
+        Deal.objects.filter(stage__in=OPEN_STAGES).values("currency")
+        .annotate(total=Sum("value")).order_by("currency")
+    )
+    due = Activity.objects.filter(assigned_to=user, completed=False).aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=start_of_today)),
+        today=Count("id", filter=Q(due_date__gte=start_of_today, due_date__lt=start_of_today + timedelta(days=1))),
+    )
+    return DashboardFigures(
+        leads=leads["all"],
+        leads_this_week=leads["this_week"],
+        open_pipeline={row["currency"]: row["total"] for row in pipeline},
+        activities_overdue=due["overdue"],
+        activities_today=due["today"],
+        today=today,
+    )
 
 
 def related_titles(activities: Iterable[Activity]) -> dict[tuple[str, int], str]:

@@ -141,13 +141,12 @@ def _leads_page(
 ) -> HttpResponse:
     filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
     filtered = _is_filtered(request, LEAD_FILTERS)
-    table = LeadTable(
-        filterset.qs,
-        empty_text=_("No leads match these filters.") if filtered else _("No leads yet. Add one or import a CSV file."),
-    )
+    table = LeadTable(filterset.qs, empty_text=_("No leads match these filters."))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context = {
         "table": table,
+        # No lead at all (not none matching): the page explains how to start instead of filters.
+        "no_leads": not filtered and table.paginator.count == 0,
         "filter_errors": filterset.errors,
         "statuses": LeadStatus.choices,
         "sources": Source.choices,
@@ -250,24 +249,31 @@ def _lead_page(
     request, lead, *, edit_form=None, status_form=None, score_form=None, convert_form=None, activity_form=None,
     fragment: str | None = None,
 ) -> HttpResponse:
-    explanation = scoring.lead_score_explain(lead)
     context = {
-        "lead": lead,
+        **_lead_score(lead, score_form),
         "status_badge": status_badge(lead),
-        "score_bar": score_bar(lead.score),
-        "score": explanation,
         "edit_form": edit_form or LeadForm(initial=LeadForm.initial_from(lead), actor=request.user),
         "status_form": status_form or LeadStatusForm(initial={"status": lead.status}),
-        "score_form": score_form or LeadScoreForm(initial={"score": lead.score}),
         "convert_form": convert_form or LeadConvertForm(initial={"currency": default_currency()}),
         "can_delete": access.may_delete(request.user, lead),
-        "converted": lead.status == LeadStatus.CONVERTED,
         **_timeline(request, RelatedType.LEAD, lead.pk, activity_form),
     }
     template = f"crm/lead_detail.html#{fragment}" if fragment else "crm/lead_detail.html"
     return render(
         request, template, context, status=_status(edit_form, status_form, score_form, convert_form, activity_form)
     )
+
+
+def _lead_score(lead, score_form=None) -> dict:
+    """What the lead page's score panel shows (the page, or the panel alone out of band)."""
+    return {
+        "lead": lead,
+        "score_bar": score_bar(lead.score),
+        "score": scoring.lead_score_explain(lead),
+        "score_minimum": scoring.MIN_PER_OUTCOME,
+        "score_form": score_form or LeadScoreForm(initial={"score": lead.score}),
+        "converted": lead.status == LeadStatus.CONVERTED,
+    }
 
 
 def _record_change(
@@ -658,6 +664,7 @@ def _timeline(request, related_type: str, related_id: int, activity_form=None) -
     """A record's activities and the form that adds one, for the record's page or its timeline alone."""
     return {
         "timeline": list(selectors.activities_of(related_type, related_id)),
+        "timeline_record": {"type": related_type, "id": related_id},
         "activity_form": activity_form or ActivityForm(
             initial={"related_to_type": related_type, "related_to_id": related_id, "assigned_to": request.user.pk},
             actor=request.user, on_timeline=True,
@@ -669,6 +676,9 @@ def _timeline_answer(request, related_type: str, record, activity_form=None) -> 
     """After a change on a record's timeline: the timeline alone (htmx), or the record's page."""
     if request.htmx:
         context = _timeline(request, related_type, record.pk, activity_form)
+        if related_type == RelatedType.LEAD:  # activities count in the score: its panel follows, out of band
+            record.refresh_from_db()
+            context |= {**_lead_score(record), "score_out_of_band": True}
         return render(request, "crm/partials/_timeline.html", context, status=_status(activity_form))
     if activity_form is None:
         return redirect(RECORD_URL_NAMES[related_type], pk=record.pk)
@@ -747,12 +757,15 @@ def _activity_create(request, form: ActivityForm) -> bool:
 @require_POST
 def activity_complete(request, pk: int):
     """Done, in place: the row (activities page) or the timeline (a record's page) comes back."""
+    on_timeline = request.POST.get("from") == "timeline"
     with transaction.atomic():
         activity = access.access_activity(request.user, pk, for_write=True)
+        if on_timeline:  # the one it was ticked on: a contact's or a deal's shows its lead's activities too
+            record_type = request.POST.get("timeline_type", activity.related_to_type)
+            record = _related_record(request, record_type, request.POST.get("timeline_id", activity.related_to_id))
         activity = services.activity_complete(actor=request.user, activity=activity)
-    if request.POST.get("from") == "timeline":
-        record = _related_record(request, activity.related_to_type, activity.related_to_id)
-        return _timeline_answer(request, activity.related_to_type, record)
+    if on_timeline:
+        return _timeline_answer(request, record_type, record)
     if not request.htmx:
         return redirect("crm:activities")
     table = ActivityTable([activity], titles=selectors.related_titles([activity]))

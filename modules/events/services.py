@@ -1,28 +1,107 @@
-"""Recording domain events. Services call these inside their own transaction."""
+"""Recording domain events. Services call these inside their own transaction.
 
+Each event is also an audit entry (who, what, which fields; no values), and marks its workspace
+as having events to dispatch, all in the caller's transaction: the three exist together or not
+at all.
+"""
+
+import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 from psycopg.types.json import Jsonb
 
 from modules.accounts.models import User
 
-from .models import Event
+from .models import AuditEntry, Event
+
+PAYLOAD_VERSION = 1
+
+# One statement: the record's next version is read and written together, and the unique
+# (type, id, version) constraint refuses a second writer that was not serialised by the record's
+# row lock (services lock what they change).
+RECORD_SQL = """
+INSERT INTO events_event (uuid, name, aggregate_type, aggregate_id, aggregate_version, payload_version,
+                          payload, changes, actor_id, occurred_at)
+SELECT %s, %s, %s, %s, COALESCE(MAX(aggregate_version), 0) + 1, %s, %s, %s, %s, %s
+FROM events_event WHERE aggregate_type = %s AND aggregate_id = %s
+RETURNING id, aggregate_version
+"""
 
 
-def event_record(*, name: str, payload: dict, actor: User | None) -> Event:
-    return Event.objects.create(name=name, payload=payload, actor=actor)
+def _aggregate(name: str, payload: dict) -> tuple[str, int]:
+    """`deal.stage_changed` with payload id 7 is about deal 7."""
+    return name.split(".", 1)[0], int(payload["id"])
+
+
+def _outbox_mark() -> None:
+    """This workspace has events to dispatch (a public row the relay reads)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {get_public_schema_name()}.tenancy_pendingoutbox (tenant_id, since) "  # noqa: S608
+            "VALUES (%s, now()) ON CONFLICT DO NOTHING",
+            [connection.tenant.pk],
+        )
+
+
+def event_record(*, name: str, payload: dict, actor: User | None, changes: dict | None = None) -> Event:
+    """`changes`, for an update: {"field": {"old": …, "new": …}} for each field that changed."""
+    aggregate_type, aggregate_id = _aggregate(name, payload)
+    event = Event(
+        uuid=uuid.uuid4(), name=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
+        payload_version=PAYLOAD_VERSION, payload=payload, changes=changes, actor=actor, occurred_at=timezone.now(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_SQL, [
+            event.uuid, name, aggregate_type, aggregate_id, PAYLOAD_VERSION, Jsonb(payload),
+            Jsonb(changes) if changes is not None else None, getattr(actor, "pk", None), event.occurred_at,
+            aggregate_type, aggregate_id,
+        ])
+        event.pk, event.aggregate_version = cursor.fetchone()
+    AuditEntry.objects.create(
+        action=name, aggregate_type=aggregate_type, aggregate_id=aggregate_id,
+        fields=sorted(changes or ()), actor=actor,
+    )
+    _outbox_mark()
+    return event
 
 
 def events_record(*, name: str, payloads: Iterable[dict], actor: User | None) -> int:
-    """Many events of one kind at once (imports), streamed with COPY: for 50,000 events
-    bulk_create spent about 8 s building statements, COPY about 1 s."""
+    """Many creations of one kind at once (imports), streamed with COPY: for 50,000 events
+    bulk_create spent about 8 s building statements, COPY about 1 s. Each is its record's first
+    event, so its version is 1."""
     now, actor_id, count = timezone.now(), getattr(actor, "pk", None), 0
-    table = connection.ops.quote_name(Event._meta.db_table)
-    copy_sql = f"COPY {table} (name, payload, actor_id, occurred_at) FROM STDIN"
-    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-        for payload in payloads:
-            copy.write_row((name, Jsonb(payload), actor_id, now))
-            count += 1
+    copy_events = (
+        "COPY events_event (uuid, name, aggregate_type, aggregate_id, aggregate_version, payload_version, payload,"
+        " actor_id, occurred_at) FROM STDIN"
+    )
+    copy_audit = (
+        "COPY events_auditentry (action, aggregate_type, aggregate_id, fields, actor_id, occurred_at) FROM STDIN"
+    )
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        audit_rows = []
+        with cursor.cursor.copy(copy_events) as copy:
+            for payload in payloads:
+                aggregate_type, aggregate_id = _aggregate(name, payload)
+                copy.write_row((
+                    uuid.uuid4(), name, aggregate_type, aggregate_id, 1, PAYLOAD_VERSION, Jsonb(payload), actor_id, now,
+                ))
+                audit_rows.append((name, aggregate_type, aggregate_id, [], actor_id, now))
+                count += 1
+        with cursor.cursor.copy(copy_audit) as copy:
+            for row in audit_rows:
+                copy.write_row(row)
+    if count:
+        _outbox_mark()
     return count
+
+
+def outbox_purge(*, older_than_days: int) -> int:
+    """Drop dispatched events older than the retention: their payloads hold personal data that
+    only the receivers needed. Undispatched events wait for the relay; the audit trail stays."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = Event.objects.filter(dispatched_at__lt=cutoff).delete()
+    return deleted

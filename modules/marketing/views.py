@@ -1,12 +1,13 @@
 """The marketing site: what Innexar is, what it costs, and signing up."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.throttles import SignupThrottle
@@ -15,8 +16,15 @@ from modules.core.money import format_money
 from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
 from modules.tenancy.services import tenant_signup
 from modules.workspace.handoff import handoff_token_make
+from modules.workspace.navigation import MODULES
 
 from .forms import FindWorkspaceForm, SignupForm
+
+
+class FeatureLine(NamedTuple):
+    label: str
+    included: bool  # in this plan
+    available: bool  # today; else coming soon (Feature.available, as the gates ask)
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,7 @@ class PlanCard:
     offer: PlanOffer
     price: str
     users: str
-    features: list[tuple[str, bool]]  # every feature, and whether this plan includes it
+    features: list[FeatureLine]  # every feature
     featured: bool
 
 
@@ -39,15 +47,39 @@ def plan_cards() -> list[PlanCard]:
                 if offer.max_users
                 else _("Unlimited users")
             ),
-            features=[(feature.label, feature in offer.features) for feature in Feature],
+            features=[
+                FeatureLine(feature.label, feature in offer.features, feature.available) for feature in Feature
+            ],
             featured=offer.plan == Plan.PROFESSIONAL,
         )
         for offer in OFFERS.values()
     ]
 
 
+# What the landing page says of each module, beside the title and icon the workspace shows.
+LANDING_PITCHES = {
+    Feature.CRM: gettext_lazy(
+        "Leads, contacts, a drag-and-drop deal pipeline and activity reminders, so no customer slips through."
+    ),
+    Feature.FINANCE: gettext_lazy(
+        "Payables and receivables, bank accounts, statement import and reconciliation, and a cash-flow forecast."
+    ),
+    Feature.INVOICING: gettext_lazy(
+        "Invoices with NF-e in Brazil and CFDI in Mexico, Stripe payment links, boleto and PIX, and recurring "
+        "subscriptions."
+    ),
+    Feature.INVENTORY: gettext_lazy("Products, stock movements, inventory counts and low-stock alerts."),
+    Feature.PROJECTS: gettext_lazy("Kanban boards, time tracking and Gantt charts to deliver on schedule."),
+    Feature.INTEGRATIONS: gettext_lazy("QuickBooks, Stripe and WhatsApp, connected in a few clicks."),
+    Feature.ANALYTICS: gettext_lazy("Dashboards for sales, finance and projects, with PDF, Excel and CSV reports."),
+    Feature.WEBHOOKS: gettext_lazy("Signed webhooks and a REST API so your own systems can react to what happens."),
+}
+
+
 def landing(request):
-    return render(request, "marketing/landing.html", {"plans": plan_cards()})
+    modules = [(module, LANDING_PITCHES[module.feature]) for module in MODULES]
+    context = {"plans": plan_cards(), "modules": modules, "invoicing_available": Feature.INVOICING.available}
+    return render(request, "marketing/landing.html", context)
 
 
 def pricing(request):

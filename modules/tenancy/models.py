@@ -20,6 +20,8 @@ class Tenant(TenantMixin):
     is_active = models.BooleanField(_("active"), default=True)
     trial_ends_on = models.DateField(_("trial ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When an admin hid the dashboard's first-steps checklist for everyone; null while it shows.
+    setup_checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     # Requests keep tenants per process (selectors.py): a bulk update must reach them too.
     objects = AnnouncedQuerySet.as_manager()
@@ -98,3 +100,15 @@ class CompanyProfile(models.Model):
     def logo_url(self) -> str:
         """A signed link to the logo, valid on the tenant's host ("" without a logo)."""
         return file_url(self.logo.name, tenant_id=self.tenant_id) if self.logo else ""
+
+
+class PendingOutbox(models.Model):
+    """A workspace with events not yet dispatched. Written in the transaction that records the
+    event (modules/events), so one relay can find the N workspaces with work by reading one
+    public table instead of looking into every schema."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} since {self.since}"

@@ -1,4 +1,5 @@
-"""Plan gates: a feature the tenant's plan lacks answers 403 naming the plan that has it."""
+"""Plan gates: a feature the tenant's plan lacks answers 403 naming the plan that has it; one
+that does not exist yet answers 403 saying it is coming soon."""
 
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
@@ -20,7 +21,12 @@ class PlanFeature(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         tenant = getattr(request.user, "tenant", None)
-        if tenant is None or plan_includes(tenant.plan, self.feature):
+        if tenant is None:
+            return True
+        if not self.feature.available:
+            self.message = _("Coming soon: %(feature)s. No plan offers it yet.") % {"feature": self.feature.label}
+            return False
+        if plan_includes(tenant.plan, self.feature):
             return True
         self.message = plan_required_message(self.feature)
         return False

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +24,13 @@ class Feature(models.TextChoices):
     INTEGRATIONS = "integrations", _("QuickBooks, Stripe and WhatsApp integrations")
     ANALYTICS = "analytics", _("Analytics and PDF, Excel and CSV reports")
     WEBHOOKS = "webhooks", _("Outgoing webhooks")
+
+    @property
+    def available(self) -> bool:
+        """Whether the module exists today: its app (labelled like the feature) is installed.
+        Plans list every module they will include; the ones not built yet are "coming soon"
+        on the marketing pages and refused by the gate, both from this one answer."""
+        return self.value in apps.app_configs
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,11 @@ OFFERS: dict[str, PlanOffer] = {
 
 def plan_includes(plan: str, feature: Feature) -> bool:
     return feature in OFFERS[plan].features
+
+
+def available_features(plan: str) -> list[Feature]:
+    """What a workspace on `plan` can use today, in the plans' order of features."""
+    return [feature for feature in Feature if feature.available and plan_includes(plan, feature)]
 
 
 def cheapest_plan_with(feature: Feature) -> Plan:
@@ -84,6 +97,7 @@ def plan_status(tenant) -> dict:
                 "key": feature.value,
                 "name": feature.label,
                 "included": feature in offer.features,
+                "available": feature.available,
                 "required_plan": None if feature in offer.features else cheapest_plan_with(feature).value,
             }
             for feature in Feature

@@ -99,6 +99,7 @@ class PlanFeatureSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     included = serializers.BooleanField()
+    available = serializers.BooleanField(help_text="False while the module is coming soon.")
     required_plan = serializers.CharField(allow_null=True)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,6 +103,19 @@ def tenant_set_active(*, actor: User, tenant: Tenant, active: bool) -> Tenant:
         logger.info("User %s changed is_active of tenant %s: %s -> %s", actor.pk, tenant.pk, tenant.is_active, active)
         tenant.is_active = active
         tenant.save(update_fields=["is_active"])
+    return tenant
+
+
+@transaction.atomic
+def tenant_setup_checklist_dismiss(*, actor: User, tenant: Tenant) -> Tenant:
+    """Hide the dashboard's first-steps checklist for the whole workspace: an admin's call."""
+    if not actor.is_tenant_admin or actor.tenant_id != tenant.pk:
+        raise PermissionDenied(_("Only admins can hide the setup checklist."))
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.setup_checklist_dismissed_at is None:
+        tenant.setup_checklist_dismissed_at = timezone.now()
+        tenant.save(update_fields=["setup_checklist_dismissed_at"])
+        logger.info("User %s hid the setup checklist of tenant %s", actor.pk, tenant.pk)
     return tenant
 
 

@@ -1,16 +1,18 @@
 """The business modules the workspace sidebar lists, and the plan feature each one needs.
 
 Modules not built yet answer with an empty-state page that says what they will do; when a
-module ships, its own URLs (namespace = its key) replace the placeholder and `has_pages` points
-the sidebar at them.
+module ships (its app is installed: `Feature.available`), its own URLs (namespace = its key)
+replace the placeholder and `has_pages` points the sidebar at them.
 """
 
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from modules.tenancy.plans import Feature, Plan, cheapest_plan_with, plan_includes
+from modules.core.money import babel_locale
+from modules.tenancy.plans import Feature, Plan, available_features, cheapest_plan_with, plan_includes
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,10 @@ class WorkspaceModule:
     feature: Feature
     summary: Promise
     promises: tuple[Promise, ...]
-    has_pages: bool = False
+
+    @property
+    def has_pages(self) -> bool:
+        return self.feature.available
 
     @property
     def url_name(self) -> str:
@@ -40,7 +45,6 @@ MODULES: tuple[WorkspaceModule, ...] = (
             _("Move deals across a drag-and-drop pipeline"),
             _("Schedule calls, meetings and tasks with reminders"),
         ),
-        has_pages=True,
     ),
     WorkspaceModule(
         "finance",
@@ -147,3 +151,10 @@ def module_entries(plan: str) -> list[ModuleEntry]:
         )
         for module in MODULES
     ]
+
+
+def available_module_titles(plan: str) -> str:
+    """The modules a workspace on `plan` can use today, as a sentence's list: "CRM and Finance"."""
+    available = set(available_features(plan))
+    titles = [str(module.title) for module in MODULES if module.feature in available]
+    return format_list(titles, locale=babel_locale())

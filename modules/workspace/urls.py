@@ -6,6 +6,7 @@ from .navigation import MODULES
 
 workspace_patterns = [
     path("", views.dashboard, name="dashboard"),
+    path("setup/dismiss/", views.setup_checklist_dismiss, name="setup_checklist_dismiss"),
     *[
         path(f"{module.key}/", views.module_home, {"key": module.key}, name=module.key)
         for module in MODULES

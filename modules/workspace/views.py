@@ -20,10 +20,12 @@ from modules.accounts.models import Role, User
 from modules.accounts.throttles import LoginAddressThrottle, PasswordResetThrottle
 from modules.core.exceptions import DomainError
 from modules.core.forms import add_service_error
+from modules.core.money import format_money
+from modules.crm import selectors as crm_selectors
 from modules.tenancy import services as tenancy_services
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.permissions import plan_required_message
-from modules.tenancy.plans import OFFERS
+from modules.tenancy.plans import OFFERS, Feature
 
 from .forms import (
     CompanyProfileForm,
@@ -35,6 +37,7 @@ from .forms import (
 )
 from .handoff import handoff_user
 from .navigation import module_entries
+from .selectors import setup_checklist
 from .tables import TeamTable
 
 BACKEND = "modules.accounts.backends.TenantEmailBackend"
@@ -124,12 +127,29 @@ def password_reset_confirm(request, uidb64: str, token: str):
 @login_required
 def dashboard(request):
     tenant = request.tenant
+    entries = module_entries(tenant.plan)
+    team_size = User.objects.filter(tenant=tenant, is_active=True).count()
+    crm = next(entry for entry in entries if entry.module.feature == Feature.CRM)
+    figures = crm_selectors.dashboard_figures(user=request.user) if crm.included and crm.module.has_pages else None
     context = {
-        "entries": module_entries(tenant.plan),
+        "entries": entries,
         "offer": OFFERS[tenant.plan],
-        "team_size": User.objects.filter(tenant=tenant, is_active=True).count(),
+        "team_size": team_size,
+        "figures": figures,
+        "open_pipeline": [format_money(total, currency) for currency, total in figures.open_pipeline.items()]
+        if figures else [],
+        "checklist": setup_checklist(
+            tenant=tenant, user=request.user, has_leads=bool(figures and figures.leads), team_size=team_size
+        ),
     }
     return render(request, "workspace/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def setup_checklist_dismiss(request):
+    tenancy_services.tenant_setup_checklist_dismiss(actor=request.user, tenant=request.tenant)
+    return redirect("workspace:dashboard")
 
 
 @login_required

@@ -67,10 +67,29 @@ def test_it_opens_the_crm_on_the_leads_and_marks_it_in_the_sidebar(member):
 
 
 def test_it_says_when_there_is_nothing_yet(member):
-    assert "No leads yet. Add one or import a CSV file." in page_of(member.get("/crm/leads/"))
+    assert "<h2>No leads yet</h2>" in page_of(member.get("/crm/leads/"))
     assert "No contacts yet. Add one, or convert a lead." in page_of(member.get("/crm/contacts/"))
     assert "No activities yet. Plan a call, a meeting or a task." in page_of(member.get("/crm/activities/"))
     assert 'data-empty="No deals here"' in page_of(member.get("/crm/pipeline/"))
+
+
+def test_a_workspace_without_leads_shows_how_to_add_or_import_them_instead_of_filters(member):
+    page = page_of(member.get("/crm/leads/"))
+
+    assert 'id="leads-empty"' in page
+    assert "Leads are the people and companies you may sell to." in page
+    assert '<summary role="button" class="small">New lead</summary>' in page
+    assert 'action="/crm/leads/import/"' in page
+    assert 'id="lead-filters"' not in page and 'id="lead-bulk"' not in page
+
+
+def test_a_filter_that_finds_nothing_keeps_the_filters_and_says_so(member, crm_a):
+    crm_a.lead(name="Ana Souza")
+
+    page = page_of(member.get("/crm/leads/?search=zzzz"))
+
+    assert 'id="lead-filters"' in page and 'id="leads-empty"' not in page
+    assert "No leads match these filters." in page
 
 
 def test_it_asks_for_a_sign_in_first(client, team_a):

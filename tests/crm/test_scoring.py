@@ -78,22 +78,22 @@ def factor_labels(factors: list[dict]) -> list[str]:
 )
 def test_it_learns_which_source_converts_from_the_tenants_history(team_a, converts, does_not, label_up, label_down):
     connection.set_tenant(team_a.tenant)
-    history(source=converts, converted=32, lost=8)
-    history(source=does_not, converted=4, lost=36)
+    history(source=converts, converted=64, lost=16)
+    history(source=does_not, converted=8, lost=72)
     [good, poor] = make_leads(1, source=converts) + make_leads(1, source=does_not)
     gap_before_training = lead_score_compute(good) - lead_score_compute(poor)
 
     model = score_model_train()
     changed = leads_rescore()
 
-    assert (model.converted, model.lost) == (36, 44)
+    assert (model.converted, model.lost) == (72, 88)
     assert changed == 2
     assert stored_score(good) - stored_score(poor) >= 50
     assert stored_score(good) - stored_score(poor) > gap_before_training
     good_explained = lead_score_explain(Lead.objects.get(pk=good.pk))
     poor_explained = lead_score_explain(Lead.objects.get(pk=poor.pk))
     assert good_explained["cold_start"] is False
-    assert good_explained["trained_on"] == {"converted": 36, "lost": 44}
+    assert good_explained["trained_on"] == {"converted": 72, "lost": 88}
     assert good_explained["score"] == good_explained["model_score"] == stored_score(good)
     top_up = dict(good_explained["factors_up"][0])
     assert top_up.pop("impact") > 0
@@ -124,20 +124,91 @@ def test_a_new_tenant_scores_with_the_prior_and_says_so(team_a):
     assert "Free webmail address" in factor_labels(lead_score_explain(bare)["factors_down"])
 
 
-def test_it_keeps_to_the_prior_until_ten_leads_have_closed_with_both_outcomes(team_a):
+def test_it_keeps_to_the_prior_until_five_leads_have_converted_and_five_were_lost(team_a):
     connection.set_tenant(team_a.tenant)
-    history(source=Source.ADS, converted=9, lost=0)
+    history(source=Source.ADS, converted=9, lost=4)
     [lead] = make_leads(1, source=Source.ADS)
 
     score_model_train()
-    nine_converted = lead_score_explain(lead)
+    four_lost = lead_score_explain(lead)
     history(source=Source.ADS, converted=0, lost=1)
     score_model_train()
-    ten_closed = lead_score_explain(lead)
+    five_lost = lead_score_explain(lead)
 
-    assert (nine_converted["cold_start"], nine_converted["trained_on"]) == (True, {"converted": 9, "lost": 0})
-    assert (ten_closed["cold_start"], ten_closed["trained_on"]) == (False, {"converted": 9, "lost": 1})
-    assert ten_closed["model_score"] > nine_converted["model_score"]
+    assert (four_lost["cold_start"], four_lost["trained_on"]) == (True, {"converted": 9, "lost": 4})
+    assert (five_lost["cold_start"], five_lost["trained_on"]) == (False, {"converted": 9, "lost": 5})
+    assert five_lost["model_score"] > four_lost["model_score"]
+
+
+# What the prior says raises a score, and what it says lowers one: learned factors may weaken
+# these, but no history this thin may show them the other way round.
+PRIOR_UP = {"Company given", "Business email address", "Phone given", "Position: executive"}
+PRIOR_DOWN = {"No company", "Free webmail address", "No phone", "No position"}
+
+
+def contradictions(explained: dict) -> set[str]:
+    return (set(factor_labels(explained["factors_up"])) & PRIOR_DOWN) | (
+        set(factor_labels(explained["factors_down"])) & PRIOR_UP
+    )
+
+
+def promising_and_bare() -> list[Lead]:
+    return make_leads(
+        1, source=Source.REFERRAL, company="Acme Ltda", domain="acme.com.br", position="Diretora Comercial",
+    ) + make_leads(1, source=Source.OTHER, company="", domain="gmail.com", phone="", position="")
+
+
+def test_an_imported_history_of_one_conversion_and_53_losses_keeps_the_scores_of_the_prior(team_a):
+    """The file that made every lead score 0-11: its one converted lead had no company and a
+    webmail address, the 53 lost ones both."""
+    connection.set_tenant(team_a.tenant)
+    make_leads(1, status=LeadStatus.CONVERTED, source=Source.WEBSITE, company="", domain="gmail.com")
+    make_leads(53, status=LeadStatus.LOST, source=Source.WEBSITE, company="Acme Ltda", domain="acme.com.br")
+    [promising, bare] = promising_and_bare()
+    prior_scores = [lead_score_compute(promising), lead_score_compute(bare)]
+
+    score_model_train()
+    leads_rescore()
+
+    assert [stored_score(promising), stored_score(bare)] == prior_scores
+    assert stored_score(promising) >= 70 and stored_score(bare) <= 10
+    for lead in (promising, bare):
+        explained = lead_score_explain(Lead.objects.get(pk=lead.pk))
+        assert explained["cold_start"] is True
+        assert explained["trained_on"] == {"converted": 1, "lost": 53}
+        assert contradictions(explained) == set()
+
+
+def test_a_thin_side_of_history_bends_the_prior_without_turning_a_factor_around(team_a):
+    """Enough of each outcome to learn from, but every converted lead lacked a company and used
+    webmail: five leads cannot teach that having no company sells."""
+    connection.set_tenant(team_a.tenant)
+    make_leads(5, status=LeadStatus.CONVERTED, source=Source.WEBSITE, company="", domain="gmail.com")
+    make_leads(100, status=LeadStatus.LOST, source=Source.WEBSITE, company="Acme Ltda", domain="acme.com.br")
+    [promising, bare] = promising_and_bare()
+
+    score_model_train()
+    leads_rescore()
+
+    explained = {lead.pk: lead_score_explain(Lead.objects.get(pk=lead.pk)) for lead in (promising, bare)}
+    assert explained[promising.pk]["cold_start"] is False
+    assert [contradictions(one) for one in explained.values()] == [set(), set()]
+    assert stored_score(promising) - stored_score(bare) >= 20
+
+
+def test_ample_history_teaches_a_tag_the_prior_knows_nothing_about(team_a):
+    connection.set_tenant(team_a.tenant)
+    make_leads(30, status=LeadStatus.CONVERTED, tags=("trade-fair",))
+    make_leads(10, status=LeadStatus.LOST, tags=("trade-fair",))
+    make_leads(30, status=LeadStatus.LOST)
+    [tagged] = make_leads(1, tags=("trade-fair",))
+    [untagged] = make_leads(1)
+
+    score_model_train()
+    leads_rescore()
+
+    assert stored_score(tagged) - stored_score(untagged) >= 15
+    assert "Tag: trade-fair" in factor_labels(lead_score_explain(Lead.objects.get(pk=tagged.pk))["factors_up"])
 
 
 def test_rescoring_leaves_manual_scores_and_closed_leads_alone(team_a):
@@ -203,6 +274,25 @@ def test_activities_logged_after_a_lead_closed_do_not_teach_the_model(team_a):
     model = score_model_train()
 
     assert model.counts["activities"] == {"0": [10, 10]}
+
+
+def test_completing_an_activity_is_engagement_but_not_after_the_lead_closed(team_a):
+    """Done a day ago, the call planned 45 days ago is recent engagement for an open lead; for
+    leads that closed ten days ago, training sees them as they were then: contacted long before."""
+    connection.set_tenant(team_a.tenant)
+    closed = history(source=Source.WEBSITE, converted=5, lost=5)
+    [open_lead] = make_leads(1)
+    for lead in [*closed, open_lead]:
+        log_activities(lead, 1, days_ago=45)
+    Activity.objects.update(completed=True, completed_at=timezone.now() - timedelta(days=1))
+
+    model = score_model_train()
+    leads_rescore()
+
+    assert model.counts["last_activity"] == {"older": [5, 5]}
+    assert stored_score(open_lead) == lead_score_compute(open_lead)  # the nightly rescore agrees
+    assert "Last activity over 30 days ago" in factor_labels(lead_score_explain(closed[0])["factors_down"])
+    assert "Last activity within 7 days" in factor_labels(lead_score_explain(open_lead)["factors_up"])
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role
+from modules.crm.models import Lead
 from tests.conftest import ADMIN_HOST, PUBLIC_HOST
 from tests.e2e.conftest import sign_in, user_who_signs_in
 
@@ -35,8 +37,13 @@ def people(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
         manager = user_who_signs_in(f"csp.{tag}@alpha.example.com", name="Cora", tenant=team.tenant, role=Role.MANAGER)
         staff = user_who_signs_in(f"csp.{tag}@innexar.app", name="Sam", superuser=True)
+        # One lead, so that the leads page has its filters (an empty workspace shows how to start).
+        with tenant_context(team.tenant):
+            lead = Lead.objects.create(name="Cora Lead", email=f"csp.{tag}@example.com")
     yield {"host": team.host, "manager": manager, "staff": staff}
     with django_db_blocker.unblock():
+        with tenant_context(team.tenant):
+            lead.delete()
         connection.set_schema_to_public()
         manager.delete()
         staff.delete()

@@ -1,6 +1,8 @@
-"""Inventory is Professional+: a Starter tenant's call is refused, naming the plan needed."""
+"""Inventory is Professional+: a Starter tenant's call is refused, naming the plan needed; and
+while no inventory module exists, every plan's call is refused as coming soon."""
 
 import pytest
+from django.test import modify_settings
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -8,6 +10,13 @@ from rest_framework.views import APIView
 from modules.accounts.permissions import IsTenantMember
 from modules.tenancy.permissions import requires_feature
 from modules.tenancy.plans import OFFERS, Feature, Plan, cheapest_plan_with, plan_includes
+
+
+@pytest.fixture
+def inventory_built():
+    """Inventory as it will be once its module ships: an installed app labelled "inventory"."""
+    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.inventory_stand_in"}):
+        yield
 
 
 class InventoryProbe(APIView):
@@ -29,8 +38,19 @@ def call_as(user, language="en"):
         return InventoryProbe.as_view()(request)
 
 
-def test_a_professional_tenant_may_use_inventory(team_a):
+def test_a_professional_tenant_may_use_inventory(team_a, inventory_built):
     assert call_as(team_a.user).status_code == 200
+
+
+@pytest.mark.parametrize("language, detail", [
+    ("en", "Coming soon: Inventory and stock movements. No plan offers it yet."),
+    ("es", "Próximamente: Inventario y movimientos de stock. Ningún plan lo ofrece todavía."),
+])
+def test_a_module_not_built_yet_is_refused_as_coming_soon_on_every_plan(team_a, language, detail):
+    response = call_as(team_a.user, language)
+
+    assert response.status_code == 403
+    assert response.data == {"detail": detail}
 
 
 @pytest.mark.parametrize("language, detail", [
@@ -38,7 +58,7 @@ def test_a_professional_tenant_may_use_inventory(team_a):
     ("pt-br", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Profissional "
               "para usá-lo."),
 ])
-def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, language, detail):
+def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, inventory_built, language, detail):
     response = call_as(team_b.user, language)
 
     assert response.status_code == 403
@@ -62,7 +82,9 @@ def test_the_plan_endpoint_says_what_the_tenant_has_and_lacks(api, team_b):
     assert body["max_users"] == 3
     inventory = next(f for f in body["features"] if f["key"] == "inventory")
     assert inventory == {"key": "inventory", "name": "Inventory and stock movements", "included": False,
-                         "required_plan": "professional"}
+                         "available": False, "required_plan": "professional"}
+    crm = next(f for f in body["features"] if f["key"] == "crm")
+    assert crm["included"] is True and crm["available"] is True
 
 
 def test_the_plan_endpoint_needs_a_token_of_this_tenant(api, team_a, team_b):

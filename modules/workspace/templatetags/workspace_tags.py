@@ -1,6 +1,6 @@
 from django import template
 
-from ..navigation import module_entries
+from ..navigation import available_module_titles, module_entries
 
 register = template.Library()
 
@@ -17,3 +17,10 @@ def workspace_sidebar(context):
         # A module with pages of its own (its namespace) is current on every one of them.
         "current": (match.url_name if match.namespace == "workspace" else match.namespace) if match else None,
     }
+
+
+@register.simple_tag
+def available_modules(plan: str) -> str:
+    """`{% available_modules tenant.plan %}`: "CRM and Finance", what the plan gives today, in
+    the language being rendered (mails render in the recipient's)."""
+    return available_module_titles(plan)

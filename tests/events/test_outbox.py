@@ -1,0 +1,98 @@
+"""The outbox is ready for a relay: each event has an id consumers can deduplicate on, says which
+record it is about and in which order, marks its workspace as having work, and leaves an audit
+entry without personal data; dispatched events are purged after the retention."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from modules.crm import services
+from modules.events.models import AuditEntry, Event
+from modules.events.services import event_record, events_record, outbox_purge
+from modules.events.tasks import outbox_purge_all
+from modules.tenancy.models import PendingOutbox
+from tests.conftest import on_own_connection
+
+
+@pytest.fixture
+def alpha(team_a):
+    with tenant_context(team_a.tenant):
+        yield team_a
+
+
+def test_each_record_numbers_its_own_events_in_order(alpha):
+    lead = services.lead_create(actor=alpha.admin, name="Ana", email="ana@padaria.com.br")
+    other = services.lead_create(actor=alpha.admin, name="Beto", email="beto@padaria.com.br")
+    services.lead_update(actor=alpha.admin, lead=lead, changes={"company": "Padaria Pão Quente"})
+
+    events = list(Event.objects.filter(aggregate_type="lead").values_list("aggregate_id", "aggregate_version", "name"))
+
+    assert events == [(lead.pk, 1, "lead.created"), (other.pk, 1, "lead.created"), (lead.pk, 2, "lead.updated")]
+    assert len(set(Event.objects.values_list("uuid", flat=True))) == Event.objects.count()
+    assert set(Event.objects.values_list("payload_version", flat=True)) == {1}
+
+
+def test_recording_an_event_marks_its_workspace_and_no_other(alpha, team_b):
+    services.lead_create(actor=alpha.admin, name="Ana", email="ana@padaria.com.br")
+
+    pending = set(PendingOutbox.objects.values_list("tenant_id", flat=True))
+
+    assert alpha.tenant.pk in pending
+    assert team_b.tenant.pk not in pending
+
+
+def test_an_update_leaves_an_audit_entry_with_field_names_and_no_values(alpha):
+    event_record(
+        name="lead.updated", payload={"id": 41, "email": "ana@padaria.com.br"}, actor=alpha.manager,
+        changes={"email": {"old": "ana@old.com.br", "new": "ana@padaria.com.br"}, "company": {"old": "", "new": "X"}},
+    )
+
+    entry = AuditEntry.objects.get(aggregate_type="lead", aggregate_id=41)
+
+    assert (entry.action, entry.fields, entry.actor_id) == ("lead.updated", ["company", "email"], alpha.manager.pk)
+    assert "padaria" not in str(AuditEntry.objects.values().get(pk=entry.pk))
+
+
+def test_an_import_records_first_versions_audit_entries_and_the_mark(alpha):
+    count = events_record(name="lead.created", payloads=[{"id": 900 + n} for n in range(3)], actor=alpha.admin)
+
+    assert count == 3
+    assert list(Event.objects.values_list("aggregate_id", "aggregate_version")) == [(900, 1), (901, 1), (902, 1)]
+    assert AuditEntry.objects.filter(aggregate_id__in=[900, 901, 902]).count() == 3
+    assert PendingOutbox.objects.filter(tenant_id=alpha.tenant.pk).exists()
+
+
+def test_a_change_that_rolls_back_leaves_no_event_and_no_mark(team_a):
+    on_own_connection(PendingOutbox.objects.filter(tenant_id=team_a.tenant.pk).delete)  # left by committed tests
+
+    def create_then_fail():
+        with tenant_context(team_a.tenant), transaction.atomic():
+            services.lead_create(actor=team_a.admin, name="Ghost", email="ghost@padaria.com.br")
+            transaction.set_rollback(True)
+        with tenant_context(team_a.tenant):
+            return Event.objects.filter(payload__email="ghost@padaria.com.br").count(), PendingOutbox.objects.filter(
+                tenant_id=team_a.tenant.pk
+            ).count()
+
+    assert on_own_connection(create_then_fail) == (0, 0)
+
+
+def test_dispatched_events_are_purged_after_the_retention_and_the_rest_stays(alpha, settings):
+    lead = services.lead_create(actor=alpha.admin, name="Ana", email="ana@padaria.com.br")
+    old, recent = timezone.now() - timedelta(days=31), timezone.now() - timedelta(days=1)
+    undelivered = Event.objects.get(aggregate_id=lead.pk)
+    delivered_long_ago = event_record(name="lead.updated", payload={"id": lead.pk}, actor=None)
+    delivered_lately = event_record(name="lead.updated", payload={"id": lead.pk}, actor=None)
+    Event.objects.filter(pk=delivered_long_ago.pk).update(dispatched_at=old)
+    Event.objects.filter(pk=delivered_lately.pk).update(dispatched_at=recent)
+
+    assert outbox_purge(older_than_days=30) == 1
+    assert set(Event.objects.values_list("pk", flat=True)) == {undelivered.pk, delivered_lately.pk}
+    assert AuditEntry.objects.filter(aggregate_id=lead.pk).count() == 3
+
+
+def test_the_nightly_purge_visits_every_workspace(alpha, team_b):
+    assert outbox_purge_all() >= 2

@@ -1,0 +1,1 @@
+"""An app labelled "inventory": installing it makes the inventory feature available in a test."""

@@ -70,6 +70,19 @@ def folded_contains(text: str, *fields: str) -> Q:
 
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
 MAX_SEARCH_TERMS = 8
+MIN_PHONE_SEARCH_DIGITS = 3
+E164_MAX_DIGITS = 15
+
+
+def digit_tails(phone) -> list:
+    """For a search document: every tail of an E.164 number's digits, space-separated, so that
+    a prefix search finds any run of them. `+5541991234567` is then found by 5541991234567,
+    41991234567 (as dialled at home) and 99123; tails shorter than a search are left out."""
+    digits = Func(phone, Value("+"), function="ltrim", output_field=TextField())
+    parts = []
+    for start in range(1, E164_MAX_DIGITS - MIN_PHONE_SEARCH_DIGITS + 2):
+        parts += [Func(digits, Value(start), function="substr", output_field=TextField()), Value(" ")]
+    return parts
 
 
 def search_query(text: str) -> SearchQuery | None:
@@ -77,7 +90,7 @@ def search_query(text: str) -> SearchQuery | None:
     John, `conceicao` finds Conceição); a phone typed any way as one number."""
     text = text.strip()
     digits = re.sub(r"\D", "", text)
-    if _PHONE_LIKE.match(text) and len(digits) >= 3:
+    if _PHONE_LIKE.match(text) and len(digits) >= MIN_PHONE_SEARCH_DIGITS:
         terms = [digits]
     else:
         terms = re.findall(r"\w+", fold(text))[:MAX_SEARCH_TERMS]

@@ -5,6 +5,7 @@ the read serializers below declare those fields for the OpenAPI schema and hand 
 the builders, which keeps a page of 200 leads cheap to render.
 """
 
+from datetime import UTC
 from decimal import Decimal
 
 from django.db import transaction
@@ -95,6 +96,9 @@ class DealSerializer(serializers.ModelSerializer):
 
 class StageChangeSerializer(serializers.ModelSerializer):
     changed_by = UserRefSerializer(read_only=True, allow_null=True)
+    # In UTC with a Z, as every other datetime of the API (core.formats.iso_datetime), whatever
+    # the company's time zone.
+    changed_at = serializers.DateTimeField(read_only=True, default_timezone=UTC)
 
     class Meta:
         model = DealStageChange

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modules.accounts.models import User
 from modules.core.forms import FilePickerInput, LocalDecimalField, LocalIntegerField, ServiceForm
 from modules.core.money import Currency
+from modules.core.templatetags.phones import phone
 from modules.tenancy.selectors import company_profile_current
 
 from . import access, selectors
@@ -138,6 +139,14 @@ class PersonForm(CrmForm):
     assigned_to = TeammateField()
     tags = TagsField()
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        """The stored E.164 as people write it here (the service reads it back alike). Only the
+        stored value: what someone typed is shown back as typed, never regrouped for them."""
+        initial = super().initial_from(record)
+        initial["phone"] = phone(initial["phone"])
+        return initial
 
 
 class ContactForm(PersonForm):

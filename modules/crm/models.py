@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.money import Currency
-from modules.core.search import folded
+from modules.core.search import digit_tails, folded
 
 
 class Source(models.TextChoices):
@@ -76,8 +76,8 @@ def _search_document(*fields: str) -> Func:
         parts += [Coalesce(field, Value("")), Value(" ")]
         if field == "email":
             parts += [Func(models.F("email"), Value("@.+"), Value("   "), function="translate"), Value(" ")]
-        if field == "phone":  # "+5511..." matches a search for "5511..."
-            parts += [Func(models.F("phone"), Value("+"), function="ltrim"), Value(" ")]
+        if field == "phone":  # any run of its digits finds it (core.search.digit_tails)
+            parts += digit_tails(models.F("phone"))
     return Func(
         Value("simple"), folded(Concat(*parts, output_field=models.TextField())),
         function="to_tsvector", template="%(function)s(%(expressions)s)",

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.l10n import date_text
+from modules.core.templatetags.phones import phone
 
 from .models import Activity, Contact, Lead, LeadStatus, RelatedType
 
@@ -94,6 +95,9 @@ class ContactTable(tables.Table):
 
     def render_name(self, record: Contact) -> str:
         return record_link("crm:contact", record, record.name)
+
+    def render_phone(self, value: str) -> str:
+        return phone(value)
 
 
 class ActivityTable(tables.Table):

@@ -127,9 +127,6 @@ def home(request):
 
 # --- Leads ---------------------------------------------------------------------------------------
 
-LEAD_FILTERS = ("search", "status", "source", "score_min", "score_max", "assigned_to")
-
-
 @crm_page
 def leads(request):
     return _leads_page(request)
@@ -140,7 +137,7 @@ def _leads_page(
     fragment: str | None = None,
 ) -> HttpResponse:
     filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
-    filtered = _is_filtered(request, LEAD_FILTERS)
+    filtered = _is_filtered(request, LeadFilter.base_filters)
     table = LeadTable(filterset.qs, empty_text=_("No leads match these filters."))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context = {

@@ -11,7 +11,7 @@ from modules.accounts.models import User
 from modules.core.money import format_money
 from modules.core.search import fold
 from modules.core.validators import validate_single_line
-from modules.tenancy.models import Tenant
+from modules.tenancy.models import Country, Tenant
 from modules.tenancy.plans import OFFERS, Plan
 from modules.tenancy.validators import validate_subdomain
 
@@ -41,6 +41,11 @@ class SignupForm(forms.Form):
         max_length=200,
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), choices=Country.choices, widget=forms.Select(attrs={"autocomplete": "country"}),
+        required=False,  # left out (a script's post), the language picks it, as in the API
+        help_text=_("Sets your currency, time zone and phone format. You can change it in settings."),
     )
     subdomain = forms.CharField(
         label=_("Workspace address"),

@@ -13,6 +13,7 @@ from modules.accounts.form_throttling import throttle_wait
 from modules.accounts.throttles import SignupThrottle
 from modules.core.forms import refuse_unchecked
 from modules.core.money import format_money
+from modules.tenancy.countries import country_for_language
 from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
 from modules.tenancy.services import tenant_signup
 from modules.workspace.handoff import handoff_token_make
@@ -87,7 +88,9 @@ def pricing(request):
 
 
 def signup(request):
-    initial = {"plan": request.GET["plan"]} if request.GET.get("plan") in OFFERS else {}
+    initial = {"country": country_for_language(request.LANGUAGE_CODE)}
+    if request.GET.get("plan") in OFFERS:
+        initial["plan"] = request.GET["plan"]
     form = SignupForm(request.POST or None, initial=initial)
     # Every attempt counts, refused ones too: the form says whether an address has an account,
     # and must not say it at the speed of a script.
@@ -111,6 +114,7 @@ def signup(request):
                 admin_email=data["email"],
                 admin_password=data["password"],
                 language=request.LANGUAGE_CODE,
+                country=data["country"] or None,
             )
         except ValidationError as error:
             form.add_signup_error(error)

@@ -66,6 +66,7 @@ class TenantSignupView(PublicEndpoint):
                 admin_email=data["admin_user"]["email"],
                 admin_password=data["admin_user"]["password"],
                 language=data.get("language") or request.LANGUAGE_CODE,
+                country=data.get("country"),
             )
         except DjangoValidationError as error:
             raise signup_error_for_api(error) from None

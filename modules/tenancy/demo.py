@@ -22,7 +22,6 @@ _TEAM = [
 
 
 @transaction.atomic
-@transaction.atomic
 def demo_tenant_ensure() -> Tenant:
     """Create the demo tenant once; later runs find it and change nothing.
 
@@ -32,13 +31,13 @@ def demo_tenant_ensure() -> Tenant:
         return existing
     signup = tenant_signup(
         name="Northwind Supply Co.", subdomain=DEMO_SUBDOMAIN, plan="professional",
-        admin_name="Alex Morgan", admin_email=DEMO_ADMIN_EMAIL, admin_password=DEMO_PASSWORD,
+        admin_name="Alex Morgan", admin_email=DEMO_ADMIN_EMAIL, admin_password=DEMO_PASSWORD, country="US",
     )
     company_profile_update(actor=signup.admin, tenant=signup.tenant, changes={
         "legal_name": "Northwind Supply Company LLC", "trade_name": "Northwind Supply Co.",
         "tax_id": "04-3456789", "country": "US", "state": "TX", "city": "Austin",
         "address": "500 Congress Ave, Suite 210", "postal_code": "78701", "default_currency": "USD",
-        "timezone": "America/Chicago", "language": "en", "tax_regime": "LLC taxed as S corporation",
+        "timezone": "America/Chicago", "language": "en",
     })
     team = [
         User.objects.create_user(email, DEMO_PASSWORD, name=name, tenant=signup.tenant, role=role, language=language)

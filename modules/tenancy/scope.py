@@ -25,19 +25,20 @@ def tenant_zone(tenant) -> zoneinfo.ZoneInfo | None:
     """The company's time zone; None for the public schema, whose faces use UTC."""
     if tenant.schema_name == get_public_schema_name():
         return None
-    return zoneinfo.ZoneInfo(tenant_defaults(tenant)[0])
+    return zoneinfo.ZoneInfo(tenant_defaults(tenant).timezone)
 
 
-def tenant_country(tenant) -> str | None:
-    """The company's country, which numbers, money and dates are written for; None for the public schema."""
+def tenant_format_country(tenant) -> str | None:
+    """The country numbers, money and dates are written for (money.format_locale): the company's;
+    None for the public schema, whose faces go by the language alone."""
     if tenant.schema_name == get_public_schema_name():
         return None
-    return tenant_defaults(tenant)[2]
+    return tenant_defaults(tenant).country
 
 
 def tenant_language(tenant) -> str:
     """The company's language, for work no user asked for in their own (tasks, commands)."""
-    return tenant_defaults(tenant)[1]
+    return tenant_defaults(tenant).language
 
 
 def tenant_activate(tenant) -> None:
@@ -50,7 +51,7 @@ def tenant_activate(tenant) -> None:
         timezone.deactivate()
     else:
         timezone.activate(zone)
-    country_activate(tenant_country(tenant))
+    country_activate(tenant_format_country(tenant))
 
 
 @contextmanager
@@ -62,7 +63,7 @@ def tenant_scope(tenant, *, language: str | None = None) -> Iterator[None]:
     connection.set_tenant(tenant)
     language_override = translation.override(language) if language else nullcontext()
     try:
-        with timezone.override(tenant_zone(tenant)), country_override(tenant_country(tenant)), language_override:
+        with timezone.override(tenant_zone(tenant)), country_override(tenant_format_country(tenant)), language_override:
             yield
     finally:
         if previous_tenant is None:

@@ -1,11 +1,13 @@
 """Reads about the tenant a request or task is running for."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import connection
 
 from modules.core.snapshots import Snapshots, version_bump
 
-from .models import CompanyProfile, Country, Domain, Tenant
+from .models import CompanyProfile, Domain, Tenant
 
 
 def company_profile_current() -> CompanyProfile | None:
@@ -41,11 +43,24 @@ def tenant_by_id(tenant_id: int) -> Tenant:
     return _tenants.get(f"id:{tenant_id}", (TENANTS_VERSION,), lambda: Tenant.objects.get(pk=tenant_id))
 
 
-def tenant_defaults(tenant) -> tuple[str, str, str]:
-    """The company's (time zone, language, country) from its settings: every workspace page and
+class TenantDefaults(NamedTuple):
+    timezone: str
+    language: str
+    country: str
+
+
+def tenant_defaults(tenant) -> TenantDefaults:
+    """The company's time zone, language and country from its settings: every workspace page and
     tenant task asks for them."""
     return _defaults.get(
         str(tenant.pk), (TENANTS_VERSION,),
-        lambda: CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "language", "country").first()
-        or ("UTC", settings.LANGUAGE_CODE, Country.US),
+        lambda: TenantDefaults(*(
+            CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "language", "country").first()
+            or ("UTC", settings.LANGUAGE_CODE, "US")
+        )),
     )
+
+
+def tenant_country(tenant) -> str:
+    """The company's country: the region its national phone numbers are read and shown in."""
+    return tenant_defaults(tenant).country

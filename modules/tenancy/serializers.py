@@ -11,7 +11,8 @@ from modules.accounts.models import User
 from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
 
-from .models import CompanyProfile, Tenant
+from .countries import BRAZILIAN_TAX_REGIMES, MEXICAN_TAX_REGIMES
+from .models import CompanyProfile, Country, Tenant
 from .plans import Plan
 from .validators import validate_subdomain
 
@@ -41,6 +42,8 @@ class TenantSignupSerializer(input_serializers.Serializer):
     plan = serializers.ChoiceField(choices=Plan.choices)
     admin_user = AdminUserInputSerializer()
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    # Beside the spec's fields: left out, the language decides (pt-BR → BR, es → MX, else US).
+    country = serializers.ChoiceField(choices=Country.choices, required=False)
 
     def validate_schema_name(self, value: str) -> str:
         if Tenant.objects.filter(subdomain=value).exists():
@@ -71,6 +74,9 @@ class TenantCreatedSerializer(serializers.ModelSerializer):
 class CompanyProfileSerializer(input_serializers.ModelSerializer):
     # A choice, so the schema lists the zones the API takes.
     timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False)
+    # Every country's codes, so the schema lists them; the service takes only the company's own.
+    tax_regime = serializers.ChoiceField(choices=BRAZILIAN_TAX_REGIMES + MEXICAN_TAX_REGIMES, allow_blank=True,
+                                         required=False)
 
     class Meta:
         model = CompanyProfile

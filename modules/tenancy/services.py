@@ -16,7 +16,8 @@ from modules.accounts.emails import canonical_email, new_account_email
 from modules.accounts.models import Role, User
 from modules.core.exceptions import DomainError
 
-from .models import CompanyProfile, Domain, Tenant
+from .countries import COUNTRIES, country_for_language, tax_regime_codes
+from .models import CompanyProfile, Country, Domain, Tenant
 from .schemas import schema_create_migrated, spare_schema_claim
 from .validators import normalize_tax_id, schema_name_for, validate_subdomain
 
@@ -35,9 +36,12 @@ def primary_domain_for(subdomain: str) -> str:
 
 def tenant_signup(
     *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str,
-    language: str = "en",
+    language: str = "en", country: str | None = None,
 ) -> Signup:
     """Create a tenant, its schema, primary domain, company profile and admin in one transaction.
+
+    The company starts in `country` (left out: the one its language suggests, country_for_language),
+    with that country's currency and time zone.
 
     Everything, the schema rename included, is transactional: a failure leaves nothing behind.
     Two signups racing for the same name or email: the loser gets a ValidationError (codes
@@ -47,7 +51,7 @@ def tenant_signup(
     try:
         return _tenant_signup(
             name=name, subdomain=subdomain, plan=plan, admin_name=admin_name, admin_email=admin_email,
-            admin_password=admin_password, language=language,
+            admin_password=admin_password, language=language, country=country,
         )
     except (IntegrityError, ProgrammingError) as error:
         if Tenant.objects.filter(subdomain=subdomain).exists() or schema_exists(schema_name_for(subdomain)):
@@ -60,8 +64,12 @@ def tenant_signup(
 @transaction.atomic
 def _tenant_signup(
     *, name: str, subdomain: str, plan: str, admin_name: str, admin_email: str, admin_password: str, language: str,
+    country: str | None,
 ) -> Signup:
     validate_subdomain(subdomain)
+    country = country or country_for_language(language)
+    if country not in COUNTRIES:
+        raise ValidationError(_("Choose one of the countries offered."), code="invalid_country")
     admin_email = new_account_email(admin_email)
     schema_name = schema_name_for(subdomain)
     candidate_admin = User(email=admin_email, name=admin_name)
@@ -78,7 +86,12 @@ def _tenant_signup(
         trial_ends_on=timezone.localdate() + timedelta(days=settings.TRIAL_DAYS),
     )
     Domain.objects.create(domain=primary_domain_for(subdomain), tenant=tenant, is_primary=True)
-    CompanyProfile.objects.create(tenant=tenant, legal_name=name, trade_name=name, language=language)
+    # Created here whichever way the schema came (spare or migrated now): the profile is a public row.
+    defaults = COUNTRIES[country]
+    CompanyProfile.objects.create(
+        tenant=tenant, legal_name=name, trade_name=name, language=language, country=country,
+        default_currency=defaults.currency, timezone=defaults.timezone,
+    )
     admin = User.objects.create_user(
         admin_email, admin_password, name=admin_name, tenant=tenant, role=Role.ADMIN, language=language
     )
@@ -126,16 +139,30 @@ COMPANY_PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def company_profile_update(*, actor: User, tenant: Tenant, changes: dict) -> CompanyProfile:
+def company_profile_update(
+    *, actor: User, tenant: Tenant, changes: dict, follow_country: bool = True
+) -> CompanyProfile:
     """Apply `changes` (already type-checked) to the tenant's company profile.
 
-    The tax ID is checked against the country it will have after the change, so changing the
-    country alone cannot leave a Brazilian CNPJ on a Mexican company."""
+    A new country brings its currency and time zone along (`follow_country`), except those
+    `changes` sets itself. What only applies to the old country goes: its tax regime, and the
+    PIX key when the company leaves Brazil. The tax ID is checked against the country it will
+    have after the change, so changing the country alone cannot leave a Brazilian CNPJ on a
+    Mexican company; a tax regime or PIX key sent for a country that has none is refused."""
     profile = CompanyProfile.objects.select_for_update().get(tenant=tenant)
     unknown = set(changes) - set(COMPANY_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not company profile fields: {sorted(unknown)}")
     country = changes.get("country", profile.country)
+    if country != profile.country:
+        if follow_country:
+            changes.setdefault("default_currency", COUNTRIES[country].currency)
+            changes.setdefault("timezone", COUNTRIES[country].timezone)
+        if profile.tax_regime and profile.tax_regime not in tax_regime_codes(country) and "tax_regime" not in changes:
+            changes["tax_regime"] = ""
+        if profile.pix_key and "pix_key" not in changes and not COUNTRIES[country].pix:
+            changes["pix_key"] = ""
+    _check_country_fields(country, changes)
     if "tax_id" in changes or ("country" in changes and profile.tax_id):
         try:
             changes["tax_id"] = normalize_tax_id(country, changes.get("tax_id", profile.tax_id))
@@ -150,6 +177,18 @@ def company_profile_update(*, actor: User, tenant: Tenant, changes: dict) -> Com
         actor.pk, tenant.pk, {f: (str(old[f]), str(changes[f])) for f in changes if old[f] != changes[f]},
     )
     return profile
+
+
+def _check_country_fields(country: str, changes: dict) -> None:
+    errors = {}
+    if changes.get("tax_regime") and changes["tax_regime"] not in tax_regime_codes(country):
+        errors["tax_regime"] = [
+            _("Not a tax regime of the company's country (%(country)s).") % {"country": Country(country).label}
+        ]
+    if changes.get("pix_key") and not COUNTRIES[country].pix:
+        errors["pix_key"] = [_("A PIX key applies only to Brazilian companies.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 PLATFORM_HOSTS = ("", "admin.", "api.", "www.")

@@ -5,6 +5,7 @@ from functools import lru_cache
 from babel.dates import get_timezone_location
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from modules.accounts.emails import CanonicalEmailFormField
 from modules.accounts.models import Role
 from modules.core.forms import FilePickerInput
 from modules.core.validators import validate_single_line
+from modules.tenancy.countries import COUNTRIES
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.services import COMPANY_PROFILE_FIELDS
 
@@ -113,10 +115,44 @@ class CompanyProfileForm(forms.ModelForm):
         choices = self.fields["timezone"].choices
         if current and all(value != current for value, _label in choices):  # saved as an alias
             self.fields["timezone"].choices = [(current, current.replace("_", " ")), *choices]
+        self._fields_for_country(self._chosen_country())
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+        else:
+            # Choosing another country redraws the form for it, unsaved (views.company).
+            self.fields["country"].widget.attrs["hx-post"] = reverse("workspace:company")
+
+    def _chosen_country(self) -> str:
+        chosen = self.data.get(self.add_prefix("country")) if self.is_bound else self.initial.get("country")
+        return chosen if chosen in COUNTRIES else self.instance.country
+
+    def _fields_for_country(self, country: str) -> None:
+        """Only what applies to the country: its tax regimes, a PIX key in Brazil, and, when it
+        is not the saved one, the offer to switch currency and time zone to its own."""
+        defaults = COUNTRIES[country]
+        if defaults.tax_regimes:
+            self.fields["tax_regime"] = forms.ChoiceField(
+                label=self.fields["tax_regime"].label, choices=[("", "—"), *defaults.tax_regimes], required=False
+            )
+        else:
+            del self.fields["tax_regime"]
+        if not defaults.pix:
+            del self.fields["pix_key"]
+        switch = (defaults.currency, defaults.timezone) != (self.instance.default_currency, self.instance.timezone)
+        if country != self.instance.country and switch:
+            zone = dict(self.fields["timezone"].choices).get(defaults.timezone, defaults.timezone)
+            self.fields["follow_country"] = forms.BooleanField(
+                label=_("Also switch currency to %(currency)s and time zone to %(timezone)s")
+                % {"currency": defaults.currency, "timezone": zone},
+                required=False, initial=True,
+            )
+            up_to_country = COMPANY_PROFILE_FIELDS[: COMPANY_PROFILE_FIELDS.index("country") + 1]
+            self.order_fields([*up_to_country, "follow_country"])
+
+    def follow_country(self) -> bool:
+        return self.cleaned_data.get("follow_country", False)
 
     def changes(self) -> dict:
         """Only what the user changed: the service logs each change, old → new."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in COMPANY_PROFILE_FIELDS}

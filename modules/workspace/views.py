@@ -204,11 +204,16 @@ def company(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = CompanyProfileForm(request.POST, request.FILES, instance=profile)
-        if form.is_valid():
+        if request.htmx and request.htmx.trigger_name == "country":
+            # Another country chosen, not saved yet: the form again, as typed, with what applies there.
+            form = CompanyProfileForm(instance=profile, initial=request.POST.dict())
+        else:
+            form = CompanyProfileForm(request.POST, request.FILES, instance=profile)
+        if form.is_bound and form.is_valid():
             try:
                 profile = tenancy_services.company_profile_update(
-                    actor=request.user, tenant=request.tenant, changes=form.changes()
+                    actor=request.user, tenant=request.tenant, changes=form.changes(),
+                    follow_country=form.follow_country(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)  # its dict names the fields: errors show beside them

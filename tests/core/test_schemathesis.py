@@ -98,9 +98,11 @@ def _with_real_refs(case, workspace) -> None:
         body["file"] = b"name,email\nAna Souza,ana-st@example.com\n"
     if "logo" in body:  # multipart only
         body["logo"] = PNG
-    # Rules across fields: a tax id follows its country's format, an amount its currency's.
-    if body.get("tax_id") or "country" in body:
+    # Rules across fields: a tax id, tax regime and PIX key follow the country, an amount its currency.
+    if body.get("tax_id") or "country" in body or body.get("tax_regime") or body.get("pix_key"):
         body.update(country="BR", tax_id="11222333000181")
+    if body.get("tax_regime"):
+        body["tax_regime"] = "simples_nacional"
     if "value" in body and minor_units(body.get("currency") or "USD") == 0:
         body["value"] = str(max(1, int(Decimal(body["value"]))))
 

@@ -1,10 +1,16 @@
 from datetime import UTC, datetime
 
+from modules.tenancy.models import CompanyProfile
 from modules.tenancy.services import company_profile_update
 from tests.conftest import in_another_process
 
 
+def in_utc(team) -> None:
+    CompanyProfile.objects.filter(tenant=team.tenant).update(timezone="UTC")
+
+
 def test_workspace_pages_show_times_in_the_companys_time_zone(client, api, team_a, crm_a):
+    in_utc(team_a)
     due = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 12:00 in São Paulo (UTC-3)
     lead = crm_a.lead()
     crm_a.activity(related_to_type="lead", related_to_id=lead.pk, due_date=due)
@@ -37,6 +43,7 @@ def test_a_day_filter_means_the_companys_day_on_the_api_host_too(api, team_a, cr
 
 
 def test_a_new_time_zone_counts_at_once_in_every_process(api, team_a, crm_a):
+    in_utc(team_a)
     lead = crm_a.lead(name="Late on New Year's Eve")  # 22:00 on Dec 31 in São Paulo
     crm_a.query(lambda: type(lead).objects.filter(pk=lead.pk).update(created_at=datetime(2026, 1, 1, 1, 0, tzinfo=UTC)))
     client = api(host=team_a.host, user=team_a.admin)

@@ -195,3 +195,35 @@ def test_it_shows_a_lost_race_for_the_name_or_email_beside_the_field(db):
 
     assert form.errors["subdomain"] == ["This field is required.", "This name is already taken."]
     assert form.errors["email"] == ["This field is required.", "A user with this email already exists."]
+
+
+# --- The country -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "country"), [("pt-BR", "BR"), ("es", "MX"), ("en", "US")])
+def test_the_form_offers_the_country_its_language_suggests(client, db, language, country):
+    page = client.get("/signup/", HTTP_HOST=PUBLIC_HOST, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'<option value="{country}" selected>' in page
+
+
+def test_the_country_chosen_sets_currency_and_time_zone(signup):
+    signup(country="MX")
+
+    profile = Tenant.objects.get(subdomain="newco").company
+    assert (profile.country, profile.default_currency, profile.timezone) == ("MX", "MXN", "America/Mexico_City")
+
+
+def test_left_out_the_country_follows_the_language(client, db):
+    client.post("/signup/", form(), HTTP_HOST=PUBLIC_HOST, HTTP_ACCEPT_LANGUAGE="pt-BR")
+
+    profile = Tenant.objects.get(subdomain="newco").company
+    assert (profile.country, profile.default_currency, profile.timezone) == ("BR", "BRL", "America/Sao_Paulo")
+
+
+def test_an_unknown_country_is_refused_and_nothing_is_created(signup):
+    response = signup(country="AR")
+
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == ["country"]
+    assert not Tenant.objects.filter(subdomain="newco").exists()

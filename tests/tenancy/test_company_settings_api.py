@@ -30,7 +30,7 @@ def test_every_member_reads_their_own_company(api, team_a):
 def test_an_admin_sets_a_brazilian_company_with_a_valid_cnpj(api, team_a):
     response = api(user=team_a.admin).patch(URL, {
         "country": "BR", "tax_id": "11222333000181", "default_currency": "BRL", "timezone": "America/Sao_Paulo",
-        "state": "SP", "city": "São Paulo", "pix_key": "financeiro@alpha.com.br", "tax_regime": "Simples Nacional",
+        "state": "SP", "city": "São Paulo", "pix_key": "financeiro@alpha.com.br", "tax_regime": "simples_nacional",
     })
 
     assert response.status_code == 200
@@ -161,3 +161,66 @@ def test_a_non_image_logo_is_refused(api, team_a, tmp_path, settings):
     assert list(response.json()) == ["logo"]
 
 
+
+
+# --- The country decides the defaults and what applies ----------------------------------------
+
+
+def test_a_new_country_brings_its_currency_and_time_zone(api, team_a):
+    response = api(user=team_a.admin).patch(URL, {"country": "BR"})
+
+    assert response.status_code == 200
+    assert (response.json()["default_currency"], response.json()["timezone"]) == ("BRL", "America/Sao_Paulo")
+
+
+def test_a_currency_or_time_zone_sent_with_the_country_is_kept(api, team_a):
+    response = api(user=team_a.admin).patch(URL, {"country": "MX", "default_currency": "USD"})
+
+    assert (response.json()["default_currency"], response.json()["timezone"]) == ("USD", "America/Mexico_City")
+
+
+def test_the_same_country_again_leaves_currency_and_time_zone_alone(api, team_a):
+    CompanyProfile.objects.filter(tenant=team_a.tenant).update(timezone="America/Chicago")
+
+    api(user=team_a.admin).patch(URL, {"country": "US"})
+
+    assert profile(team_a).timezone == "America/Chicago"
+
+
+@pytest.mark.parametrize(("country", "regime"), [("BR", "lucro_presumido"), ("MX", "626"), ("MX", "601")])
+def test_a_tax_regime_of_the_companys_country_is_taken(api, team_a, country, regime):
+    response = api(user=team_a.admin).patch(URL, {"country": country, "tax_regime": regime})
+
+    assert response.status_code == 200
+    assert profile(team_a).tax_regime == regime
+
+
+@pytest.mark.parametrize(("country", "regime", "name"), [
+    ("BR", "601", "Brasil"), ("MX", "simples_nacional", "México"), ("US", "simples_nacional", "Estados Unidos"),
+])
+def test_a_tax_regime_of_another_country_is_refused_and_nothing_changes(api, team_a, country, regime, name):
+    response = api(user=team_a.admin, language="pt-BR").patch(
+        URL, {"country": country, "tax_regime": regime, "city": "Changed"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"tax_regime": [f"Não é um regime tributário do país da empresa ({name})."]}
+    assert (profile(team_a).country, profile(team_a).city) == ("US", "")
+
+
+@pytest.mark.parametrize("country", ["US", "MX"])
+def test_a_pix_key_is_for_brazilian_companies_only(api, team_a, country):
+    response = api(user=team_a.admin).patch(URL, {"country": country, "pix_key": "financeiro@alpha.com"})
+
+    assert response.status_code == 400
+    assert response.json() == {"pix_key": ["A PIX key applies only to Brazilian companies."]}
+
+
+def test_leaving_brazil_drops_its_tax_regime_and_pix_key(api, team_a):
+    client = api(user=team_a.admin)
+    client.patch(URL, {"country": "BR", "tax_regime": "simples_nacional", "pix_key": "financeiro@alpha.com.br"})
+
+    response = client.patch(URL, {"country": "MX"})
+
+    assert response.status_code == 200
+    assert (response.json()["tax_regime"], response.json()["pix_key"]) == ("", "")

@@ -8,7 +8,10 @@ def test_the_demo_tenant_loads_with_a_team_and_company(api, db):
 
     assert tenant.subdomain == "demo"
     assert User.objects.filter(tenant=tenant).count() == 4
-    assert CompanyProfile.objects.get(tenant=tenant).tax_id == "04-3456789"
+    profile = CompanyProfile.objects.get(tenant=tenant)
+    assert profile.tax_id == "04-3456789"
+    # An American company: its own currency, and no Brazilian or Mexican fields (countries.py).
+    assert (profile.country, profile.default_currency, profile.tax_regime, profile.pix_key) == ("US", "USD", "", "")
     response = api(host="demo.localhost").post(
         "/api/v1/public/auth/login/", {"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}
     )

@@ -23,7 +23,7 @@ def company_form(**changes) -> dict:
         "address": "",
         "postal_code": "",
         "default_currency": "USD",
-        "timezone": "UTC",
+        "timezone": "America/New_York",
         "language": "en",
         "pix_key": "",
         "tax_regime": "",
@@ -172,7 +172,7 @@ def test_it_refuses_an_unknown_time_zone(client, team_a):
     response = client.post("/settings/", company_form(timezone="Mars/Olympus"), HTTP_HOST=team_a.host)
 
     assert response.status_code == 422
-    assert company_of(team_a).timezone == "UTC"
+    assert company_of(team_a).timezone == "America/New_York"
 
 
 def test_it_answers_an_htmx_save_with_the_form_alone(client, team_a):
@@ -250,3 +250,94 @@ def test_it_hides_the_team_from_a_plain_user(client, team_a):
 
     assert response.status_code == 403
     assert "Only admins and managers can see the team." in response.content.decode()
+
+
+# --- The company's country -----------------------------------------------------------------------
+
+
+def in_country(team, country: str) -> None:
+    CompanyProfile.objects.filter(tenant=team.tenant).update(country=country)
+
+
+def test_a_brazilian_company_is_asked_for_pix_and_brazils_tax_regimes(client, team_a):
+    client.force_login(team_a.admin)
+    in_country(team_a, "BR")
+
+    page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+
+    assert 'name="pix_key"' in page
+    assert '<option value="simples_nacional">Simples Nacional</option>' in page
+    assert '<option value="lucro_real">Lucro Real</option>' in page
+    assert 'value="626"' not in page
+
+
+def test_a_mexican_company_is_offered_the_sat_regimes_and_no_pix(client, team_a):
+    client.force_login(team_a.admin)
+    in_country(team_a, "MX")
+
+    page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+
+    assert '<option value="626">626 · Régimen Simplificado de Confianza</option>' in page
+    assert '<option value="601">601 · General de Ley Personas Morales</option>' in page
+    assert 'name="pix_key"' not in page
+    assert "Simples Nacional" not in page
+
+
+def test_an_american_company_sees_neither(client, team_a):
+    client.force_login(team_a.admin)
+
+    page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
+
+    assert 'name="pix_key"' not in page
+    assert 'name="tax_regime"' not in page
+
+
+def test_choosing_another_country_redraws_the_form_for_it_and_offers_its_currency_and_time_zone(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post(
+        "/settings/", company_form(country="BR", city="Curitiba"), HTTP_HOST=team_a.host,
+        HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="country",
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<form id="company-form"')
+    assert re.search(
+        r'<input type="checkbox" name="follow_country" id="id_follow_country" checked>\s*'
+        r"Also switch currency to BRL and time zone to Brazil \(São Paulo\) Time",
+        page,
+    )
+    assert 'name="pix_key"' in page and 'value="Curitiba"' in page  # as typed, not saved yet
+    assert (company_of(team_a).country, company_of(team_a).city) == ("US", "")
+
+
+def test_saving_the_country_with_the_offer_ticked_switches_currency_and_time_zone(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post("/settings/", company_form(country="BR", follow_country="on"), HTTP_HOST=team_a.host)
+
+    assert response.status_code == 302
+    company = company_of(team_a)
+    assert (company.country, company.default_currency, company.timezone) == ("BR", "BRL", "America/Sao_Paulo")
+
+
+def test_saving_the_country_with_the_offer_unticked_keeps_currency_and_time_zone(client, team_a):
+    client.force_login(team_a.admin)
+
+    response = client.post("/settings/", company_form(country="BR"), HTTP_HOST=team_a.host)
+
+    assert response.status_code == 302
+    company = company_of(team_a)
+    assert (company.country, company.default_currency, company.timezone) == ("BR", "USD", "America/New_York")
+
+
+def test_a_tax_regime_of_another_country_is_refused_on_the_page(client, team_a):
+    client.force_login(team_a.admin)
+    in_country(team_a, "BR")
+
+    response = client.post("/settings/", company_form(country="BR", tax_regime="626"), HTTP_HOST=team_a.host)
+
+    assert response.status_code == 422
+    assert list(response.context["form"].errors) == ["tax_regime"]
+    assert company_of(team_a).tax_regime == ""

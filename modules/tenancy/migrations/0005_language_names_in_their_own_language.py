@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0003_pending_outbox'),
+        ('tenancy', '0004_tax_regime_codes'),
     ]
 
     operations = [

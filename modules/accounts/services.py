@@ -3,7 +3,7 @@
 import logging
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -23,13 +23,52 @@ from .models import Role, User
 logger = logging.getLogger(__name__)
 
 
-def password_reset_link(user: User) -> tuple[str, str, str]:
-    """(uid, token, workspace URL) for a single-use, expiring reset of `user`'s password.
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset token under a salt of its own: a reset link does not open the invitation
+    page (which signs in) nor an invitation link the reset page."""
+
+    key_salt = "modules.accounts.services.InvitationTokenGenerator"
+
+
+invitation_token_generator = InvitationTokenGenerator()
+
+
+def _signed_link(user: User, path: str, generator: PasswordResetTokenGenerator) -> tuple[str, str, str]:
+    """(uid, token, workspace URL) of a single-use, expiring link for `user`.
 
     Django's token hashes the password and last login: once used, it no longer matches."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return uid, token, user.tenant.workspace_url(f"/password/reset/{uid}/{token}/")
+    token = generator.make_token(user)
+    return uid, token, user.tenant.workspace_url(f"/{path}/{uid}/{token}/")
+
+
+def _user_from_link(*, uid: str, token: str, generator: PasswordResetTokenGenerator) -> User | None:
+    try:
+        user = User.objects.select_related("tenant").get(pk=int(force_str(urlsafe_base64_decode(uid))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if not user.is_active or not generator.check_token(user, token):
+        return None
+    return user
+
+
+def _set_new_password(user: User, password: str, *, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def password_reset_link(user: User) -> tuple[str, str, str]:
+    """A single-use, expiring reset of `user`'s password."""
+    return _signed_link(user, "password/reset", default_token_generator)
+
+
+def invitation_link(user: User) -> tuple[str, str, str]:
+    """A single-use, expiring link for an invitee to choose a password and sign in."""
+    return _signed_link(user, "invitation", invitation_token_generator)
 
 
 def _send_user_mail(*, user: User, template: str, context: dict) -> None:
@@ -59,11 +98,8 @@ def password_reset_request(*, email: str) -> None:
 
 
 def user_from_reset_link(*, uid: str, token: str) -> User:
-    try:
-        user = User.objects.select_related("tenant").get(pk=int(force_str(urlsafe_base64_decode(uid))))
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+    user = _user_from_link(uid=uid, token=token, generator=default_token_generator)
+    if user is None:
         raise DomainError(_("This password reset link is invalid or has expired."), field="token")
     return user
 
@@ -71,13 +107,30 @@ def user_from_reset_link(*, uid: str, token: str) -> User:
 @transaction.atomic
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     user = user_from_reset_link(uid=uid, token=token)
-    try:
-        validate_password(new_password, user=user)
-    except ValidationError as error:
-        raise ValidationError({"new_password": error.messages}) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    _set_new_password(user, new_password, field="new_password")
     logger.info("Password reset for user %s", user.pk)
+    return user
+
+
+def user_from_invitation_link(*, uid: str, token: str, tenant: Tenant) -> User:
+    """The invitee a link names, if it is still good and `tenant` (the host's) is theirs."""
+    user = _user_from_link(uid=uid, token=token, generator=invitation_token_generator)
+    if user is None or user.tenant_id != tenant.pk:
+        raise DomainError(_("This invitation link is invalid or has expired."), field="token")
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, uid: str, token: str, tenant: Tenant, password: str) -> User:
+    """The invitee's chosen password; the link is spent with it (the token hashes the password).
+
+    The row is locked so that two tabs posting the same link cannot both get in."""
+    user = user_from_invitation_link(uid=uid, token=token, tenant=tenant)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not invitation_token_generator.check_token(user, token):
+        raise DomainError(_("This invitation link is invalid or has expired."), field="token")
+    _set_new_password(user, password, field="password")
+    logger.info("User %s accepted the invitation to tenant %s", user.pk, user.tenant_id)
     return user
 
 
@@ -111,7 +164,7 @@ def user_invite(*, actor: User, email: str, name: str, role: str, language: str 
             )
     except IntegrityError:
         raise DomainError(_("A user with this email already exists."), field="email", code="email_taken") from None
-    uid, token, url = password_reset_link(user)
+    uid, token, url = invitation_link(user)
     _send_user_mail(
         user=user,
         template="invitation",

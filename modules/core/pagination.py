@@ -42,9 +42,12 @@ class EstimatedCountPaginator(Paginator):
     def exact_count_limit(self) -> int:
         return settings.INNEXAR_EXACT_COUNT_LIMIT
 
+    def _rows_to_count(self):
+        return self.object_list
+
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
+        rows = self._rows_to_count()
         if not hasattr(rows, "query"):
             return len(rows)
         rows = rows.order_by()
@@ -98,6 +101,15 @@ class EstimatedPage(Page):
 
     def has_next(self) -> bool:
         return self._has_next
+
+
+class TablePaginator(EstimatedCountPaginator):
+    """The workspace lists' paginator (django-tables2's `paginator_class`), counting as the API does.
+
+    django-tables2 hands it the table's rows; what it counts is the queryset under them."""
+
+    def _rows_to_count(self):
+        return getattr(self.object_list.data, "data", self.object_list)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -315,13 +315,21 @@ class LeadViewSet(CrmViewSet):
             "errors": serializers.ListField(child=inline_serializer(
                 "LeadImportError", {"row": serializers.IntegerField(), "error": serializers.CharField()}
             )),
+            # Beside the spec's fields: rows imported with a change (an unknown source became "other").
+            "warnings": serializers.ListField(child=inline_serializer(
+                "LeadImportWarning", {"row": serializers.IntegerField(), "warning": serializers.CharField()}
+            )),
         },
     ))
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request: Request) -> Response:
         upload = self.validated(LeadImportSerializer)["file"]
         report = imports.leads_import(actor=request.user, file=upload)
-        return Response({"imported": report.imported, "errors": report.errors})
+        return Response({
+            "imported": report.imported,
+            "errors": [{"row": error["row"], "error": error["error"]} for error in report.errors],
+            "warnings": [{"row": warning["row"], "warning": warning["warning"]} for warning in report.warnings],
+        })
 
     @extend_schema(responses=inline_serializer("LeadScoreExplanation", {
         "score": serializers.IntegerField(),

@@ -4,7 +4,9 @@ the good ones written in bulk, each bad one reported with its line number and wh
 Files come from Excel, Google Sheets and LibreOffice in three languages: UTF-8 (with or without
 a BOM) or Windows Latin-1, separated by `,` or `;`, with headers and choice values in English,
 Portuguese or Spanish. An email already in the workspace, or earlier in the file, makes the row
-an error, so importing the same file twice adds nothing the second time.
+an error, so importing the same file twice adds nothing the second time. Errors name the column
+as the file does ("Situação"), and the rows left out come back as a CSV of the file's own columns
+plus the reason, to fix and import again.
 """
 
 import csv
@@ -76,15 +78,31 @@ TAG_SEPARATORS = re.compile(r"[,;|]")
 @dataclass(frozen=True)
 class ImportReport:
     imported: int
-    errors: list[dict]  # {"row": line number in the file (the header is 1), "error": message}
+    # {"row": line number in the file (the header is 1), "error": message, "lead": its name or email}
+    errors: list[dict]
+    # {"row", "warning", "lead"}: imported, but not quite as the file had it
+    warnings: list[dict]
+    # The rows left out, in the file's own columns and separator, with the reason in a last column.
+    rejected_csv: bytes
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    header: list[str]
+    delimiter: str
+    titles: dict[str, str]  # our column → its name in the file, for messages
+    records: list[tuple[int, list[str], dict[str, str]]]  # (line number, the cells, {our column: cell})
 
 
 @dataclass
 class _Row:
     number: int
+    cells: list[str]
+    label: str  # how the report names the row: its name, else its email
     email: str = ""  # set once the email is valid: the duplicate checks look at these
     lead: Lead | None = None
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def refuse(self, problem: str) -> None:
         self.problems.append(problem)
@@ -96,8 +114,9 @@ def leads_import(*, actor: User, file, progress: Callable[[int], None] | None = 
     on `file`. Every row is checked before anything is written; the good rows go in together.
     `progress`, if given, hears the percentage done now and then."""
     progress = progress or (lambda percent: None)
-    records = _records(_text(file))
-    rows = _RowChecker().check(records, progress=lambda done: progress(60 * done // len(records)))
+    sheet = _sheet(_text(file))
+    total = len(sheet.records)
+    rows = _RowChecker(sheet.titles).check(sheet.records, progress=lambda done: progress(60 * done // total))
     _mark_duplicates(rows)
     progress(65)
     model = score_model_load()
@@ -109,8 +128,30 @@ def leads_import(*, actor: User, file, progress: Callable[[int], None] | None = 
     progress(75)
     imported = _leads_insert(actor=actor, rows=rows)
     progress(100)
-    errors = [{"row": row.number, "error": " ".join(row.problems)} for row in rows if row.problems]
-    return ImportReport(imported=imported, errors=errors)
+    left_out = [row for row in rows if row.problems]
+    return ImportReport(
+        imported=imported,
+        errors=[{"row": row.number, "error": " ".join(row.problems), "lead": row.label} for row in left_out],
+        warnings=[
+            {"row": row.number, "warning": " ".join(row.warnings), "lead": row.label}
+            for row in rows if row.warnings and not row.problems
+        ],
+        rejected_csv=_rejected_csv(sheet, left_out),
+    )
+
+
+def _rejected_csv(sheet: _Sheet, rows: list[_Row]) -> bytes:
+    """The rows left out as the file had them, with a last column saying why; UTF-8 with a BOM,
+    which Excel needs to read accents, and the file's own separator, which its locale expects."""
+    if not rows:
+        return b""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sheet.delimiter, lineterminator="\r\n")
+    width = len(sheet.header)
+    writer.writerow([*sheet.header, _("Import error")])
+    for row in rows:
+        writer.writerow([*row.cells[:width], *[""] * (width - len(row.cells)), " ".join(row.problems)])
+    return out.getvalue().encode("utf-8-sig")
 
 
 # --- In the background (the leads page) ---------------------------------------------------------
@@ -155,6 +196,7 @@ def lead_import_run(*, import_id: int) -> None:
         raise
     else:
         job.status, job.imported, job.errors = ImportStatus.DONE, report.imported, report.errors
+        job.warnings, job.rejected = report.warnings, report.rejected_csv
     finally:
         job.content, job.finished_at = b"", timezone.now()
         job.save()
@@ -210,8 +252,8 @@ def _word(text: str) -> str:
 _COLUMN_BY_WORD = {word: column for column, words in COLUMN_NAMES.items() for word in words}
 
 
-def _records(text: str) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: cell}) of every data row that has something in it.
+def _sheet(text: str) -> _Sheet:
+    """The header and every data row that has something in it: (line number, cells, {column: cell}).
 
     The line number is where the row starts in the file (a quoted cell may span lines).
     """
@@ -221,7 +263,8 @@ def _records(text: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next((cells for cells in reader if any(cell.strip() for cell in cells)), None)
-        columns = _columns(header or [])
+        header = header or []
+        columns = _columns(header)
         records, last_line = [], reader.line_num
         for cells in reader:
             number, last_line = last_line + 1, reader.line_num
@@ -231,14 +274,16 @@ def _records(text: str) -> list[tuple[int, dict[str, str]]]:
                 raise _file_error(
                     _("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS}
                 )
-            records.append((number, {name: cells[index] if index < len(cells) else "" for name, index in columns}))
+            mapped = {name: cells[index] if index < len(cells) else "" for name, index in columns}
+            records.append((number, cells, mapped))
     except csv.Error:
         raise _file_error(
             _("Row %(row)d of the file could not be read as CSV.") % {"row": reader.line_num}
         ) from None
     if not records:
         raise _file_error(_("The file has no rows to import: it is empty or has only the header row."))
-    return records
+    titles = {name: capfirst(header[index].strip()) for name, index in columns}
+    return _Sheet(header=header, delimiter=delimiter, titles=titles, records=records)
 
 
 def _columns(header: list[str]) -> list[tuple[str, int]]:
@@ -286,7 +331,8 @@ def _choice_words(choices, words: dict) -> dict[str, str]:
 class _RowChecker:
     """lead_create's rules for each row, with what is worth computing once per file."""
 
-    def __init__(self):
+    def __init__(self, titles: dict[str, str]):
+        self.titles = titles
         self.region = tenant_region()
         # Parsing a phone number is the slow part of a row; files repeat numbers (a company's switchboard).
         self.phones: dict[str, tuple[str, list[str]]] = {}
@@ -294,16 +340,18 @@ class _RowChecker:
         self.statuses = _choice_words(LeadStatus, STATUS_WORDS)
         self.now = timezone.now()
 
-    def check(self, records: list[tuple[int, dict[str, str]]], *, progress: Callable[[int], None]) -> list[_Row]:
+    def check(self, records: list[tuple[int, list[str], dict[str, str]]], *, progress: Callable[[int], None]):
         rows = []
-        for done, (number, cells) in enumerate(records, start=1):
-            rows.append(self._row(number, cells))
-            if done % PROGRESS_EVERY_ROWS == 0:
+        # A small file reports too, so the page's bar moves.
+        every = max(1, min(PROGRESS_EVERY_ROWS, len(records) // 20))
+        for done, (number, raw, cells) in enumerate(records, start=1):
+            rows.append(self._row(number, raw, cells))
+            if done % every == 0:
                 progress(done)
         return rows
 
-    def _row(self, number: int, cells: dict[str, str]) -> _Row:
-        row = _Row(number)
+    def _row(self, number: int, raw: list[str], cells: dict[str, str]) -> _Row:
+        row = _Row(number, raw, label=cells["name"].strip() or cells["email"].strip())
         name = self._text(row, "name", cells["name"].strip())
         email = self._clean(row, "email", cells["email"].strip().lower())
         row.email = email or ""
@@ -313,7 +361,7 @@ class _RowChecker:
             "phone": self._phone(row, cells.get("phone", "")),
             "company": self._text(row, "company", cells.get("company", "").strip()),
             "position": self._text(row, "position", cells.get("position", "").strip()),
-            "source": self._choice(row, "source", cells.get("source", ""), self.sources, Source.OTHER),
+            "source": self._source(row, cells.get("source", "")),
             "status": self._choice(row, "status", cells.get("status", ""), self.statuses, LeadStatus.NEW),
             "notes": cells.get("notes", ""),
             "tags": self._tags(row, cells.get("tags", "")),
@@ -336,8 +384,7 @@ class _RowChecker:
         try:
             return model_field.clean(value, None)
         except ValidationError as error:
-            label = capfirst(model_field.verbose_name)
-            row.problems.extend(f"{label}: {message}" for message in error.messages)
+            row.problems.extend(f"{self.titles[name]}: {message}" for message in error.messages)
             return None
 
     def _text(self, row: _Row, name: str, value: str):
@@ -353,8 +400,7 @@ class _RowChecker:
             try:
                 self.phones[raw] = (phone_normalize(raw, region=self.region), [])
             except ValidationError as error:
-                label = capfirst(Lead._meta.get_field("phone").verbose_name)
-                self.phones[raw] = ("", [f"{label}: {message}" for message in error.messages])
+                self.phones[raw] = ("", [f"{self.titles['phone']}: {message}" for message in error.messages])
         phone, problems = self.phones[raw]
         row.problems.extend(problems)
         return phone
@@ -367,6 +413,18 @@ class _RowChecker:
         if choice is None:
             self._clean(row, name, raw)  # not a choice: the field words the error
         return choice
+
+    def _source(self, row: _Row, raw: str) -> str:
+        """A source we do not know is worth keeping the lead for: it becomes Other, with a warning."""
+        raw = raw.strip()
+        source = self.sources.get(_word(raw)) if raw else Source.OTHER
+        if source is None:
+            row.warnings.append(
+                _("%(column)s: “%(value)s” is not a source we know; the lead was imported as “%(other)s”.")
+                % {"column": self.titles["source"], "value": raw, "other": Source.OTHER.label}
+            )
+            return Source.OTHER
+        return source
 
     def _tags(self, row: _Row, raw: str) -> list[str]:
         try:

@@ -285,7 +285,9 @@ class LeadImport(models.Model):
     # Row errors are worded in the language of whoever started the import.
     language = models.CharField(max_length=8, default="en")
     imported = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)  # [{"row", "error"}], as the API reports them
+    errors = models.JSONField(default=list)  # [{"row", "error", "lead"}]: the rows left out
+    warnings = models.JSONField(default=list)  # [{"row", "warning", "lead"}]: imported, with a change
+    rejected = models.BinaryField(default=b"")  # the rows left out, as a CSV to fix and import again
     failure = models.TextField(blank=True)  # why a file was refused as a whole
     created_by = _user_link()
     created_at = models.DateTimeField(auto_now_add=True)

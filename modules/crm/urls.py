@@ -13,6 +13,7 @@ urlpatterns = [
     path("leads/status/", views.leads_bulk_status, name="leads_bulk_status"),
     path("leads/import/", views.leads_import, name="leads_import"),
     path("leads/import/<int:pk>/", views.lead_import, name="lead_import"),
+    path("leads/import/<int:pk>/rejected.csv", views.lead_import_rejected, name="lead_import_rejected"),
     path("leads/<int:pk>/", views.lead, name="lead"),
     path("leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
     path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),

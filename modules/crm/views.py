@@ -11,11 +11,13 @@ from functools import cache, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +28,7 @@ from django_tables2 import RequestConfig
 from modules.core.exceptions import DomainError
 from modules.core.l10n import local_format
 from modules.core.money import format_money, money_formatter
+from modules.core.pagination import TablePaginator
 from modules.workspace.navigation import module_entries
 from modules.workspace.views import plan_required
 
@@ -73,6 +76,14 @@ def crm_page(view):
 def _partial(request) -> bool:
     """An htmx swap wants a fragment; restoring history after a cache miss wants the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _paginate(request, table) -> None:
+    """A page of the list, with its total counted as the API counts it (exact up to a limit)."""
+    try:
+        RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": TablePaginator}).configure(table)
+    except EmptyPage:  # past the end of a list too long to count, whose last page is not known either
+        raise Http404 from None
 
 
 def _status(*forms) -> int:
@@ -139,7 +150,7 @@ def _leads_page(
     filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
     filtered = _is_filtered(request, LeadFilter.base_filters)
     table = LeadTable(filterset.qs, empty_text=_("No leads match these filters."))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     context = {
         "table": table,
         # No lead at all (not none matching): the page explains how to start instead of filters.
@@ -160,11 +171,15 @@ def _leads_page(
         "query": request.GET.urlencode(),
     }
     if fragment is None and _partial(request):
-        fragment = "results"
+        # The empty state asks for the whole list once an import brought the first leads in.
+        fragment = "lead-list" if request.htmx.target == "leads-empty" else "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
     status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if request.htmx and import_job is not None and import_job.status == ImportStatus.DONE:
+        response["HX-Trigger"] = "leads-imported"  # the list below brings the new leads in
+    return response
 
 
 @crm_page
@@ -230,8 +245,20 @@ def leads_import(request):
 @crm_page
 def lead_import(request, pk: int):
     """An import's progress (htmx polls it every second), then its report."""
-    job = get_object_or_404(LeadImport.objects.defer("content"), pk=pk)
+    job = get_object_or_404(LeadImport.objects.defer("content", "rejected"), pk=pk)
     return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
+
+
+@crm_page
+def lead_import_rejected(request, pk: int):
+    """The rows an import left out, as a CSV to fix and import again (this workspace's imports only)."""
+    job = get_object_or_404(LeadImport.objects.only("file_name", "rejected"), pk=pk)
+    if not job.rejected:
+        raise Http404
+    name = _("%(name)s - rows to fix.csv") % {"name": job.file_name.removesuffix(".csv")}
+    response = HttpResponse(bytes(job.rejected), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 # --- One lead ------------------------------------------------------------------------------------
@@ -374,7 +401,7 @@ def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -
             "No contacts yet. Add one, or convert a lead."
         ),
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     context = {
         "table": table,
         "filter_errors": filterset.errors,
@@ -457,7 +484,12 @@ def contact_delete(request, pk: int):
 
 CARD_HTML = (
     '<li class="deal-card" data-deal="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
-    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span></li>'
+    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
+)
+# Touch screens and keyboards reach Won and Lost through this menu (templates' #move-dialog) too.
+CARD_MENU_HTML = (
+    '<button type="button" class="deal-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
+    '<span aria-hidden="true">⋯</span></button>'
 )
 
 
@@ -482,13 +514,15 @@ def _card_rows(cards) -> list[dict]:
     # Once per currency and once per day, however many deals share them.
     money = cache(money_formatter)
     day_text = cache(lambda day: formats.date_format(day, date_format) if day else "")
+    # A deal converted from a lead starts at zero until the team estimates it.
+    no_value = _("No value")
     return [
         {
             "id": card.id,
             "url": f"{url_prefix}{card.id}/",
             "title": card.title,
             "contact": card.contact_name,
-            "value": money(card.currency)(card.value),
+            "value": money(card.currency)(card.value) if card.value else no_value,
             "stage": stages[card.stage],
             "closes": day_text(card.expected_close_date),
         }
@@ -499,11 +533,12 @@ def _card_rows(cards) -> list[dict]:
 def _cards_html(rows: list[dict]) -> str:
     # html.escape rather than Django's escape(): the same quoting without a lazy-string check
     # and a SafeString per value, which double the cost of 10,000 values.
+    menu = CARD_MENU_HTML.format(label=html.escape(_("Move this deal")))
     return mark_safe("".join(  # noqa: S308 -- every value below is escaped
         CARD_HTML.format(
             id=row["id"], url=html.escape(row["url"]), title=html.escape(row["title"]),
             contact=html.escape(row["contact"]), value=html.escape(row["value"]),
-            closes=f"<time>{html.escape(row['closes'])}</time>" if row["closes"] else "",
+            closes=f"<time>{html.escape(row['closes'])}</time>" if row["closes"] else "", menu=menu,
         )
         for row in rows
     ))
@@ -615,7 +650,7 @@ def deal(request, pk: int):
 def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: str | None = None) -> HttpResponse:
     context = {
         "deal": deal,
-        "value": format_money(deal.value, deal.currency),
+        "value": format_money(deal.value, deal.currency) if deal.value else _("No value"),
         "history": selectors.deal_stage_history(deal),
         "edit_form": edit_form or DealForm(initial=DealForm.initial_from(deal), actor=request.user),
         "can_delete": access.may_delete(request.user, deal),
@@ -706,7 +741,7 @@ def _activities_page(request, *, activity_form=None, fragment: str | None = None
             "No activities yet. Plan a call, a meeting or a task."
         ),
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    _paginate(request, table)
     table.titles = selectors.related_titles(row.record for row in table.page.object_list)
     context = {
         "table": table,

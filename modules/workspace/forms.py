@@ -42,6 +42,15 @@ class PasswordResetConfirmForm(forms.Form):
         return cleaned
 
 
+class InvitationAcceptForm(PasswordResetConfirmForm):
+    """The same two fields, worded for someone who has no password yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password2"].label = _("The same password again")
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, validators=[validate_single_line])
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -26,6 +26,8 @@ workspace_patterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
+    # modules.accounts.services.invitation_link builds this exact path.
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
 
 urlpatterns = [

@@ -29,6 +29,7 @@ from modules.tenancy.plans import OFFERS, Feature
 
 from .forms import (
     CompanyProfileForm,
+    InvitationAcceptForm,
     InviteForm,
     MemberForm,
     PasswordResetConfirmForm,
@@ -119,6 +120,37 @@ def password_reset_confirm(request, uidb64: str, token: str):
             messages.success(request, _("Your password was changed. Sign in with your new password."))
             return redirect("account_login")
     return render(request, template, {"form": form, "reset_user": user}, status=_form_status(form))
+
+
+@never_cache
+def invitation_accept(request, uidb64: str, token: str):
+    """The page the invitation mail opens: choose a password and go straight to the workspace."""
+    template = "workspace/auth/invitation.html"
+    try:
+        invitee = accounts_services.user_from_invitation_link(uid=uidb64, token=token, tenant=request.tenant)
+    except DomainError:
+        return render(request, template, {"invalid": True}, status=400)
+    # The language the mail was written in, unless they picked one on the page.
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(invitee.language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    form = InvitationAcceptForm(request.POST or None)
+    if form.is_valid():
+        try:
+            invitee = accounts_services.invitation_accept(
+                uid=uidb64, token=token, tenant=request.tenant, password=form.cleaned_data["new_password1"]
+            )
+        except DomainError:
+            return render(request, template, {"invalid": True}, status=400)
+        except ValidationError as error:
+            form.add_error("new_password1", error.message_dict["password"])
+        else:
+            login(request, invitee, backend=BACKEND)
+            messages.success(request, _("Welcome to %(company)s!") % {"company": request.tenant.name})
+            return redirect("workspace:dashboard")
+    context = {"form": form, "invitee": invitee, "company": request.tenant.name}
+    return render(request, template, context, status=_form_status(form))
 
 
 # --- Pages -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// The pipeline board: drag a card (SortableJS), or focus it and press Alt+Arrow, and the move is
-// saved at once; moving to Won or Lost first asks in a dialog. Every answer carries the columns' new counts and totals,
+// The pipeline board: drag a card (SortableJS), focus it and press Alt+Arrow, or pick a column in
+// its menu, and the move is saved at once; moving to Won or Lost first asks in a dialog. Every answer carries the columns' new counts and totals,
 // which replace the old ones; a refused move puts the card back where it was.
 (function () {
   "use strict";
@@ -127,8 +127,51 @@
     }
   }
 
-  // --- The keyboard: Alt+Right / Alt+Left moves the focused card to the top of the next column --
   var lists = Array.prototype.slice.call(board.querySelectorAll(".board-cards"));
+
+  function listOf(stage) {
+    return board.querySelector('.board-cards[data-stage="' + stage + '"]');
+  }
+
+  // A card put on top of another column by a key or the menu, rather than dragged there.
+  function sendToTop(card, to) {
+    var from = card.parentElement;
+    var oldIndex = Array.prototype.indexOf.call(from.children, card);
+    to.prepend(card);
+    moveTo({ item: card, from: from, to: to, oldIndex: oldIndex, newIndex: 0 });
+  }
+
+  // --- The card's menu: every column, Won and Lost included, for touch screens and keyboards ----
+  var moveDialog = document.getElementById("move-dialog");
+  var moveForm = moveDialog.querySelector("form");
+  var menuCard = null;
+
+  board.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-card-menu]");
+    if (!button) {
+      return;
+    }
+    menuCard = button.closest(".deal-card");
+    var stage = menuCard.parentElement.dataset.stage;
+    moveForm.querySelector("[data-deal-title]").textContent = menuCard.querySelector("a").textContent;
+    moveForm.querySelectorAll("button[name=stage]").forEach(function (choice) {
+      choice.disabled = choice.value === stage;
+      choice.setAttribute("aria-current", choice.value === stage ? "true" : "false");
+    });
+    moveDialog.showModal();
+  });
+  moveForm.querySelector("[data-cancel]").addEventListener("click", function () {
+    moveDialog.close();
+  });
+  moveForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var card = menuCard;
+    moveDialog.close();
+    sendToTop(card, listOf(event.submitter.value));
+    card.querySelector("[data-card-menu]").focus();
+  });
+
+  // --- The keyboard: Alt+Right / Alt+Left moves the focused card to the top of the next column --
 
   board.addEventListener("keydown", function (event) {
     var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
@@ -136,16 +179,26 @@
     if (!step || !event.altKey || !card) {
       return;
     }
-    var from = card.parentElement;
-    var to = lists[lists.indexOf(from) + step];
+    var to = lists[lists.indexOf(card.parentElement) + step];
     if (!to) {
       return;
     }
     event.preventDefault();
-    var oldIndex = Array.prototype.indexOf.call(from.children, card);
-    to.prepend(card);
-    card.querySelector("a").focus();
-    moveTo({ item: card, from: from, to: to, oldIndex: oldIndex, newIndex: 0 });
+    var focused = document.activeElement;
+    sendToTop(card, to);
+    focused.focus();
+  });
+
+  // --- While dragging on a narrow screen, Won and Lost wait in a bar at the bottom -------------
+  var dropbar = document.getElementById("board-dropbar");
+
+  function outOfSight(stage) {
+    var place = listOf(stage).getBoundingClientRect();
+    return place.left < 0 || place.right > window.innerWidth;
+  }
+
+  dropbar.querySelectorAll(".board-drop").forEach(function (list) {
+    Sortable.create(list, { group: "pipeline", forceFallback: true, draggable: ".deal-card" });
   });
 
   // --- Dragging -------------------------------------------------------------------------------
@@ -159,7 +212,20 @@
       delay: 250,
       delayOnTouchOnly: true,
       draggable: ".deal-card",
+      // The menu button is pressed, never dragged.
+      filter: "[data-card-menu]",
+      preventOnFilter: false,
+      onStart: function () {
+        dropbar.hidden = !(outOfSight("closed_won") || outOfSight("closed_lost"));
+      },
       onEnd: function (move) {
+        dropbar.hidden = true;
+        if (move.to.parentElement === dropbar) {
+          // Dropped on the bar: the card goes on top of the real column.
+          move.to = listOf(move.to.dataset.stage);
+          move.to.prepend(move.item);
+          move.newIndex = 0;
+        }
         if (move.from === move.to && move.oldIndex === move.newIndex) {
           return;
         }

@@ -44,7 +44,7 @@ def test_an_admin_invites_a_teammate_who_gets_a_link(api, team_a, mailoutbox, dj
     assert invited.tenant == team_a.tenant
     assert not invited.has_usable_password()
     assert mailoutbox[0].to == ["new@alpha.example.com"]
-    assert "http://alpha.localhost:8000/password/reset/" in mailoutbox[0].body
+    assert "http://alpha.localhost:8000/invitation/" in mailoutbox[0].body
 
 
 def test_inviting_an_existing_email_is_refused(api, team_a, team_b):

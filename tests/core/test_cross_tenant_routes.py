@@ -28,7 +28,9 @@ RECORD_KINDS = {
     "crm/activities/": "activity",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
-NOT_RECORDS = {"password_reset_confirm", "file_download"}  # file_download: tests/tenancy/test_company_settings_api.py
+# file_download: tests/tenancy/test_company_settings_api.py;
+# invitation_accept: tests/workspace/test_invitation_accept.py.
+NOT_RECORDS = {"password_reset_confirm", "invitation_accept", "file_download"}
 PAGE_METHODS = ("get", "post")
 BODIES = {"patch": {"name": "Hijacked", "title": "Hijacked", "subject": "Hijacked", "role": "admin"}}
 

@@ -61,16 +61,18 @@ def test_it_imports_the_good_rows_and_reports_each_bad_one_by_its_line(admin_api
 
     assert response.status_code == 200
     assert response.json() == {
-        "imported": 2,
+        "imported": 3,
         "errors": [
             {"row": 3, "error": "Email: Enter a valid email address."},
             {"row": 5, "error": "Name: This field cannot be blank."},
             {"row": 6, "error": "Phone: Enter a valid phone number, in international format (+5511987654321) "
                                 "or your country's format."},
             {"row": 7, "error": "This email appears more than once in the file (first on row 2)."},
-            {"row": 8, "error": "Source: Value 'facebook' is not a valid choice."},
             {"row": 9, "error": "Score: Ensure this value is less than or equal to 100."},
             {"row": 10, "error": "A new lead cannot start as converted: create it, then convert it."},
+        ],
+        "warnings": [
+            {"row": 8, "warning": "Source: “facebook” is not a source we know; the lead was imported as “Other”."},
         ],
     }
     leads = crm_a.query(lambda: list(Lead.objects.order_by("id").values(
@@ -83,6 +85,8 @@ def test_it_imports_the_good_rows_and_reports_each_bad_one_by_its_line(admin_api
         {"name": "Carla Dias", "email": "carla@example.com", "phone": "+5511987654321", "company": "",
          "position": "", "source": "referral", "status": "qualified", "notes": "", "tags": [],
          "score_is_manual": True},
+        {"name": "Fabio", "email": "fabio@example.com", "phone": "", "company": "", "position": "",
+         "source": "other", "status": "new", "notes": "", "tags": [], "score_is_manual": False},
     ]
 
 
@@ -90,10 +94,60 @@ def test_a_row_with_several_problems_names_them_all(team_a):
     report = import_file(team_a, "name,email,phone\n,bad,12345\n")
 
     assert report.imported == 0
-    assert report.errors == [{"row": 2, "error": (
+    assert report.errors == [{"row": 2, "lead": "bad", "error": (
         "Name: This field cannot be blank. Email: Enter a valid email address. Phone: Enter a valid phone number, "
         "in international format (+5511987654321) or your country's format."
     )}]
+
+
+def test_errors_name_the_column_as_the_file_does(team_a):
+    content = "Nome;E-mail;Situação;Pontuação;Origem\nAna;ana@example.com;talvez;;\nBia;bia@example.com;;150;\n"
+
+    report = import_file(team_a, content)
+
+    assert report.errors == [
+        {"row": 2, "lead": "Ana", "error": "Situação: Value 'talvez' is not a valid choice."},
+        {"row": 3, "lead": "Bia", "error": "Pontuação: Ensure this value is less than or equal to 100."},
+    ]
+
+
+def test_an_unknown_source_keeps_the_lead_as_other_with_a_warning_in_the_files_words(team_a):
+    report = import_file(team_a, "Nome;E-mail;Origem\nJoão;joao@example.com;Instagram\n")
+
+    assert (report.imported, report.errors) == (1, [])
+    assert report.warnings == [{"row": 2, "lead": "João", "warning": (
+        "Origem: “Instagram” is not a source we know; the lead was imported as “Other”."
+    )}]
+    assert leads_of(team_a)["joao@example.com"].source == "other"
+
+
+def test_the_rows_left_out_come_back_as_the_files_own_csv_with_the_reason(team_a):
+    content = (
+        "Nome;E-mail;Observações;Coluna nossa\r\n"
+        "João;joao@empresa.com.br;ok;x\r\n"
+        "Maria;sem-email;ligar às 14h\r\n"
+        'Zé;ze@empresa.com.br;"linha; com ponto e vírgula";y;extra\r\n'
+        "Maria Dup;JOAO@empresa.com.br;;\r\n"
+    )
+
+    report = import_file(team_a, content)
+
+    assert report.rejected_csv.startswith(b"\xef\xbb\xbf")  # Excel reads the accents right
+    assert report.rejected_csv.decode("utf-8-sig") == (
+        "Nome;E-mail;Observações;Coluna nossa;Import error\r\n"
+        "Maria;sem-email;ligar às 14h;;E-mail: Enter a valid email address.\r\n"
+        "Maria Dup;JOAO@empresa.com.br;;;This email appears more than once in the file (first on row 2).\r\n"
+    )
+
+
+def test_the_rows_left_out_fixed_in_their_csv_import_the_second_time(team_a):
+    report = import_file(team_a, "name,email,company\nAna,ana@example.com,Acme\nBruno,bruno(at)lima.com,Lima\n")
+
+    fixed = report.rejected_csv.decode("utf-8-sig").replace("bruno(at)lima.com", "bruno@lima.com")
+    again = import_file(team_a, fixed.encode("utf-8-sig"))
+
+    assert (again.imported, again.errors, again.rejected_csv) == (1, [], b"")
+    assert leads_of(team_a)["bruno@lima.com"].company == "Lima"
 
 
 def test_imported_leads_are_scored_as_lead_create_scores_them(crm_a, team_a):
@@ -144,22 +198,24 @@ def test_an_email_the_workspace_has_is_an_error_whatever_its_case(crm_a, team_a)
     report = import_file(team_a, "name,email\nAna,ANA@Example.COM\nBia,bia@example.com\n")
 
     assert report.imported == 1
-    assert report.errors == [{"row": 2, "error": "A lead with this email already exists."}]
+    assert report.errors == [{"row": 2, "lead": "Ana", "error": "A lead with this email already exists."}]
 
 
 def test_importing_the_same_file_again_adds_nothing(admin_api, crm_a):
     first = admin_api.post(URL, {"file": upload(MIXED)}, format="multipart")
     second = admin_api.post(URL, {"file": upload(MIXED)}, format="multipart")
 
-    assert first.json()["imported"] == 2
+    assert first.json()["imported"] == 3
     assert second.json()["imported"] == 0
     assert second.json()["errors"] == [
         {"row": 2, "error": "A lead with this email already exists."},
         first.json()["errors"][0],
         {"row": 4, "error": "A lead with this email already exists."},
-        *first.json()["errors"][1:],
+        *first.json()["errors"][1:4],
+        {"row": 8, "error": "A lead with this email already exists."},
+        *first.json()["errors"][4:],
     ]
-    assert crm_a.query(lambda: Lead.objects.count()) == 2
+    assert crm_a.query(lambda: Lead.objects.count()) == 3
 
 
 def test_a_lead_saved_elsewhere_while_the_file_goes_in_becomes_an_error_row(team_a):
@@ -193,7 +249,7 @@ def test_a_lead_saved_elsewhere_while_the_file_goes_in_becomes_an_error_row(team
         committer.join()
 
         assert report.imported == 2
-        assert report.errors == [{"row": 3, "error": "A lead with this email already exists."}]
+        assert report.errors == [{"row": 3, "lead": "Bia", "error": "A lead with this email already exists."}]
         assert sorted(leads_of(team_a)) == ["ana@example.com", "bia@example.com", "caio@example.com"]
         with tenant_context(team_a.tenant):
             assert [event.payload["email"] for event in Event.objects.filter(name="lead.created")] == [
@@ -303,7 +359,7 @@ def test_row_numbers_count_blank_lines_and_start_where_a_multiline_cell_starts(t
 
     report = import_file(team_a, content)
 
-    assert report.errors == [{"row": 5, "error": "Email: Enter a valid email address."}]
+    assert report.errors == [{"row": 5, "lead": "Bruno", "error": "Email: Enter a valid email address."}]
     assert leads_of(team_a)["ana@example.com"].notes == "two\nlines"
 
 
@@ -386,7 +442,7 @@ def test_each_imported_lead_has_one_created_event(admin_api, crm_a, team_a):
     events = crm_a.events("lead.created")
     leads = crm_a.query(lambda: list(Lead.objects.order_by("id")))
     assert [event.payload["id"] for event in events] == [lead.pk for lead in leads]
-    assert [event.actor_id for event in events] == [team_a.admin.pk] * 2
+    assert [event.actor_id for event in events] == [team_a.admin.pk] * 3
     assert events[0].payload["email"] == "ana@example.com"
 
 
@@ -395,7 +451,7 @@ def test_leads_land_only_in_the_importing_workspace(api, admin_api, team_a, team
     outsider = api(host=team_a.host, user=team_b.admin).post(URL, {"file": upload(MIXED)}, format="multipart")
 
     assert outsider.status_code in (401, 403, 404)
-    assert len(leads_of(team_a)) == 2
+    assert len(leads_of(team_a)) == 3
     assert crm_b.query(lambda: Lead.objects.count()) == 0
 
 
@@ -404,7 +460,7 @@ def test_a_teammate_without_admin_rights_may_import(api, team_a):
         URL, {"file": upload("name,email\nAna,ana@example.com\n")}, format="multipart"
     )
 
-    assert response.json() == {"imported": 1, "errors": []}
+    assert response.json() == {"imported": 1, "errors": [], "warnings": []}
 
 
 def test_strangers_may_not_import(api, team_a):

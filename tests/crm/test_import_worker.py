@@ -96,16 +96,20 @@ def test_a_real_worker_imports_the_upload_into_the_uploaders_workspace_only(work
     assert alpha_events == 3
     assert (beta, beta_events, beta_imports) == (0, 0, 0)
     assert job.errors == [
-        {"row": 3, "error": "Email: Enter a valid email address."},
-        {"row": 5, "error": "This email appears more than once in the file (first on row 2)."},
+        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Enter a valid email address."},
+        {"row": 5, "lead": "Worker Import Ana Again",
+         "error": "This email appears more than once in the file (first on row 2)."},
     ]
     assert (job.status, job.imported, job.failure, bytes(job.content)) == (ImportStatus.DONE, 3, "", b"")
     assert job.finished_at is not None and job.language == "en" and job.created_by_id == team_a.user.pk
     # The panel the polling ends on is the report, with each left-out row and its line number.
     assert "3 leads imported." in page
     assert "2 rows were left out:" in page
-    assert '<td class="numeric">3</td><td>Email: Enter a valid email address.</td>' in page
-    assert '<td class="numeric">5</td><td>This email appears more than once in the file (first on row 2).</td>' in page
+    assert '<td class="numeric">3</td><td>Worker Import Bruno</td><td>Email: Enter a valid email address.</td>' in page
+    assert (
+        '<td class="numeric">5</td><td>Worker Import Ana Again</td>'
+        "<td>This email appears more than once in the file (first on row 2).</td>"
+    ) in page
 
 
 def test_the_worker_words_row_errors_in_the_uploaders_language(worker, browser, team_a):
@@ -114,9 +118,11 @@ def test_the_worker_words_row_errors_in_the_uploaders_language(worker, browser, 
     _started, page, job = _import_through_the_page(browser, team_a, "worker-leads-pt.csv")
 
     assert (job.status, job.imported, job.language) == (ImportStatus.DONE, 3, "pt-br")
+    # The column as the file names it ("email"), the message in the uploader's language.
     assert job.errors == [
-        {"row": 3, "error": "E-mail: Informe um endereço de e-mail válido."},
-        {"row": 5, "error": "Este e-mail aparece mais de uma vez no arquivo (a primeira vez na linha 2)."},
+        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Informe um endereço de e-mail válido."},
+        {"row": 5, "lead": "Worker Import Ana Again",
+         "error": "Este e-mail aparece mais de uma vez no arquivo (a primeira vez na linha 2)."},
     ]
     assert "3 leads importados." in page
-    assert '<td class="numeric">3</td><td>E-mail: Informe um endereço de e-mail válido.</td>' in page
+    assert '<td>Worker Import Bruno</td><td>Email: Informe um endereço de e-mail válido.</td>' in page

@@ -14,4 +14,4 @@ def test_it_invites_a_teammate_with_a_link_to_choose_a_password(
     assert mail.body.startswith(
         "Hello Nora,\n\nAlpha Industries Admin invited you to join Alpha Industries on Innexar"
     )
-    assert "\nhttp://alpha.localhost:8000/password/reset/" in mail.body
+    assert "\nhttp://alpha.localhost:8000/invitation/" in mail.body

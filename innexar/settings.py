@@ -7,7 +7,6 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from modules.core.browser_middleware import browser_only
@@ -142,6 +141,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "modules.core.context_processors.innexar",
             ],
+            # date, time and floatformat in the language and the company's country (core.l10n).
+            "builtins": ["modules.core.templatetags.l10n_builtins"],
         },
     }
 ]
@@ -357,7 +358,8 @@ INNEXAR_OUTBOX_RETENTION_DAYS = env_int("INNEXAR_OUTBOX_RETENTION_DAYS", 30, min
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese")), ("es", _("Spanish"))]
+# Each language by its own name, the same in every picker whatever language the page is in.
+LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language picked on innexar.app follows the visitor to acme.innexar.app: a preference, not a
 # credential (sessions stay on their own host). Browsers refuse a cookie for all of "localhost",
@@ -366,6 +368,9 @@ LANGUAGE_COOKIE_DOMAIN = f".{INNEXAR_BASE_DOMAIN}" if "." in INNEXAR_BASE_DOMAIN
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Our date and number formats where Django's differ (English "3:20 AM", Latin American Spanish);
+# pages pick them by language and company country (core.l10n).
+FORMAT_MODULE_PATH = ["innexar.formats"]
 
 # --- Static and media --------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -377,6 +382,8 @@ STATICFILES_DIRS = [
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
+    # The accessibility checker the browser tests run in each page (tests/e2e/test_accessibility_browser.py).
+    ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
 ]
 MEDIA_URL = "/media/"
 INNEXAR_FILE_LINK_SECONDS = env_int("INNEXAR_FILE_LINK_SECONDS", 3600, minimum=1)

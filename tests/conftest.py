@@ -25,6 +25,7 @@ from innexar.celery import app
 from modules.accounts.models import Role, User
 from modules.accounts.tokens import tokens_for_user
 from modules.core import snapshots
+from modules.core.money import country_activate
 from modules.tenancy.models import Tenant
 from modules.tenancy.schemas import spare_pool_replenish
 from modules.tenancy.services import public_tenant_ensure, tenant_signup
@@ -146,8 +147,9 @@ def _eager_tasks_unless_testing_the_queue(request):
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_caches():
-    # Each test starts as a fresh process would: public schema, English, empty caches.
+    # Each test starts as a fresh process would: public schema, English, no company country, empty caches.
     translation.activate(settings.LANGUAGE_CODE)
+    country_activate(None)
     connection.set_schema_to_public()
     for alias in ("default", "throttle", "platform"):
         caches[alias].clear()

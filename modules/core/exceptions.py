@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -49,7 +50,11 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 60)
         exc = exceptions.Throttled(
-            detail=_("Request limit exceeded. Try again in %(seconds)d seconds.") % {"seconds": wait}
+            detail=ngettext(
+                "Request limit exceeded. Try again in %(seconds)d second.",
+                "Request limit exceeded. Try again in %(seconds)d seconds.",
+                wait,
+            ) % {"seconds": wait}
         )
         exc.wait = wait  # becomes the Retry-After header
     if isinstance(exc, RequestDataTooBig):  # a form body past DATA_UPLOAD_MAX_MEMORY_SIZE

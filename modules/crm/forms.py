@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import User
-from modules.core.forms import ServiceForm
+from modules.core.forms import FilePickerInput, LocalDecimalField, LocalIntegerField, ServiceForm
 from modules.core.money import Currency
 from modules.core.templatetags.phones import phone
 from modules.tenancy.selectors import company_profile_current
@@ -175,7 +175,7 @@ class LeadStatusForm(ControlForm):
 class LeadScoreForm(ControlForm):
     """A score set by hand; empty hands the score back to the model (`score: None`)."""
 
-    score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
+    score = LocalIntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
 
 
 class LeadIdsField(forms.MultipleChoiceField):
@@ -201,9 +201,7 @@ class LeadConvertForm(ServiceForm):
     """All optional: the deal is named after the lead's company and waits for its estimate."""
 
     title = forms.CharField(label=_("Deal title"), max_length=200, required=False)
-    value = forms.DecimalField(
-        label=_("Value"), max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
-    )
+    value = LocalDecimalField(label=_("Value"), min_value=Decimal("0"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=_date_input())
 
@@ -212,7 +210,7 @@ class LeadImportForm(ServiceForm):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 or Latin-1, separated by commas or semicolons, with a header row."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=FilePickerInput(attrs={"accept": ".csv,text/csv"}),
     )
 
 
@@ -224,10 +222,10 @@ class DealForm(CrmForm):
     contact = forms.ModelChoiceField(
         label=_("Contact"), queryset=Contact.objects.all(), widget=RecordSelect(record_type=RelatedType.CONTACT)
     )
-    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    value = LocalDecimalField(label=_("Value"), min_value=Decimal("0"))
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.PROSPECT)
-    probability = forms.IntegerField(
+    probability = LocalIntegerField(
         label=_("Probability (%)"), min_value=0, max_value=100, required=False,
         help_text=_("Empty: the stage's usual probability."),
     )

@@ -385,8 +385,11 @@ def _check_value(value: Decimal, currency: str) -> None:
         raise ValidationError({"value": [_("Enter an amount greater than zero.")]})
     if quantize(value, currency) != value:
         raise ValidationError({"value": [
-            _("%(currency)s amounts have at most %(digits)d decimal places.")
-            % {"currency": currency, "digits": minor_units(currency)}
+            ngettext(
+                "%(currency)s amounts have at most %(digits)d decimal place.",
+                "%(currency)s amounts have at most %(digits)d decimal places.",
+                minor_units(currency),
+            ) % {"currency": currency, "digits": minor_units(currency)}
         ]})
 
 

@@ -3,10 +3,11 @@ that changes one record can answer with its row alone."""
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.l10n import date_text
 from modules.core.templatetags.phones import phone
 
 from .models import Activity, Contact, Lead, LeadStatus, RelatedType
@@ -138,7 +139,7 @@ class ActivityTable(tables.Table):
         )
 
     def render_due_date(self, record: Activity, value) -> str:
-        text = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        text = date_text(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
         if not record.completed and value < timezone.now():
             return format_html('{} <span class="badge badge-warn">{}</span>', text, _("Overdue"))
         return text

@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
+from modules.core.l10n import local_format
 from modules.core.money import format_money, money_formatter
 from modules.core.pagination import TablePaginator
 from modules.workspace.navigation import module_entries
@@ -509,7 +510,7 @@ def _card_rows(cards) -> list[dict]:
     # reverse() once, not once per card: "/crm/deals/0/" → "/crm/deals/".
     url_prefix = reverse("crm:deal", args=[0]).removesuffix("0/")
     stages = {value: str(label) for value, label in Stage.choices}
-    date_format = formats.get_format("SHORT_DATE_FORMAT")
+    date_format = local_format("SHORT_DATE_FORMAT")
     # Once per currency and once per day, however many deals share them.
     money = cache(money_formatter)
     day_text = cache(lambda day: formats.date_format(day, date_format) if day else "")

@@ -96,7 +96,11 @@ def signup(request):
     # and must not say it at the speed of a script.
     wait = throttle_wait(request, SignupThrottle) if request.method == "POST" else None
     if wait is not None:
-        message = _("Too many sign-ups from your network. Try again in %(seconds)d seconds.") % {"seconds": wait}
+        message = ngettext(
+            "Too many sign-ups from your network. Try again in %(seconds)d second.",
+            "Too many sign-ups from your network. Try again in %(seconds)d seconds.",
+            wait,
+        ) % {"seconds": wait}
         refuse_unchecked(form, message)
         return render(request, "marketing/signup.html", {"form": form}, status=429)
     if form.is_valid():

@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_tables2 import RequestConfig
@@ -50,7 +51,11 @@ class LoginView(auth_views.LoginView):
         wait = throttle_wait(request, LoginAddressThrottle, LoginAccountThrottle)
         if wait is not None:
             form = self.get_form()
-            message = _("Too many sign-in attempts. Try again in %(seconds)d seconds.") % {"seconds": wait}
+            message = ngettext(
+                "Too many sign-in attempts. Try again in %(seconds)d second.",
+                "Too many sign-in attempts. Try again in %(seconds)d seconds.",
+                wait,
+            ) % {"seconds": wait}
             refuse_unchecked(form, message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class Plan(models.TextChoices):
@@ -78,8 +78,10 @@ def seat_limit_message(plan: str) -> str:
     """What a workspace that has used every seat of `plan` hears when it asks for one more."""
     seats = OFFERS[plan].max_users
     upgrade = OFFERS[cheapest_plan_for_users(seats + 1)].plan
-    return gettext(
-        "Your %(current)s plan includes %(count)d active users. Upgrade to the %(plan)s plan to add more."
+    return ngettext(
+        "Your %(current)s plan includes %(count)d active user. Upgrade to the %(plan)s plan to add more.",
+        "Your %(current)s plan includes %(count)d active users. Upgrade to the %(plan)s plan to add more.",
+        seats,
     ) % {"current": OFFERS[plan].plan.label, "count": seats, "plan": upgrade.label}
 
 

@@ -1,8 +1,9 @@
-"""Working for one tenant: its schema, its time zone and, when asked, a language.
+"""Working for one tenant: its schema, its time zone, its country and, when asked, a language.
 
 Every door into tenant work goes through here — a request (the tenant middleware, JWT auth on
 the API host), a Celery task, a management command, a fan-out over all tenants — so dates near
-midnight and translated text come out the same whichever door the work came in by.
+midnight, translated text and money written as the company's country writes it
+(money.format_locale) come out the same whichever door the work came in by.
 """
 
 import zoneinfo
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import get_public_schema_name
 
 from modules.core.logs import bind_schema, schema_var
+from modules.core.money import country_activate, country_override
 
 from .models import Tenant
 from .selectors import tenant_defaults
@@ -24,6 +26,14 @@ def tenant_zone(tenant) -> zoneinfo.ZoneInfo | None:
     if tenant.schema_name == get_public_schema_name():
         return None
     return zoneinfo.ZoneInfo(tenant_defaults(tenant).timezone)
+
+
+def tenant_format_country(tenant) -> str | None:
+    """The country numbers, money and dates are written for (money.format_locale): the company's;
+    None for the public schema, whose faces go by the language alone."""
+    if tenant.schema_name == get_public_schema_name():
+        return None
+    return tenant_defaults(tenant).country
 
 
 def tenant_language(tenant) -> str:
@@ -41,18 +51,19 @@ def tenant_activate(tenant) -> None:
         timezone.deactivate()
     else:
         timezone.activate(zone)
+    country_activate(tenant_format_country(tenant))
 
 
 @contextmanager
 def tenant_scope(tenant, *, language: str | None = None) -> Iterator[None]:
-    """Run a block as the tenant: schema, time zone, log context and, if given, language;
+    """Run a block as the tenant: schema, time zone, country, log context and, if given, language;
     everything is as it was afterwards."""
     previous_tenant = getattr(connection, "tenant", None)
     schema_token = schema_var.set(tenant.schema_name)
     connection.set_tenant(tenant)
     language_override = translation.override(language) if language else nullcontext()
     try:
-        with timezone.override(tenant_zone(tenant)), language_override:
+        with timezone.override(tenant_zone(tenant)), country_override(tenant_format_country(tenant)), language_override:
             yield
     finally:
         if previous_tenant is None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.emails import CanonicalEmailFormField
 from modules.accounts.models import Role
+from modules.core.forms import FilePickerInput
 from modules.core.validators import validate_single_line
 from modules.tenancy.countries import COUNTRIES
 from modules.tenancy.models import CompanyProfile
@@ -115,7 +116,7 @@ class CompanyProfileForm(forms.ModelForm):
         model = CompanyProfile
         fields = list(COMPANY_PROFILE_FIELDS)
         # No "clear" checkbox: the service sets what it is given, and a logo is replaced, not unset.
-        widgets = {"logo": forms.FileInput(attrs={"accept": "image/*"})}
+        widgets = {"logo": FilePickerInput(attrs={"accept": "image/*"})}
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

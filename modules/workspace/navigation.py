@@ -11,7 +11,7 @@ from babel.lists import format_list
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from modules.core.money import babel_locale
+from modules.core.money import format_locale
 from modules.tenancy.plans import Feature, Plan, available_features, cheapest_plan_with, plan_includes
 
 
@@ -157,4 +157,4 @@ def available_module_titles(plan: str) -> str:
     """The modules a workspace on `plan` can use today, as a sentence's list: "CRM and Finance"."""
     available = set(available_features(plan))
     titles = [str(module.title) for module in MODULES if module.feature in available]
-    return format_list(titles, locale=babel_locale())
+    return format_list(titles, locale=format_locale())

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -76,7 +77,11 @@ def password_reset(request):
         wait = throttle_wait(request, LoginAddressThrottle, PasswordResetThrottle)
         if wait is not None:
             form.add_error(
-                None, _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}
+                None, ngettext(
+                    "Too many requests. Try again in %(seconds)d second.",
+                    "Too many requests. Try again in %(seconds)d seconds.",
+                    wait,
+                ) % {"seconds": wait}
             )
             return render(request, "workspace/auth/password_reset.html", {"form": form}, status=429)
         accounts_services.password_reset_request(email=form.cleaned_data["email"])

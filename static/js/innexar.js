@@ -11,6 +11,21 @@
     }
   });
 
+  // A file picker (core/widgets/file_picker.html) names the file picked, in place of the browser's words.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var picker = input.closest && input.closest(".file-picker");
+    var name = picker && picker.querySelector("[data-file-name]");
+    if (!name || input.type !== "file") {
+      return;
+    }
+    if (!name.dataset.none) {
+      name.dataset.none = name.textContent;
+    }
+    name.textContent = Array.prototype.map.call(input.files, function (file) { return file.name; }).join(", ")
+      || name.dataset.none;
+  });
+
   // The workspace menu on narrow screens: the button's aria-expanded is the state, and the CSS
   // shows the menu from it (only where scripting is on, so without JavaScript the menu stays open).
   function sidebarToggle() {

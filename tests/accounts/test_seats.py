@@ -29,7 +29,7 @@ def test_the_api_refuses_an_invitation_past_the_plans_users(api, team_b):
 
     assert response.status_code == 403
     assert response.json() == {"detail": (
-        "Seu plano Starter inclui 3 usuários ativos. Faça upgrade para o plano Professional para adicionar mais."
+        "Seu plano Inicial inclui 3 usuários ativos. Faça upgrade para o plano Profissional para adicionar mais."
     )}
     assert not User.objects.filter(email="nora@beta.example.com").exists()
 

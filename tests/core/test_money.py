@@ -9,8 +9,8 @@ from modules.core.money import format_money, minor_units, quantize
     ("5000", "USD", "en", "$5,000.00"),
     ("5000", "BRL", "pt-BR", "R$ 5.000,00"),
     ("5000", "BRL", "en", "R$5,000.00"),
-    ("1234.5", "MXN", "es", "1.234,50 MXN"),
-    ("1500000", "CLP", "es", "1.500.000 CLP"),
+    ("1234.5", "MXN", "es", "MXN 1,234.50"),
+    ("1500000", "CLP", "es", "CLP 1,500,000"),
     ("0.005", "USD", "en", "$0.01"),
 ])
 def test_format_money(amount, currency, locale, text):

@@ -121,9 +121,9 @@ def test_the_worker_words_row_errors_in_the_uploaders_language(worker, browser, 
     assert (job.status, job.imported, job.language) == (ImportStatus.DONE, 3, "pt-br")
     # The column as the file names it ("email"), the message in the uploader's language.
     assert job.errors == [
-        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Insira um endereço de email válido."},
+        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Informe um endereço de e-mail válido."},
         {"row": 5, "lead": "Worker Import Ana Again",
          "error": "Este e-mail aparece mais de uma vez no arquivo (a primeira vez na linha 2)."},
     ]
     assert "3 leads importados." in page
-    assert '<td>Worker Import Bruno</td><td>Email: Insira um endereço de email válido.</td>' in page
+    assert '<td>Worker Import Bruno</td><td>Email: Informe um endereço de e-mail válido.</td>' in page

@@ -85,8 +85,8 @@ def test_invalid_fields_are_refused_in_portuguese(api, team_a, crm_a):
 
     assert response.status_code == 400
     errors = response.json()
-    assert errors["name"] == ["Este campo pode não estar em branco."]
-    assert errors["email"] == ["Insira um endereço de email válido."]
+    assert errors["name"] == ["Este campo não pode ficar em branco."]
+    assert errors["email"] == ["Informe um endereço de e-mail válido."]
     assert errors["source"] == ['"tv" não é uma escolha válida.']
     assert errors["score"] == ["Certifique-se de que este valor seja inferior ou igual a 100."]
     assert "tags" in errors

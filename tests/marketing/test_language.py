@@ -34,7 +34,7 @@ def test_it_offers_the_language_switch_on_every_public_face(client, db, host, pa
 
     assert '<form action="/i18n/setlang/" method="post" class="language-switch">' in page
     assert f'<input type="hidden" name="next" value="{path}">' in page
-    assert '<option value="pt-br">Português Brasileiro</option>' in page
+    assert '<option value="pt-br">Português (Brasil)</option>' in page
     assert '<option value="es">Español</option>' in page
 
 

@@ -55,7 +55,7 @@ def test_a_module_not_built_yet_is_refused_as_coming_soon_on_every_plan(team_a, 
 
 @pytest.mark.parametrize("language, detail", [
     ("en", "Your plan does not include Inventory and stock movements. Upgrade to the Professional plan to use it."),
-    ("pt-br", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Professional "
+    ("pt-br", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Profissional "
               "para usá-lo."),
 ])
 def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, inventory_built, language, detail):

@@ -80,8 +80,8 @@ def _phone(raw: str, region: str | None = None) -> str:
 
 def email_taken_error(model: type[Model]) -> ValidationError:
     if model is Lead:
-        return ValidationError({"email": [_("A lead with this email already exists.")]}, code="email_taken")
-    return ValidationError({"email": [_("A contact with this email already exists.")]}, code="email_taken")
+        return ValidationError({"email": [_("A lead with this email already exists.")]})
+    return ValidationError({"email": [_("A contact with this email already exists.")]})
 
 
 def lead_initial_status_check(status: str) -> None:

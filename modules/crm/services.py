@@ -109,14 +109,9 @@ def _save_unique(record: Model, **save_kwargs) -> None:
         raise
 
 
-def _apply(record: Model, changes: dict) -> list[str]:
-    """Set the changed fields; return the names of those whose value really changed."""
-    changed = []
+def _apply(record: Model, changes: dict) -> None:
     for field, value in changes.items():
-        if getattr(record, field) != value:
-            setattr(record, field, value)
-            changed.append(field)
-    return changed
+        setattr(record, field, value)
 
 
 def _clean_person_fields(fields: dict) -> dict:

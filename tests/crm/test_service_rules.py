@@ -1,16 +1,21 @@
 """Rules the services keep whatever door a call comes through (a task, a page, the API): the API's
 serializers check some of them first, so these tests call the services directly."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.db import transaction
+from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
 from modules.core.exceptions import DomainError
 from modules.crm import services
-from modules.crm.models import Contact
+from modules.crm.models import Contact, Lead
+from modules.events.models import Event
+from tests.conftest import on_own_connection
 
 
 @pytest.mark.parametrize("value", [Decimal("0"), Decimal("-5.00"), None])
@@ -128,3 +133,53 @@ def test_a_contact_without_deals_has_nothing_in_the_way(team_a, crm_a):
         services.contact_delete(actor=team_a.admin, contact=contact)
 
     assert not crm_a.query(lambda: Contact.objects.filter(pk=contact.pk).exists())
+
+
+def test_of_two_people_adding_one_email_at_once_the_second_hears_it_is_taken(team_a):
+    """Both pass the check before either commits; the unique index stops the second, which gets
+    the same answer as if it had come later. Each side commits for real on a connection of its
+    own; the lead is removed after."""
+    def in_alpha(function):
+        def run():
+            with tenant_context(team_a.tenant):
+                return function()
+        return on_own_connection(run)
+
+    def add(name):
+        return services.lead_create(actor=team_a.admin, name=name, email="both@acme.com")
+
+    first_added, may_commit = threading.Event(), threading.Event()
+
+    def add_and_hold():
+        with transaction.atomic():
+            add("First")
+            first_added.set()
+            may_commit.wait(timeout=10)
+
+    def add_second():
+        try:
+            with translation.override("pt-br"):
+                add("Second")
+        except ValidationError as refused:
+            return refused.message_dict
+        return "added"
+
+    started = timezone.now()
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(in_alpha, add_and_hold)
+            assert first_added.wait(timeout=10)
+            second = pool.submit(in_alpha, add_second)
+            with pytest.raises(TimeoutError):
+                second.result(timeout=0.5)  # its insert waits on the index entry of the first
+            may_commit.set()
+            first.result(timeout=10)
+            assert second.result(timeout=10) == {"email": ["Já existe um lead com este e-mail."]}
+        assert in_alpha(lambda: list(Lead.objects.filter(email="both@acme.com").values_list("name", flat=True))) == [
+            "First"
+        ]
+    finally:
+        may_commit.set()
+        in_alpha(lambda: (
+            Lead.objects.filter(email="both@acme.com").delete(), Event.objects.filter(occurred_at__gte=started).delete()
+        ))

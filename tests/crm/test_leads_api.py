@@ -129,6 +129,7 @@ def test_the_list_is_paginated_as_the_spec_shows(admin_api, crm_a):
     assert admin_api.get(LEADS, {"page_size": 2, "page": 2}).json()["results"][0]["name"] in {
         "Lead 0", "Lead 1", "Lead 2"
     }
+    assert admin_api.get(LEADS, {"page_size": 2, "page": 3}).status_code == 404
 
 
 def _names(response) -> list[str]:

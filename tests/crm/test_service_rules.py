@@ -39,6 +39,14 @@ def test_tags_are_a_list_of_text(team_a, tags):
     assert refused.value.message_dict == {"tags": ["Tags must be a list of text values."]}
 
 
+def test_tags_are_trimmed_kept_once_whatever_their_case_and_twenty_of_fifty_letters_fit(crm_a):
+    tags = ["  vip   client ", "VIP Client", "   ", "x" * 50, *[f"tag {number}" for number in range(18)]]
+
+    lead = crm_a.lead(tags=tags)
+
+    assert lead.tags == ["vip client", "x" * 50, *[f"tag {number}" for number in range(18)]]
+
+
 # --- What each refusal says, in the language of whoever is asking ----------------------------
 # The API, the pages and the import show these sentences as they are: each is checked word for
 # word in English and in Portuguese.

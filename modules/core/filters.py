@@ -1,7 +1,7 @@
 """Filter pieces shared by every module's API and HTML list pages."""
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -79,10 +79,20 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = TrueOrFalseField
 
 
+# The years a date filter takes. Every CRM date is one a person lives to see (when a record was
+# made, when a call is due); a year outside is a typo or a probe (`created_before=9999-12-31`,
+# where the next day and most time zones' offsets overflow), and gets an answer that says so.
+FILTER_YEARS = (1900, 2199)
+FILTER_YEAR_PATTERN = r"^(19|2[01])[0-9]{2}-"  # the same range, for the OpenAPI schema
+
+
 class DayOrMomentField(forms.CharField):
     """A date (YYYY-MM-DD) or an ISO 8601 datetime; cleans to (aware datetime, was_a_date)."""
 
-    default_error_messages = {"invalid": _("Enter a date (YYYY-MM-DD) or an ISO 8601 date and time.")}
+    default_error_messages = {
+        "invalid": _("Enter a date (YYYY-MM-DD) or an ISO 8601 date and time."),
+        "year": _("Enter a date between the years %(first)d and %(last)d."),
+    }
 
     def to_python(self, value):
         value = super().to_python(value).strip()
@@ -93,16 +103,16 @@ class DayOrMomentField(forms.CharField):
             moment = None if day else parse_datetime(value)
         except ValueError:
             day = moment = None
+        if day is None and moment is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        first, last = FILTER_YEARS
+        if not first <= (day or moment).year <= last:
+            raise ValidationError(self.error_messages["year"], code="year", params={"first": first, "last": last})
         if day is not None:
             return timezone.make_aware(datetime.combine(day, time.min)), True
-        if moment is not None:
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-            try:  # in UTC: PostgreSQL takes offsets up to 15:59, Python up to 23:59
-                return moment.astimezone(UTC), False
-            except OverflowError:  # 0001-01-01T00:00+05:00 falls in year 0
-                pass
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(UTC), False  # in UTC: PostgreSQL takes offsets up to 15:59, Python up to 23:59
 
 
 class DayFilter(django_filters.Filter):
@@ -123,8 +133,6 @@ class DayFilter(django_filters.Filter):
             return qs
         moment, was_a_date = value
         if self.end and was_a_date:
-            if moment.date() == date.max:  # until the end of time: the day after does not exist
-                return qs
             return qs.filter(**{f"{self.field_name}__lt": moment + timedelta(days=1)})
         return qs.filter(**{f"{self.field_name}__{'lte' if self.end else 'gte'}": moment})
 

@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 
 from modules.core.validators import validate_single_line
 
-from .filters import AMOUNT_PATTERN, AmountFilter, DayFilter
+from .filters import AMOUNT_PATTERN, FILTER_YEAR_PATTERN, AmountFilter, DayFilter
 
 DETAIL_ERROR = {
     "type": "object",
@@ -161,7 +161,9 @@ class FilterExtension(DjangoFilterExtension):
 def _constrain(schema: dict, filter_field) -> None:
     if isinstance(filter_field, DayFilter):
         schema.clear()
-        schema.update({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]})
+        schema.update({
+            "type": "string", "pattern": FILTER_YEAR_PATTERN, "anyOf": [{"format": "date"}, {"format": "date-time"}]
+        })
         return
     if isinstance(filter_field, AmountFilter):
         schema.clear()

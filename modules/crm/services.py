@@ -80,8 +80,8 @@ def _phone(raw: str, region: str | None = None) -> str:
 
 def email_taken_error(model: type[Model]) -> ValidationError:
     if model is Lead:
-        return ValidationError({"email": [_("A lead with this email already exists.")]}, code="email_taken")
-    return ValidationError({"email": [_("A contact with this email already exists.")]}, code="email_taken")
+        return ValidationError({"email": [_("A lead with this email already exists.")]})
+    return ValidationError({"email": [_("A contact with this email already exists.")]})
 
 
 def lead_initial_status_check(status: str) -> None:
@@ -109,14 +109,9 @@ def _save_unique(record: Model, **save_kwargs) -> None:
         raise
 
 
-def _apply(record: Model, changes: dict) -> list[str]:
-    """Set the changed fields; return the names of those whose value really changed."""
-    changed = []
+def _apply(record: Model, changes: dict) -> None:
     for field, value in changes.items():
-        if getattr(record, field) != value:
-            setattr(record, field, value)
-            changed.append(field)
-    return changed
+        setattr(record, field, value)
 
 
 def _clean_person_fields(fields: dict) -> dict:

@@ -170,6 +170,62 @@ def test_tokens_stop_working_after_a_password_change(api, team_a):
     assert client.get(ME).status_code == 401
 
 
+def _deactivate_user(team_a, team_b):
+    team_a.user.is_active = False
+    team_a.user.save()
+
+
+def _change_password(team_a, team_b):
+    team_a.user.set_password("Another-Secret-77")
+    team_a.user.save()
+
+
+def _deactivate_tenant(team_a, team_b):
+    team_a.tenant.is_active = False
+    team_a.tenant.save()
+
+
+INVALID = ("Token is invalid or expired", "Token inválido ou expirado")
+
+
+@pytest.mark.parametrize("language", ["en", "pt-BR"])
+@pytest.mark.parametrize("change, host, details", [
+    (_deactivate_user, None, INVALID),
+    (_change_password, None, INVALID),
+    (_deactivate_tenant, None, ("This workspace is inactive.", "Este espaço de trabalho está inativo.")),
+    (None, "beta", ("This token does not belong to this workspace.",
+                    "Este token não pertence a este espaço de trabalho.")),
+])
+def test_a_token_that_stopped_working_says_why_when_used_and_when_refreshed(
+    api, team_a, team_b, language, change, host, details
+):
+    tokens = tokens_for_user(team_a.user)
+    if change:
+        change(team_a, team_b)
+    client = api(host=team_b.host if host else team_a.host, language=language)
+
+    used = bearer(client, tokens["access"]).get(ME)
+    refreshed = api(host=team_b.host if host else team_a.host, language=language).post(
+        REFRESH, {"refresh": tokens["refresh"]}
+    )
+
+    detail = details[0] if language == "en" else details[1]
+    assert (used.status_code, used.json()) == (401, {"detail": detail})
+    assert (refreshed.status_code, refreshed.json()) == (401, {"detail": detail})
+
+
+@pytest.mark.parametrize("language, detail", [("en", INVALID[0]), ("pt-BR", INVALID[1])])
+def test_a_token_claiming_another_workspace_for_its_user_is_invalid(api, team_a, team_b, language, detail):
+    tokens = RefreshToken.for_user(team_a.admin)
+    tokens["tenant_id"] = team_b.tenant.id
+
+    used = bearer(api(host=team_b.host, language=language), str(tokens.access_token)).get(ME)
+    refreshed = api(language=language).post(REFRESH, {"refresh": str(tokens)})
+
+    assert (used.status_code, used.json()) == (401, {"detail": detail})
+    assert (refreshed.status_code, refreshed.json()) == (401, {"detail": detail})
+
+
 def test_refresh_answers_a_new_access_and_a_rotated_refresh(api, team_a):
     refresh = tokens_for_user(team_a.user)["refresh"]
 

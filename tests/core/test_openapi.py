@@ -74,7 +74,9 @@ def test_the_parameters_say_what_the_api_takes(api, db):
     assert parameters["score_min"] == {"type": "integer", "minimum": 0, "maximum": 100}
     assert parameters["page_size"] == {"type": "integer", "minimum": 1}
     assert parameters["assigned_to"]["items"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
-    assert parameters["created_after"] == {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+    assert parameters["created_after"] == {
+        "type": "string", "pattern": "^(19|2[01])[0-9]{2}-", "anyOf": [{"format": "date"}, {"format": "date-time"}]
+    }
     history = schema["paths"]["/api/v1/crm/deals/{id}/history/"]["get"]
     assert history["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
     assert "parameters" not in history or all(p["in"] == "path" for p in history["parameters"])

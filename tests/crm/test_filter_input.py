@@ -39,13 +39,32 @@ def test_the_filter_errors_are_translated(api, team_a):
     }
 
 
-def test_created_before_the_last_day_there_is_lists_everything(admin_api, crm_a):
+@pytest.mark.parametrize("path, query, field", [
+    ("leads", "created_before=9999-12-31", "created_before"),
+    ("contacts", "created_after=0001-01-01T00:00:00%2B05:00", "created_after"),
+    ("activities", "due_before=2200-01-01", "due_before"),
+    ("contacts", "created_after=1899-12-31T23:59:59", "created_after"),
+])
+def test_a_date_outside_the_years_a_filter_takes_is_refused_in_english_and_portuguese(
+    api, team_a, path, query, field
+):
+    english = api(host=team_a.host, user=team_a.admin).get(f"/api/v1/crm/{path}/?{query}")
+    portuguese = api(host=team_a.host, user=team_a.admin, language="pt-BR").get(f"/api/v1/crm/{path}/?{query}")
+
+    assert english.status_code == portuguese.status_code == 400
+    assert english.json() == {field: ["Enter a date between the years 1900 and 2199."]}
+    assert portuguese.json() == {field: ["Informe uma data entre os anos 1900 e 2199."]}
+
+
+def test_the_first_and_last_years_a_filter_takes_list_what_they_hold(admin_api, crm_a):
     lead = crm_a.lead()
 
-    response = admin_api.get("/api/v1/crm/leads/?created_before=9999-12-31")
+    everything = admin_api.get("/api/v1/crm/leads/?created_after=1900-01-01&created_before=2199-12-31")
+    nothing = admin_api.get("/api/v1/crm/leads/?created_after=2199-12-31T23:59:59%2B05:00")
 
-    assert response.status_code == 200
-    assert [row["id"] for row in response.json()["results"]] == [lead.pk]
+    assert [row["id"] for row in everything.json()["results"]] == [lead.pk]
+    assert nothing.status_code == 200
+    assert nothing.json()["results"] == []
 
 
 @pytest.mark.parametrize("page, query, message", [
@@ -61,13 +80,14 @@ def test_the_pages_show_the_filters_error_with_a_422(member, page, query, messag
     assert message in response.content.decode()
 
 
-def test_the_pages_list_everything_created_before_the_last_day_there_is(member, crm_a):
-    lead = crm_a.lead(name="Zelda Last")
+def test_the_pages_refuse_a_date_outside_the_years_a_filter_takes_in_the_users_language(member):
+    english = member.get("/crm/leads/?created_before=9999-12-31")
+    member.cookies["django_language"] = "pt-br"
+    portuguese = member.get("/crm/leads/?created_before=9999-12-31")
 
-    response = member.get("/crm/leads/?created_before=9999-12-31")
-
-    assert response.status_code == 200
-    assert lead.name in response.content.decode()
+    assert english.status_code == portuguese.status_code == 422
+    assert "Enter a date between the years 1900 and 2199." in english.content.decode()
+    assert "Informe uma data entre os anos 1900 e 2199." in portuguese.content.decode()
 
 
 @pytest.mark.parametrize("query, field, message", [
@@ -101,7 +121,7 @@ def test_an_empty_text_filter_is_no_filter(admin_api, crm_a):
 def test_a_moment_with_an_offset_postgresql_does_not_take_is_compared_in_utc(admin_api, crm_a):
     lead = crm_a.lead()
 
-    response = admin_api.get("/api/v1/crm/contacts/?created_before=1341-04-08T08:51:21%2B19:12")
+    response = admin_api.get("/api/v1/crm/contacts/?created_before=1941-04-08T08:51:21%2B19:12")
     assert response.status_code == 200
     assert admin_api.get("/api/v1/crm/leads/?created_after=2000-01-01T00:00:00%2B23:59").json()["results"][0]["id"] == (
         lead.pk

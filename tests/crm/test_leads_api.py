@@ -129,6 +129,7 @@ def test_the_list_is_paginated_as_the_spec_shows(admin_api, crm_a):
     assert admin_api.get(LEADS, {"page_size": 2, "page": 2}).json()["results"][0]["name"] in {
         "Lead 0", "Lead 1", "Lead 2"
     }
+    assert admin_api.get(LEADS, {"page_size": 2, "page": 3}).status_code == 404
 
 
 def _names(response) -> list[str]:
@@ -242,6 +243,23 @@ def test_pages_beyond_the_limit_follow_the_rows_not_the_estimate(admin_api, crm_
     assert all(estimated == "true" for _, estimated in pages[:-1])
     assert admin_api.get(LEADS, {"page_size": 3, "page": 4}).status_code == 404
     assert admin_api.get(LEADS, {"page_size": 3, "page": "x"}).status_code == 404
+
+
+def test_with_an_estimate_a_last_page_that_is_full_has_no_next_and_pages_beyond_are_404(admin_api, crm_a, settings):
+    settings.INNEXAR_EXACT_COUNT_LIMIT = 2
+    for number in range(6):
+        crm_a.lead(name=f"Lead {number}")
+
+    first = admin_api.get(LEADS, {"page_size": 3, "ordering": "name"})
+    last = admin_api.get(first.json()["next"])
+
+    assert first["X-Count-Estimated"] == "true"
+    assert first.json()["next"].endswith("?ordering=name&page=2&page_size=3")
+    assert [lead["name"] for lead in last.json()["results"]] == ["Lead 3", "Lead 4", "Lead 5"]
+    assert (last.json()["count"], last.json()["next"], last.get("X-Count-Estimated")) == (6, None, None)
+    # Past the rows, before page 1, and past what SQL's OFFSET (a bigint) can skip: not a page.
+    for page_size, page in [(6, 2), (3, 3), (3, 0), (3, -1), (3, 2**62), (3, 3074457345618258604)]:
+        assert admin_api.get(LEADS, {"page_size": page_size, "page": page}).status_code == 404, (page_size, page)
 
 
 # --- Retrieve, update, delete ---------------------------------------------------------------

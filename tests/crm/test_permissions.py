@@ -4,9 +4,18 @@ A plain user changes what is assigned to them or to nobody, assigns only to them
 nobody, and deletes nothing but the activities they planned; managers and admins do all of it.
 No right follows from something the user can set themselves."""
 
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from modules.crm import access, services
 from modules.crm.models import Activity, Contact, Deal, Lead
+from modules.events.models import Event
+from tests.conftest import on_own_connection
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 API = "/api/v1/crm"
@@ -192,3 +201,53 @@ def test_the_assignee_choices_are_the_workspaces_active_people(team_a, team_b):
 
     assert offered == {team_a.admin.pk, team_a.manager.pk}  # not beta's, not the deactivated user
     assert set(assignable(team_a.admin).values_list("pk", flat=True)) == offered
+
+
+# --- A change waits for the one in flight --------------------------------------------------------
+
+
+def test_two_people_changing_one_lead_at_once_keep_both_changes(team_a):
+    """Access for a change locks the row before reading it: the second edit waits for the first
+    to commit and saves on top of it, instead of writing back the name it read before. Each side
+    runs as the API's PATCH does (access, then the service, in one transaction) on a connection
+    of its own, and commits for real; the lead is removed after."""
+    def in_alpha(function):
+        def run():
+            with tenant_context(team_a.tenant):
+                return function()
+        return on_own_connection(run)
+
+    def edit(actor, changes):
+        with transaction.atomic():
+            return services.lead_update(
+                actor=actor, lead=access.access_lead(actor, lead.pk, for_write=True), changes=changes
+            )
+
+    started = timezone.now()
+    lead = in_alpha(lambda: services.lead_create(actor=team_a.admin, name="Ana", email="lock@acme.com"))
+    first_applied, may_commit = threading.Event(), threading.Event()
+
+    def rename_and_hold():
+        with transaction.atomic():
+            edit(team_a.user, {"name": "Ana Souza"})
+            first_applied.set()
+            may_commit.wait(timeout=10)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(in_alpha, rename_and_hold)
+            assert first_applied.wait(timeout=10)
+            second = pool.submit(in_alpha, lambda: edit(team_a.manager, {"company": "Acme"}))
+            with pytest.raises(TimeoutError):
+                second.result(timeout=0.5)  # it waits on the lead's row lock
+            may_commit.set()
+            first.result(timeout=10)
+            assert second.result(timeout=10).name == "Ana Souza"
+
+        saved = in_alpha(lambda: Lead.objects.get(pk=lead.pk))
+        assert (saved.name, saved.company) == ("Ana Souza", "Acme")
+    finally:
+        may_commit.set()
+        in_alpha(lambda: (
+            Lead.objects.filter(pk=lead.pk).delete(), Event.objects.filter(occurred_at__gte=started).delete()
+        ))

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from modules.crm import services
 from modules.crm.models import Activity, ActivityType, Lead, LeadScoreModel, LeadStatus, RelatedType, Source
 from modules.crm.scoring import (
     PRIOR,
@@ -264,6 +265,51 @@ def test_recent_activity_raises_a_score_once_history_shows_engaged_leads_convert
     assert {"No activities", "Never contacted"} <= set(
         factor_labels(lead_score_explain(Lead.objects.get(pk=untouched.pk))["factors_down"])
     )
+
+
+def test_logging_an_activity_rescores_its_open_lead_and_leaves_manual_and_closed_ones_alone(team_a):
+    connection.set_tenant(team_a.tenant)
+    for lead in history(source=Source.WEBSITE, converted=20, lost=0):
+        log_activities(lead, 4, days_ago=12)
+    history(source=Source.WEBSITE, converted=2, lost=20)
+    score_model_train()
+    [open_lead, manual] = make_leads(2, source=Source.WEBSITE)
+    Lead.objects.filter(pk=manual.pk).update(score=42, score_is_manual=True)
+    [lost] = make_leads(1, status=LeadStatus.LOST, source=Source.WEBSITE, score=3)
+    contact = services.contact_create(actor=team_a.admin, name="Carlos", email="carlos.engaged@example.com")
+
+    for lead in (open_lead, manual, lost):
+        for _ in range(4):
+            services.activity_create(
+                actor=team_a.admin, type=ActivityType.CALL, subject="Call", related_to_type=RelatedType.LEAD,
+                related_to_id=lead.pk,
+            )
+    services.activity_create(  # about a contact: no lead's score moves, whatever its id
+        actor=team_a.admin, type=ActivityType.CALL, subject="Call", related_to_type=RelatedType.CONTACT,
+        related_to_id=contact.pk,
+    )
+
+    assert stored_score(open_lead) == lead_score_compute(Lead.objects.get(pk=open_lead.pk)) >= 50
+    assert (stored_score(manual), stored_score(lost)) == (42, 3)
+
+
+@pytest.mark.parametrize("before, after, retrains, closed", [
+    (LeadStatus.NEW, LeadStatus.LOST, True, True),
+    (LeadStatus.LOST, LeadStatus.CONTACTED, True, False),
+    (LeadStatus.NEW, LeadStatus.CONTACTED, False, False),
+])
+def test_a_lead_reaching_or_leaving_an_outcome_retrains_the_model_and_dates_its_close(
+    team_a, retrain_runs, django_capture_on_commit_callbacks, before, after, retrains, closed
+):
+    connection.set_tenant(team_a.tenant)
+    lead = services.lead_create(actor=team_a.admin, name="Ana", email="ana.outcome@example.com", status=before)
+    cache.clear()  # creating a lost lead scheduled a retrain of its own
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lead_update(actor=team_a.admin, lead=lead, changes={"status": after})
+
+    assert retrain_runs == (["alpha"] if retrains else [])
+    assert (Lead.objects.get(pk=lead.pk).closed_at is not None) is closed
 
 
 def test_activities_logged_after_a_lead_closed_do_not_teach_the_model(team_a):

@@ -379,13 +379,16 @@ def _check_value(value: Decimal, currency: str) -> None:
     if value is None or value <= 0:
         raise ValidationError({"value": [_("Enter an amount greater than zero.")]})
     if quantize(value, currency) != value:
-        raise ValidationError({"value": [
-            ngettext(
+        digits = minor_units(currency)
+        if digits == 0:  # "at most 0 decimal places" reads oddly, and Portuguese makes 0 singular
+            message = _("%(currency)s amounts are whole numbers, with no decimal places.") % {"currency": currency}
+        else:
+            message = ngettext(
                 "%(currency)s amounts have at most %(digits)d decimal place.",
                 "%(currency)s amounts have at most %(digits)d decimal places.",
-                minor_units(currency),
-            ) % {"currency": currency, "digits": minor_units(currency)}
-        ]})
+                digits,
+            ) % {"currency": currency, "digits": digits}
+        raise ValidationError({"value": [message]})
 
 
 @transaction.atomic

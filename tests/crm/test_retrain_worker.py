@@ -30,6 +30,10 @@ def committed_alpha_leads(team_a):
         try:
             yield conn
         finally:
+            conn.execute(
+                "DELETE FROM events_event WHERE name = 'lead.score_changed' AND aggregate_id IN"
+                " (SELECT id FROM crm_lead WHERE name LIKE 'Worker lead %')"
+            )
             conn.execute("DELETE FROM crm_lead WHERE name LIKE 'Worker lead %'")
             conn.execute("DELETE FROM crm_leadscoremodel")
 
@@ -51,6 +55,9 @@ def test_a_real_worker_retrains_the_senders_model_only(worker, team_a, team_b, c
     trained = conn.execute("SELECT converted, lost FROM crm_leadscoremodel").fetchone()
     beta_models = conn.execute("SELECT count(*) FROM beta.crm_leadscoremodel").fetchone()[0]
 
+    rescored = conn.execute("SELECT count(*) FROM events_event WHERE name = 'lead.score_changed'").fetchone()[0]
+
     assert trained == (8, 8)
     assert scores["referral"] > 50 > scores["ads"]
+    assert rescored == 2  # the worker's rescore is in the outbox too
     assert beta_models == 0

@@ -9,10 +9,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -187,6 +189,24 @@ def in_another_process():
     finally:
         for kind, entries in kept:
             kind._entries = entries
+
+
+@contextmanager
+def outside_pytests_temp(prefix: str):
+    """A directory for an embedded server's data outside pytest's temporary root: pytest makes
+    that root private (0700) again whenever a pytest session starts on the machine, and as root
+    the server runs as another system user, who must reach its data."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def service_home():
+    with outside_pytests_temp("innexar-test-") as path:
+        yield path
 
 
 def database_url() -> str:

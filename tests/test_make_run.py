@@ -110,12 +110,12 @@ def _web_master() -> psutil.Process:
 
 
 @pytest.fixture
-def home(tmp_path):
-    yield tmp_path
+def home(service_home):
+    yield service_home
     for process in _processes_of_runs():
         process.kill()
-    EmbeddedRedis(tmp_path).stop()
-    postgres = EmbeddedPostgres(tmp_path)
+    EmbeddedRedis(service_home).stop()
+    postgres = EmbeddedPostgres(service_home)
     if postgres._postmaster()[0] is not None:
         postgres._stop()
 

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from innexar.embedded import EmbeddedPostgres, EmbeddedRedis
+from tests.conftest import outside_pytests_temp
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 USE_AND_EXIT = "import sys; from pathlib import Path; from innexar.embedded import EmbeddedPostgres; " \
@@ -20,14 +21,14 @@ USE_AND_WAIT = USE_AND_EXIT + "; print('using', flush=True); sys.stdin.read()"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home():
     """A data directory whose server was initialised once (initdb takes seconds)."""
-    path = tmp_path_factory.mktemp("embedded")
-    _python(USE_AND_EXIT, path)
-    yield path
-    server = EmbeddedPostgres(path)
-    if server._postmaster()[0] is not None:
-        server._stop()
+    with outside_pytests_temp("innexar-embedded-") as path:
+        _python(USE_AND_EXIT, path)
+        yield path
+        server = EmbeddedPostgres(path)
+        if server._postmaster()[0] is not None:
+            server._stop()
 
 
 def _python(code: str, home: Path) -> None:
@@ -115,23 +116,23 @@ def test_a_pid_list_left_empty_by_an_older_version_is_ignored(home):
     _python(USE_AND_EXIT, home)
 
 
-def test_an_interrupted_first_start_is_started_over(tmp_path):
-    (tmp_path / "pgdata").mkdir()  # what a kill during the first initdb left
-    (tmp_path / "pgdata.initdb").mkdir()
-    (tmp_path / "pgdata.initdb" / "PG_VERSION").write_text("16\n")
+def test_an_interrupted_first_start_is_started_over(service_home):
+    (service_home / "pgdata").mkdir()  # what a kill during the first initdb left
+    (service_home / "pgdata.initdb").mkdir()
+    (service_home / "pgdata.initdb" / "PG_VERSION").write_text("16\n")
 
-    server = EmbeddedPostgres(tmp_path)
+    server = EmbeddedPostgres(service_home)
     try:
         _insert(server.use(), "fresh")
     finally:
         server.leave()
 
-    assert not (tmp_path / "pgdata.initdb").exists()
-    assert _postmaster_pid(tmp_path) is None
+    assert not (service_home / "pgdata.initdb").exists()
+    assert _postmaster_pid(service_home) is None
 
 
-def test_redis_starts_once_and_answers_on_its_socket(tmp_path):
-    redis = EmbeddedRedis(tmp_path)
+def test_redis_starts_once_and_answers_on_its_socket(service_home):
+    redis = EmbeddedRedis(service_home)
     try:
         assert redis.start() is True
         assert redis.start() is False  # a second run reuses it
@@ -142,10 +143,10 @@ def test_redis_starts_once_and_answers_on_its_socket(tmp_path):
     assert not redis.ping()
 
 
-def test_redis_killed_with_sigkill_starts_again_with_its_queue(tmp_path):
+def test_redis_killed_with_sigkill_starts_again_with_its_queue(service_home):
     import redis as redis_client
 
-    redis = EmbeddedRedis(tmp_path)
+    redis = EmbeddedRedis(service_home)
     redis.start()
     client = redis_client.Redis(unix_socket_path=str(redis.socket))
     client.lpush("celery", "a queued task")

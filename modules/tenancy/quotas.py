@@ -26,8 +26,7 @@ QUOTAS: dict[str, Quota] = {}
 
 
 def quota_register(quota: Quota) -> None:
-    if quota.name in QUOTAS:
-        raise ValueError(f"Quota {quota.name!r} is registered twice")
+    """By name: registering again replaces (ready() runs again when the installed apps change)."""
     QUOTAS[quota.name] = quota
 
 

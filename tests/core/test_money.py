@@ -205,3 +205,12 @@ def test_the_fields_keep_every_digit_nfe_and_cfdi_need():
     line.refresh_from_db()
     assert {name: getattr(line, name) for name in values} == values
     assert [Line._meta.get_field(name).decimal_places for name in values] == [2, 10, 6, 6]
+
+
+def test_a_quantity_field_is_typed_in_the_readers_locale_and_refuses_the_ambiguous():
+    field = QuantityField().formfield()
+    with translation.override("pt-BR"), country_override("BR"):
+        assert field.clean("2,5") == Decimal("2.5")
+        with pytest.raises(ValidationError) as ambiguous:
+            field.clean("1.234")  # a thousand and some, or one and a bit: six decimals fit both
+    assert ambiguous.value.code == "ambiguous"

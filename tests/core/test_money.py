@@ -214,3 +214,10 @@ def test_a_quantity_field_is_typed_in_the_readers_locale_and_refuses_the_ambiguo
         with pytest.raises(ValidationError) as ambiguous:
             field.clean("1.234")  # a thousand and some, or one and a bit: six decimals fit both
     assert ambiguous.value.code == "ambiguous"
+
+
+def test_money_is_written_and_counted_like_its_amount():
+    price = Money(Decimal("5000"), "BRL")
+    with translation.override("pt-BR"):
+        assert price.format() == "R$ 5.000,00"
+    assert price.to_minor_units() == 500000

@@ -10,6 +10,14 @@ from modules.tenancy.selectors import tenant_by_id
 
 from .models import User
 
+# The plan's user limit (tenancy.quotas) counts active users, invited ones included.
+USERS_QUOTA = "users"
+
+
+def active_users_count(tenant) -> int:
+    return User.objects.filter(tenant=tenant, is_active=True).count()
+
+
 _users = Snapshots()
 
 

@@ -4,7 +4,7 @@ import logging
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
-from modules.tenancy.plans import OFFERS, seat_limit_message
+from modules.tenancy.quotas import quota_check
 
 from .emails import canonical_email, new_account_email
 from .models import Role, User
+from .selectors import USERS_QUOTA
 
 logger = logging.getLogger(__name__)
 
@@ -140,17 +141,10 @@ def _lock_tenant(tenant_id: int) -> Tenant:
     return Tenant.objects.select_for_update().get(pk=tenant_id)
 
 
-def _ensure_a_seat_is_free(tenant: Tenant) -> None:
-    """The plan's user limit counts active users, invited ones included. Call with the tenant locked."""
-    seats = OFFERS[tenant.plan].max_users
-    if seats is not None and User.objects.filter(tenant=tenant, is_active=True).count() >= seats:
-        raise PermissionDenied(seat_limit_message(tenant.plan))
-
-
 @transaction.atomic
 def user_invite(*, actor: User, email: str, name: str, role: str, language: str | None = None) -> User:
     """Add a teammate to the actor's tenant; they choose their password from the emailed link."""
-    _ensure_a_seat_is_free(_lock_tenant(actor.tenant_id))
+    quota_check(_lock_tenant(actor.tenant_id), USERS_QUOTA)
     try:
         email = new_account_email(email)
     except ValidationError as error:
@@ -222,7 +216,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
 def user_reactivate(*, actor: User, user: User) -> User:
     user = _lock_team(user)
     if not user.is_active:
-        _ensure_a_seat_is_free(user.tenant)
+        quota_check(user.tenant, USERS_QUOTA)
         user.is_active = True
         user.save(update_fields=["is_active"])
         logger.info("User %s reactivated %s", actor.pk, user.pk)

@@ -1,16 +1,14 @@
 """Form pieces every module's pages share."""
 
-import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
 from .exceptions import DomainError
-from .money import format_locale
+from .money import number_in_locale, parse_amount
 
 
 def add_service_error(form: forms.Form, error: DomainError | ValidationError) -> None:
@@ -40,7 +38,8 @@ class ServiceForm(forms.Form):
 
 # --- Numbers typed by people ---------------------------------------------------------------------
 # A browser's number field reads "12.500,00" as 12.5 in a pt-BR Chromium: money and quantities
-# are text fields read and written in the reader's locale (money.format_locale), strictly.
+# are text fields read and written in the reader's locale (money.money_locale), strictly, by
+# money.parse_amount, which the imports read amounts with too.
 
 
 class LocalNumberInput(forms.TextInput):
@@ -60,31 +59,10 @@ class LocalNumberInput(forms.TextInput):
         return super().format_value(value)
 
 
-def number_in_locale(value: Decimal | int, decimal_places: int | None) -> str:
-    """`12.500,00` in pt-BR, `12,500.00` in en; `decimal_places` None writes the digits it has."""
-    fraction = ".######" if decimal_places is None else "." + "0" * decimal_places if decimal_places else ""
-    return format_decimal(value, format=f"#,##0{fraction}", locale=format_locale(), decimal_quantization=False)
-
-
-# Currency signs and spaces around a pasted amount ("R$ 12.500,00", "12,500.50 MXN") say nothing
-# about the number.
-_AROUND_NUMBER = re.compile(r"^[^\d.,+-]*(.*?)[^\d.,]*$", re.DOTALL)
-# A thousands separator alone before three digits ("1.234" in pt-BR, "1,234" in en) is how
-# another locale writes decimals.
-_GROUPED_ONCE = re.compile(r"[+-]?(\d{1,3})([.,])(\d{3})")
-# Digits and the locale's signs only: Babel would also take "1e5" and "NaN".
-_NUMBER_CHARACTERS = re.compile(r"[+-]?[\d.,]+")
-
-
 class LocalDecimalField(forms.DecimalField):
     """An amount or a quantity as the reader writes it: `12.500,00` or `12500,50` in pt-BR,
-    `12,500.00` in en, read with Babel's strict parser, so "12500,50" in en is refused rather
-    than read as 1250050.
-
-    "1.234" is 1234 in pt-BR and 1.234 in en. Where the field takes three decimals, so that
-    either reading fits, the locale's thousands separator alone before three digits is refused
-    and the message names both forms; in a money field (two decimals) only the thousands
-    reading fits, and the locale's decimal sign always means decimals."""
+    `12,500.00` in en, read strictly by money.parse_amount ("12500,50" in en is refused, and
+    "1.234" where three decimals fit is refused as ambiguous)."""
 
     widget = LocalNumberInput
 
@@ -99,30 +77,7 @@ class LocalDecimalField(forms.DecimalField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = _AROUND_NUMBER.match(str(value).strip()).group(1).strip()
-        locale = format_locale()
-        if not _NUMBER_CHARACTERS.fullmatch(text):
-            raise ValidationError(self._expected(), code="invalid")
-        grouped = _GROUPED_ONCE.fullmatch(text)
-        fits_both = self.decimal_places is None or self.decimal_places >= 3
-        if grouped and grouped[2] == get_group_symbol(locale) and fits_both:
-            whole, fraction = grouped[1], grouped[3]
-            raise ValidationError(
-                _("“%(typed)s” could be %(whole)s or %(decimal)s: write the one you mean without a thousands "
-                  "separator.") % {
-                    "typed": text, "whole": whole + fraction,
-                    "decimal": f"{whole}{get_decimal_symbol(locale)}{fraction}",
-                },
-                code="ambiguous",
-            )
-        try:
-            return parse_decimal(text, locale=locale, strict=True)
-        except NumberFormatError:
-            raise ValidationError(self._expected(), code="invalid") from None
-
-    def _expected(self) -> str:
-        example = number_in_locale(Decimal("12500.5"), 2 if self.decimal_places is None else self.decimal_places)
-        return _("Enter a number such as %(example)s.") % {"example": example}
+        return parse_amount(value, decimal_places=self.decimal_places)
 
 
 class LocalIntegerField(LocalDecimalField):
@@ -132,7 +87,12 @@ class LocalIntegerField(LocalDecimalField):
         super().__init__(max_digits=max_digits, decimal_places=0, **kwargs)
 
     def to_python(self, value):
-        number = super().to_python(value)
+        try:
+            number = super().to_python(value)
+        except ValidationError as error:
+            if error.code == "invalid":
+                raise ValidationError(self._expected(), code="invalid") from None
+            raise
         if number is not None and number != number.to_integral_value():
             raise ValidationError(self._expected(), code="invalid")
         return number

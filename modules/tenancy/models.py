@@ -112,3 +112,21 @@ class PendingOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} since {self.since}"
+
+
+class ProviderAccount(models.Model):
+    """Which tenant a provider's account belongs to (a Stripe account, a bank's client id): an
+    inbound webhook names the account, and this finds the schema its handler runs in."""
+
+    provider = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=255)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="provider_accounts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "external_id"], name="tenancy_provider_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.external_id}"

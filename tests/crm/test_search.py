@@ -2,6 +2,8 @@
 other way round (an accented search finds a name saved without accents)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 LEADS = "/api/v1/crm/leads/"
 CONTACTS = "/api/v1/crm/contacts/"
@@ -74,6 +76,24 @@ def test_deals_are_found_by_their_title_or_their_contact_without_accents(admin_a
     assert names(admin_api.get(DEALS, {"search": "MUNOZ"})) == ["CRM for Muñoz"]
     assert names(admin_api.get(DEALS, {"search": "nunez"})) == ["CRM for Muñoz"]
     assert names(admin_api.get(DEALS, {"search": "panaderia guemes"})) == ["CRM for Muñoz"]
+
+
+def test_a_deal_search_finds_its_contacts_accented_name_by_word_prefix_at_a_flat_query_cost(admin_api, crm_a):
+    joao = crm_a.contact(name="João Conceição", company="Padaria São José")
+    for number in range(12):
+        crm_a.deal(title=f"Rollout {number}", contact=joao)
+    crm_a.deal(title="Someone else's deal")
+    admin_api.get(DEALS)  # the first request of a workspace also fills per-tenant caches
+
+    def found(page_size: int) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_api.get(DEALS, {"search": "joao conc", "page_size": page_size})
+        assert response.json()["count"] == 12
+        return len(response.json()["results"]), len(queries)
+
+    (few, few_queries), (many, many_queries) = found(2), found(12)
+    assert (few, many) == (2, 12)
+    assert few_queries == many_queries
 
 
 def test_the_lead_and_contact_pages_search_without_accents(member, crm_a):

@@ -1,0 +1,123 @@
+"""`POST /webhooks/<provider>/`: a provider registered by this test, signing like Stripe
+(`t=…,v1=HMAC-SHA256("<t>.<body>")`), whose events name the account they are for."""
+
+import json
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from modules.core.webhooks import (
+    INBOUND_PROVIDERS,
+    InboundProvider,
+    inbound_provider_register,
+    timestamped_signature,
+    timestamped_signature_valid,
+)
+from modules.crm.models import Contact
+from modules.tenancy.webhooks import provider_account_link
+
+SECRET = "whsec_test"
+URL = "/webhooks/testpay/"
+handled: list[tuple[str, str]] = []
+
+
+def _handle(event: dict) -> None:
+    """Writes to whichever schema it runs in, as a real handler would."""
+    handled.append((connection.schema_name, event["id"]))
+    if event.get("fail"):
+        Contact.objects.create(name="Half written", email=f"{event['id']}@example.com")
+        raise RuntimeError("the provider's API is down")
+    Contact.objects.create(name=event["customer"], email=f"{event['id']}@example.com")
+
+
+@pytest.fixture
+def testpay():
+    handled.clear()
+    inbound_provider_register(InboundProvider(
+        name="testpay",
+        verify=lambda body, headers: timestamped_signature_valid(body, headers.get("Testpay-Signature"), SECRET),
+        account_of=lambda event: event.get("account"),
+        handle=_handle,
+    ))
+    yield
+    del INBOUND_PROVIDERS["testpay"]
+
+
+@pytest.fixture
+def linked(team_a, team_b):
+    provider_account_link(tenant=team_a.tenant, provider="testpay", external_id="acct_alpha")
+    provider_account_link(tenant=team_b.tenant, provider="testpay", external_id="acct_beta")
+
+
+def deliver(event: dict, *, secret: str = SECRET, timestamp: int | None = None, url: str = URL):
+    body = json.dumps(event).encode()
+    signature = timestamped_signature(body, secret, int(time.time()) if timestamp is None else timestamp)
+    return Client(HTTP_HOST="localhost").post(
+        url, body, content_type="application/json", HTTP_TESTPAY_SIGNATURE=signature
+    )
+
+
+def contacts_named(team, name: str) -> int:
+    with tenant_context(team.tenant):
+        return Contact.objects.filter(name=name).count()
+
+
+def test_an_event_runs_in_its_accounts_tenant_only(testpay, linked, team_a, team_b):
+    response = deliver({"id": "evt_1", "account": "acct_alpha", "customer": "Ana Souza"})
+
+    assert (response.status_code, response.json()) == (200, {"received": True})
+    assert handled == [("alpha", "evt_1")]
+    assert (contacts_named(team_a, "Ana Souza"), contacts_named(team_b, "Ana Souza")) == (1, 0)
+
+    deliver({"id": "evt_2", "account": "acct_beta", "customer": "Bruno Lima"})
+    assert (contacts_named(team_a, "Bruno Lima"), contacts_named(team_b, "Bruno Lima")) == (0, 1)
+
+
+@pytest.mark.parametrize("tampering", ["wrong secret", "old timestamp", "body changed", "no signature"])
+def test_a_bad_signature_is_refused_and_runs_nothing(testpay, linked, team_a, tampering):
+    event = {"id": "evt_1", "account": "acct_alpha", "customer": "Ana Souza"}
+    client = Client(HTTP_HOST="localhost")
+    if tampering == "wrong secret":
+        response = deliver(event, secret="whsec_other")
+    elif tampering == "old timestamp":
+        response = deliver(event, timestamp=int(time.time()) - 3600)
+    elif tampering == "body changed":
+        signature = timestamped_signature(json.dumps(event).encode(), SECRET, int(time.time()))
+        forged = json.dumps({**event, "customer": "Mallory"})
+        response = client.post(URL, forged, content_type="application/json", HTTP_TESTPAY_SIGNATURE=signature)
+    else:
+        response = client.post(URL, json.dumps(event), content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The webhook signature is missing or wrong."}
+    assert handled == []
+    assert contacts_named(team_a, "Ana Souza") == 0
+
+
+def test_an_unknown_provider_is_not_found(testpay, db):
+    assert deliver({"id": "evt_1"}, url="/webhooks/nopay/").status_code == 404
+
+
+def test_an_event_for_an_account_no_tenant_linked_is_acknowledged_and_ignored(testpay, linked):
+    response = deliver({"id": "evt_1", "account": "acct_unknown", "customer": "Ana Souza"})
+
+    assert (response.status_code, response.json()) == (200, {"received": True})
+    assert handled == []
+
+
+def test_a_failing_handler_answers_500_so_the_provider_retries_and_writes_nothing(testpay, linked, team_a):
+    response = deliver({"id": "evt_1", "account": "acct_alpha", "fail": True})
+
+    assert response.status_code == 500
+    assert handled == [("alpha", "evt_1")]
+    assert contacts_named(team_a, "Half written") == 0
+
+
+def test_an_account_belongs_to_one_tenant(testpay, linked, team_b):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        provider_account_link(tenant=team_b.tenant, provider="testpay", external_id="acct_alpha")

@@ -283,6 +283,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["modules.core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The plan gate core's ServiceViewSet adds to every module's endpoints (core cannot import tenancy).
+INNEXAR_FEATURE_GATE = "modules.tenancy.permissions.requires_feature"
 # API requests a minute one workspace may make, all its users and integrations together.
 INNEXAR_TENANT_API_RATE = env_int("INNEXAR_TENANT_API_RATE", 3000, minimum=1)
 # Fernet keys for secrets kept at rest (core/secrets.py): the first encrypts, all decrypt.

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
+
+from modules.core.api import PublicEndpoint
 
 from . import services
 from .filters import MemberFilter
@@ -30,16 +31,6 @@ from .serializers import (
 )
 from .throttles import LoginAccountThrottle, LoginAddressThrottle, PasswordResetThrottle
 from .tokens import INVALID_TOKEN_MESSAGE, parse_refresh_token, tokens_for_user
-
-
-class PublicEndpoint(APIView):
-    """No token needed (and a stale one is ignored); failures still answer 401, not 403."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    def get_authenticate_header(self, request):
-        return 'Bearer realm="api"'
 
 
 class LoginView(PublicEndpoint):

@@ -76,3 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_tenant_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_tenant_manager(self) -> bool:
+        """Admins and managers: they act on every record of the workspace (core/access.py)."""
+        return self.role in (Role.ADMIN, Role.MANAGER)

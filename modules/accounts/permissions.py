@@ -1,24 +1,11 @@
-from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import BasePermission
+"""The roles' permissions. IsTenantMember and HasRole are the kit's (core/permissions.py), imported here
+so settings and the modules that name them from accounts keep working."""
+
+from modules.core.permissions import HasRole, IsTenantMember
 
 from .models import Role
 
-
-class IsTenantMember(BasePermission):
-    """Signed in with a token of this request's tenant (the authentication class binds them)."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        tenant = getattr(request._request, "tenant", None)
-        return bool(user and user.is_authenticated and tenant is not None and user.tenant_id == tenant.pk)
-
-
-class HasRole(IsTenantMember):
-    roles: tuple[str, ...] = ()
-    message = _("You do not have permission to perform this action.")
-
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and request.user.role in self.roles
+__all__ = ["HasRole", "IsTenantAdmin", "IsTenantManager", "IsTenantMember"]
 
 
 class IsTenantAdmin(HasRole):

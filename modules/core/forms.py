@@ -3,10 +3,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .access import assignable
 from .exceptions import DomainError
 from .money import number_in_locale, parse_amount
 
@@ -29,11 +32,107 @@ def refuse_unchecked(form: forms.Form, message: str) -> None:
     form.cleaned_data = {}
 
 
+def changed_values(form: forms.BaseForm, names=None) -> dict:
+    """Only what the person changed (of `names`, when given): services record each change, old → new."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if names is None or name in names}
+
+
 class ServiceForm(forms.Form):
     """A form whose data a service checks further: its refusals are shown like the form's own."""
 
     def add_service_error(self, error: DomainError | ValidationError) -> None:
         add_service_error(self, error)
+
+
+class RecordForm(ServiceForm):
+    """A record's fields, for its create and edit forms: offers for `assigned_to` whom the actor
+    may assign (access.assignable), and the record's current assignee, who stays as long as
+    nobody changes the field."""
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if "assigned_to" in self.fields:
+            current = get_user_model().objects.filter(pk=self.initial.get("assigned_to") or None)
+            self.fields["assigned_to"].queryset = (assignable(actor) | current).order_by("name")
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        """The record's values for an edit form (`assigned_to` as its id, tags as a list)."""
+        meta = record._meta
+        return {name: getattr(record, meta.get_field(name).attname) for name in cls.base_fields}
+
+    def changes(self) -> dict:
+        return changed_values(self)
+
+
+class ControlForm(ServiceForm):
+    """One control posted on its own (a status, a score): all it holds is the change."""
+
+    def changes(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+def teammates(actor):
+    """The workspace's active members, by name: the assignee filter of every list."""
+    return get_user_model().objects.filter(tenant_id=actor.tenant_id, is_active=True).order_by("name")
+
+
+class TeammateField(forms.ModelChoiceField):
+    """`assigned_to`: RecordForm fills its choices with whom the actor may assign."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=get_user_model().objects.none(), required=False, label=gettext_lazy("Assigned to"),
+            empty_label=gettext_lazy("Nobody"), **kwargs,
+        )
+
+    def label_from_instance(self, user) -> str:
+        return user.name
+
+
+class TagsField(forms.CharField):
+    """`vip, retail` ↔ ["vip", "retail"]; the service trims and drops repeats."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=gettext_lazy("Tags"), required=False, help_text=gettext_lazy("Separate tags with commas."),
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return [tag for tag in (part.strip() for part in super().to_python(value).split(",")) if tag]
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class RecordSelect(forms.Select):
+    """A select of a few records with a search box that refills it over htmx from `lookup_url`
+    (the module's lookup view): a workspace's thousands of contacts never ride along with the
+    page. The record type is fixed (`record_type`, sent as `type_field`) or read from the
+    form's `type_field` select. The form fills `choices` with the few it shows first."""
+
+    template_name = "core/widgets/record_select.html"
+
+    def __init__(self, *, lookup_url: str, record_type: str = "", type_field: str = "related_to_type", attrs=None):
+        super().__init__(attrs)
+        self.lookup_url, self.record_type, self.type_field = lookup_url, record_type, type_field
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            lookup_url=str(self.lookup_url), record_type=self.record_type, type_field=self.type_field
+        )
+        return context
 
 
 # --- Numbers typed by people ---------------------------------------------------------------------

@@ -8,21 +8,17 @@ the builders, which keeps a page of 200 leads cheap to render.
 from datetime import UTC
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from modules.accounts.models import User
-from modules.accounts.permissions import IsTenantMember
 from modules.core import serializers as input_serializers
-from modules.core.filters import FilterBackend
+from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer
 from modules.core.money import Currency, format_money
-from modules.tenancy.permissions import requires_feature
 from modules.tenancy.plans import Feature
 
 from . import access, events, imports, scoring, selectors, services
@@ -41,12 +37,6 @@ from .models import (
 )
 
 # --- Reading ---------------------------------------------------------------------------------
-
-
-class UserRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "name", "email"]
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -132,15 +122,6 @@ class ActivitySerializer(serializers.ModelSerializer):
 # --- Writing ---------------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "integer", "minimum": 1})
-class TeammateField(serializers.PrimaryKeyRelatedField):
-    """`assigned_to`: the id of an active member of this workspace, and nobody else's."""
-
-    def get_queryset(self):
-        actor = self.context["request"].user
-        return User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
-
-
 class PersonWriteSerializer(input_serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
@@ -220,68 +201,8 @@ class ActivityWriteSerializer(input_serializers.Serializer):
 # --- Views -----------------------------------------------------------------------------------
 
 
-class CrmViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
-
-    Subclasses name the read serializer, the write serializer, the access function and the
-    services; PUT is not offered (PATCH changes what it is sent).
-    """
-
-    permission_classes = [IsTenantMember, requires_feature(Feature.CRM)]
-    filter_backends = [FilterBackend]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    write_serializer_class: type[serializers.Serializer]
-    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
-
-    access_record: staticmethod  # access.access_<record>(actor, pk, for_write=, for_delete=)
-
-    def access(self, *, for_write: bool = False, for_delete: bool = False):
-        return self.access_record(self.request.user, self.kwargs["pk"], for_write=for_write, for_delete=for_delete)
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        """A deferred join: the page's ids first (a narrow query an index can answer alone),
-        then those rows with what they show. Two queries whatever the page size."""
-        queryset = self.filter_queryset(self.get_queryset())
-        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
-        by_id = self.get_queryset().in_bulk(ids)
-        return self.get_paginated_response(self.get_serializer([by_id[pk] for pk in ids], many=True).data)
-
-    def get_object(self):
-        return self.access(for_write=self.request.method not in ("GET", "HEAD", "OPTIONS"))
-
-    def validated(self, serializer_class=None, *, partial: bool = False) -> dict:
-        serializer = (serializer_class or self.write_serializer_class)(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def answer(self, record, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(record).data, status=status_code)
-
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        data = self.validated(self.create_serializer_class)
-        return self.answer(self.create_record(data), status.HTTP_201_CREATED)
-
-    @transaction.atomic
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        record = self.access(for_write=True)
-        return self.answer(self.update_record(record, self.validated(partial=True)))
-
-    def update(self, request: Request, *args, **kwargs) -> Response:
-        return self.partial_update(request, *args, **kwargs)
-
-    @transaction.atomic
-    def destroy(self, request: Request, *args, **kwargs) -> Response:
-        self.delete_record(self.access(for_delete=True))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+class CrmViewSet(ServiceViewSet):
+    feature = Feature.CRM
 
 
 @extend_schema(tags=["CRM: leads"])
@@ -310,7 +231,6 @@ class LeadViewSet(CrmViewSet):
         "LeadConversion", {"contact": ContactSerializer(), "deal": DealSerializer()}
     ))
     @action(detail=True, methods=["post"])
-    @transaction.atomic
     def convert(self, request: Request, pk=None) -> Response:
         lead = self.access(for_write=True)
         conversion = services.lead_convert(actor=request.user, lead=lead, **self.validated(LeadConvertSerializer))
@@ -400,13 +320,11 @@ class DealViewSet(CrmViewSet):
 
     @extend_schema(request=None, responses=DealSerializer)
     @action(detail=True, methods=["post"])
-    @transaction.atomic
     def mark_won(self, request: Request, pk=None) -> Response:
         return self.answer(services.deal_mark_won(actor=request.user, deal=self.access(for_write=True)))
 
     @extend_schema(request=DealLostSerializer, responses=DealSerializer)
     @action(detail=True, methods=["post"])
-    @transaction.atomic
     def mark_lost(self, request: Request, pk=None) -> Response:
         deal = self.access(for_write=True)
         data = self.validated(DealLostSerializer)
@@ -444,6 +362,5 @@ class ActivityViewSet(CrmViewSet):
 
     @extend_schema(request=None, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
-    @transaction.atomic
     def complete(self, request: Request, pk=None) -> Response:
         return self.answer(services.activity_complete(actor=request.user, activity=self.access(for_write=True)))

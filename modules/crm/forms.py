@@ -3,27 +3,34 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from modules.accounts.models import User
-from modules.core.forms import FilePickerInput, LocalDecimalField, LocalIntegerField, ServiceForm
+from modules.core.forms import (
+    ControlForm,
+    FilePickerInput,
+    LocalDecimalField,
+    LocalIntegerField,
+    RecordForm,
+    RecordSelect,
+    ServiceForm,
+    TagsField,
+    TeammateField,
+    date_input,
+    datetime_input,
+)
 from modules.core.money import Currency
 from modules.core.templatetags.phones import phone
 from modules.tenancy.selectors import company_profile_current
 
-from . import access, selectors
+from . import selectors
 from .filters import ContactFilter, DealFilter, LeadFilter
 from .models import ActivityType, Contact, LeadStatus, RelatedType, Source, Stage
 
 # Converting makes a contact and a deal: it has its own button, never a status to pick.
 SETTABLE_STATUSES = [(value, label) for value, label in LeadStatus.choices if value != LeadStatus.CONVERTED]
 RECORD_CHOICES_SHOWN = 20
-
-
-def teammates(actor: User) -> QuerySet[User]:
-    return User.objects.filter(tenant_id=actor.tenant_id, is_active=True).order_by("name")
+LOOKUP_URL = reverse_lazy("crm:lookup")  # the record pickers' search (views.lookup)
 
 
 def default_currency() -> str:
@@ -54,83 +61,10 @@ def record_choices(record_type: str, *, search: str = "", selected=None) -> list
     return records
 
 
-class RecordSelect(forms.Select):
-    """A select of a few records with a search box that refills it over htmx: a workspace's
-    thousands of contacts never ride along with the page. The record type is fixed
-    (`record_type`) or read from another field of the form (`type_field`)."""
-
-    template_name = "crm/widgets/record_select.html"
-
-    def __init__(self, *, record_type: str = "", type_field: str = "", attrs=None):
-        super().__init__(attrs)
-        self.record_type, self.type_field = record_type, type_field
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(
-            lookup_url=reverse("crm:lookup"), record_type=self.record_type, type_field=self.type_field
-        )
-        return context
-
-
-# --- Base --------------------------------------------------------------------------------------
-
-
-class CrmForm(ServiceForm):
-    """A record's fields: offers for `assigned_to` whom the actor may assign (access.assignable),
-    and the record's current assignee, who stays as long as nobody changes the field."""
-
-    def __init__(self, *args, actor: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        if "assigned_to" in self.fields:
-            current = User.objects.filter(pk=self.initial.get("assigned_to") or None)
-            self.fields["assigned_to"].queryset = (access.assignable(actor) | current).order_by("name")
-
-    @classmethod
-    def initial_from(cls, record) -> dict:
-        """The record's values for an edit form (`assigned_to` as its id, tags as a list)."""
-        meta = record._meta
-        return {name: getattr(record, meta.get_field(name).attname) for name in cls.base_fields}
-
-    def changes(self) -> dict:
-        """Only what the person changed: services record each change, old → new."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
-
-
-class TeammateField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=User.objects.none(), required=False, label=_("Assigned to"), empty_label=_("Nobody"), **kwargs
-        )
-
-    def label_from_instance(self, user: User) -> str:
-        return user.name
-
-
-class TagsField(forms.CharField):
-    """`vip, retail` ↔ ["vip", "retail"]; the service trims and drops repeats."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            label=_("Tags"), required=False, help_text=_("Separate tags with commas."), **kwargs
-        )
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value) -> list[str]:
-        return [tag for tag in (part.strip() for part in super().to_python(value).split(",")) if tag]
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 # --- Leads and contacts -------------------------------------------------------------------------
 
 
-class PersonForm(CrmForm):
+class PersonForm(RecordForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -159,13 +93,6 @@ class LeadForm(PersonForm):
 
 class LeadCreateForm(LeadForm):
     status = forms.ChoiceField(label=_("Status"), choices=SETTABLE_STATUSES, initial=LeadStatus.NEW)
-
-
-class ControlForm(ServiceForm):
-    """One control posted on its own (a status, a score): all it holds is the change."""
-
-    def changes(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class LeadStatusForm(ControlForm):
@@ -203,7 +130,7 @@ class LeadConvertForm(ServiceForm):
     title = forms.CharField(label=_("Deal title"), max_length=200, required=False)
     value = LocalDecimalField(label=_("Value"), min_value=Decimal("0"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=_date_input())
+    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=date_input())
 
 
 class LeadImportForm(ServiceForm):
@@ -217,10 +144,11 @@ class LeadImportForm(ServiceForm):
 # --- Deals -------------------------------------------------------------------------------------
 
 
-class DealForm(CrmForm):
+class DealForm(RecordForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.all(), widget=RecordSelect(record_type=RelatedType.CONTACT)
+        label=_("Contact"), queryset=Contact.objects.all(),
+        widget=RecordSelect(lookup_url=LOOKUP_URL, record_type=RelatedType.CONTACT),
     )
     value = LocalDecimalField(label=_("Value"), min_value=Decimal("0"))
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
@@ -229,7 +157,7 @@ class DealForm(CrmForm):
         label=_("Probability (%)"), min_value=0, max_value=100, required=False,
         help_text=_("Empty: the stage's usual probability."),
     )
-    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=_date_input())
+    expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=date_input())
     lost_reason = forms.CharField(
         label=_("Lost reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only kept for lost deals."),
@@ -261,19 +189,19 @@ class BoardMoveForm(forms.Form):
 # --- Activities ----------------------------------------------------------------------------------
 
 
-class ActivityForm(CrmForm):
+class ActivityForm(RecordForm):
     """On a record's timeline the record is fixed (hidden); on the activities page it is picked."""
 
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices, initial=ActivityType.CALL)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     related_to_type = forms.ChoiceField(label=_("Related to"), choices=RelatedType.choices, initial=RelatedType.LEAD)
     related_to_id = forms.IntegerField(
-        label=_("Record"), min_value=1, widget=RecordSelect(type_field="related_to_type"),
+        label=_("Record"), min_value=1, widget=RecordSelect(lookup_url=LOOKUP_URL, type_field="related_to_type"),
         error_messages={"required": _("Pick the lead, contact or deal this is about.")},
     )
     due_date = forms.DateTimeField(
         label=_("Due"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=datetime_input(),
     )
     assigned_to = TeammateField()
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,4 @@
-"""The CRM lists (django-tables2). Rows come from layouts/partials/_table_row.html, so a view
-that changes one record can answer with its row alone."""
+"""The CRM lists, on the kit's RecordTable (core/tables.py)."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.l10n import date_text
+from modules.core.tables import RecordTable, record_link
 from modules.core.templatetags.phones import phone
 
 from .models import Activity, Contact, Lead, LeadStatus, RelatedType
@@ -20,7 +20,6 @@ STATUS_BADGES = {
     LeadStatus.LOST: "badge-muted",
 }
 RECORD_URL_NAMES = {RelatedType.LEAD: "crm:lead", RelatedType.CONTACT: "crm:contact", RelatedType.DEAL: "crm:deal"}
-TABLE_ATTRS = {"class": "striped"}
 
 
 def status_badge(lead: Lead) -> str:
@@ -34,12 +33,7 @@ def score_bar(score: int) -> str:
     )
 
 
-def record_link(url_name: str, record, text) -> str:
-    # Off the table's hx-boost: a record's page replaces the whole page, not the table.
-    return format_html('<a href="{}" hx-boost="false">{}</a>', reverse(url_name, args=[record.pk]), text)
-
-
-class LeadTable(tables.Table):
+class LeadTable(RecordTable):
     # `form="lead-bulk"`: the ticks belong to the bulk form above the table.
     selected = tables.CheckBoxColumn(
         accessor="pk",
@@ -57,13 +51,10 @@ class LeadTable(tables.Table):
     assigned_to = tables.Column(verbose_name=_("Assigned to"), accessor="assigned_to__name", orderable=False)
     created_at = tables.DateColumn(verbose_name=_("Created"), short=True, order_by=("created_at", "id"))
 
-    class Meta:
+    class Meta(RecordTable.Meta):
         model = Lead
-        fields = ()
         sequence = ("selected", "name", "company", "email", "status", "source", "score", "assigned_to", "created_at")
         order_by = ("-created_at",)
-        attrs = TABLE_ATTRS
-        template_name = "layouts/partials/_table.html"
         row_attrs = {"id": lambda record: f"lead-{record.pk}"}
 
     def render_name(self, record: Lead) -> str:
@@ -76,7 +67,7 @@ class LeadTable(tables.Table):
         return score_bar(value)
 
 
-class ContactTable(tables.Table):
+class ContactTable(RecordTable):
     name = tables.Column(verbose_name=_("Name"), order_by=("name", "id"))
     company = tables.Column(verbose_name=_("Company"), orderable=False)
     email = tables.EmailColumn(verbose_name=_("Email"), orderable=False)
@@ -84,13 +75,10 @@ class ContactTable(tables.Table):
     assigned_to = tables.Column(verbose_name=_("Assigned to"), accessor="assigned_to__name", orderable=False)
     created_at = tables.DateColumn(verbose_name=_("Created"), short=True, order_by=("created_at", "id"))
 
-    class Meta:
+    class Meta(RecordTable.Meta):
         model = Contact
-        fields = ()
         sequence = ("name", "company", "email", "phone", "assigned_to", "created_at")
         order_by = ("name",)
-        attrs = TABLE_ATTRS
-        template_name = "layouts/partials/_table.html"
         row_attrs = {"id": lambda record: f"contact-{record.pk}"}
 
     def render_name(self, record: Contact) -> str:
@@ -100,7 +88,7 @@ class ContactTable(tables.Table):
         return phone(value)
 
 
-class ActivityTable(tables.Table):
+class ActivityTable(RecordTable):
     done = tables.TemplateColumn(
         template_name="crm/activities.html#complete-action", verbose_name=_("Done"), orderable=False,
         accessor="completed",
@@ -111,12 +99,9 @@ class ActivityTable(tables.Table):
     due_date = tables.Column(verbose_name=_("Due"), order_by=("due_date", "id"))
     assigned_to = tables.Column(verbose_name=_("Assigned to"), accessor="assigned_to__name", orderable=False)
 
-    class Meta:
+    class Meta(RecordTable.Meta):
         model = Activity
-        fields = ()
         sequence = ("done", "type", "subject", "related", "due_date", "assigned_to")
-        attrs = TABLE_ATTRS
-        template_name = "layouts/partials/_table.html"
         row_attrs = {
             "id": lambda record: f"activity-{record.pk}",
             "class": lambda record: "is-done" if record.completed else "",

@@ -9,9 +9,7 @@ import html
 from functools import cache, wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,15 +20,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
+from modules.core.forms import teammates
 from modules.core.l10n import local_format
 from modules.core.money import format_money, money_formatter
-from modules.core.pagination import TablePaginator
-from modules.workspace.navigation import module_entries
-from modules.workspace.views import plan_required
+from modules.workspace import pages
 
 from . import access, imports, scoring, selectors, services
 from .filters import ActivityFilter, ContactFilter, LeadFilter
@@ -50,85 +46,11 @@ from .forms import (
     LeadStatusForm,
     default_currency,
     record_choices,
-    teammates,
 )
 from .models import CLOSED_STAGES, ActivityType, ImportStatus, LeadImport, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
-PER_PAGE = 25
-SERVICE_ERRORS = (DomainError, ValidationError)
-
-
-def crm_page(view):
-    """Signed in, on a plan with the CRM (every plan has it today; the API's gate asks the same)."""
-
-    @login_required
-    @wraps(view)
-    def gated(request, *args, **kwargs):
-        entry = next(entry for entry in module_entries(request.tenant.plan) if entry.module.key == "crm")
-        if not entry.included:
-            return plan_required(request, entry)
-        return view(request, *args, **kwargs)
-
-    return gated
-
-
-def _partial(request) -> bool:
-    """An htmx swap wants a fragment; restoring history after a cache miss wants the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _paginate(request, table) -> None:
-    """A page of the list, with its total counted as the API counts it (exact up to a limit)."""
-    try:
-        RequestConfig(request, paginate={"per_page": PER_PAGE, "paginator_class": TablePaginator}).configure(table)
-    except EmptyPage:  # past the end of a list too long to count, whose last page is not known either
-        raise Http404 from None
-
-
-def _status(*forms) -> int:
-    return 422 if any(form is not None and form.errors for form in forms) else 200
-
-
-def _redirect(request, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _filterset(filterset_class, request, queryset, *, multi: tuple[str, ...] = ()):
-    """The list filters read `status=new&status=lost` (checkboxes) as the API's `status=new,lost`."""
-    data = request.GET.copy()
-    for name in multi:
-        values = _picked(request, name)
-        if values:
-            data[name] = ",".join(values)
-    return filterset_class(data, queryset=queryset, request=request)
-
-
-def _picked(request, name: str) -> list[str]:
-    return [value for raw in request.GET.getlist(name) for value in raw.split(",") if value]
-
-
-def _is_filtered(request, names) -> bool:
-    return any(request.GET.get(name) for name in names)
-
-
-def _list_url(url_name: str, request) -> str:
-    """The list as the person left it: its filters, order and page."""
-    query = request.GET.urlencode()
-    return f"{reverse(url_name)}?{query}" if query else reverse(url_name)
-
-
-def _created(request, form, create, url_name: str) -> HttpResponse | None:
-    """A new-record form through its service: the record's page, or None when the form or the
-    service refused (the errors are then on the form)."""
-    if form.is_valid():
-        try:
-            record = create(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            form.add_service_error(error)
-        else:
-            return _redirect(request, reverse(url_name, args=[record.pk]))
-    return None
+crm_page = pages.module_page("crm")
 
 
 @crm_page
@@ -147,10 +69,10 @@ def _leads_page(
     request, *, lead_form=None, import_form=None, import_job=None, bulk_form=None, bulk_message="",
     fragment: str | None = None,
 ) -> HttpResponse:
-    filterset = _filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
-    filtered = _is_filtered(request, LeadFilter.base_filters)
+    filterset = pages.filterset(LeadFilter, request, selectors.lead_list(), multi=("status", "source"))
+    filtered = pages.is_filtered(request, LeadFilter.base_filters)
     table = LeadTable(filterset.qs, empty_text=_("No leads match these filters."))
-    _paginate(request, table)
+    pages.paginate(request, table)
     context = {
         "table": table,
         # No lead at all (not none matching): the page explains how to start instead of filters.
@@ -158,8 +80,8 @@ def _leads_page(
         "filter_errors": filterset.errors,
         "statuses": LeadStatus.choices,
         "sources": Source.choices,
-        "picked_statuses": _picked(request, "status"),
-        "picked_sources": _picked(request, "source"),
+        "picked_statuses": pages.picked(request, "status"),
+        "picked_sources": pages.picked(request, "source"),
         "teammates": teammates(request.user),
         "bulk_statuses": SETTABLE_STATUSES,
         "bulk_form": bulk_form,
@@ -170,12 +92,12 @@ def _leads_page(
         "import_percent": imports.lead_import_progress(import_job) if import_job else 0,
         "query": request.GET.urlencode(),
     }
-    if fragment is None and _partial(request):
+    if fragment is None and pages.partial(request):
         # The empty state asks for the whole list once an import brought the first leads in.
         fragment = "lead-list" if request.htmx.target == "leads-empty" else "results"
     template = f"crm/leads.html#{fragment}" if fragment else "crm/leads.html"
     refused = import_job is not None and import_job.status == ImportStatus.FAILED
-    status = 422 if refused else _status(lead_form, import_form, bulk_form, filterset.form)
+    status = 422 if refused else pages.status(lead_form, import_form, bulk_form, filterset.form)
     response = render(request, template, context, status=status)
     if request.htmx and import_job is not None and import_job.status == ImportStatus.DONE:
         response["HX-Trigger"] = "leads-imported"  # the list below brings the new leads in
@@ -186,7 +108,7 @@ def _leads_page(
 @require_POST
 def lead_new(request):
     form = LeadCreateForm(request.POST, actor=request.user)
-    return _created(request, form, services.lead_create, "crm:lead") or _leads_page(
+    return pages.created(request, form, services.lead_create, "crm:lead") or _leads_page(
         request, lead_form=form, fragment="lead-form" if request.htmx else None
     )
 
@@ -218,7 +140,7 @@ def leads_bulk_status(request):
             ) % {"count": change.kept_not_permitted}
         if not request.htmx:
             messages.success(request, message)
-            return redirect(_list_url("crm:leads", request))
+            return redirect(pages.list_url("crm:leads", request))
     return _leads_page(request, bulk_form=form, bulk_message=message)
 
 
@@ -284,7 +206,7 @@ def _lead_page(
     }
     template = f"crm/lead_detail.html#{fragment}" if fragment else "crm/lead_detail.html"
     return render(
-        request, template, context, status=_status(edit_form, status_form, score_form, convert_form, activity_form)
+        request, template, context, status=pages.status(edit_form, status_form, score_form, convert_form, activity_form)
     )
 
 
@@ -300,31 +222,9 @@ def _lead_score(lead, score_form=None) -> dict:
     }
 
 
-def _record_change(
-    request, pk: int, *, access_record, make_form, update, saved: str, url_name: str, page, panel: str,
-    form_name: str = "edit_form",
-) -> HttpResponse:
-    """A record page's change: the form through its service in one transaction, then the page
-    again (a full load) or its panel redrawn (htmx), errors inline."""
-    with transaction.atomic():
-        record = access_record(request.user, pk, for_write=True)
-        form = make_form(record)
-        if form.is_valid():
-            try:
-                record = update(record, form.changes())
-            except SERVICE_ERRORS as error:
-                form.add_service_error(error)
-                record = access_record(request.user, pk)  # it rolled back: what the database holds
-    if not form.errors:
-        messages.success(request, saved)  # htmx: shown out of band beside the redrawn panel
-        if not request.htmx:
-            return redirect(url_name, pk=record.pk)
-    return page(request, record, **{form_name: form}, fragment=panel if request.htmx else None)
-
-
 def _lead_change(request, pk: int, form_name: str, make_form) -> HttpResponse:
     """Edit, status and score all PATCH the lead through lead_update and redraw its panel."""
-    return _record_change(
+    return pages.record_change(
         request, pk, access_record=access.access_lead, make_form=make_form, form_name=form_name,
         update=lambda lead, changes: services.lead_update(actor=request.user, lead=lead, changes=changes),
         saved=_("The lead was saved."), url_name="crm:lead", page=_lead_page, panel="lead-panel",
@@ -362,13 +262,13 @@ def lead_convert(request, pk: int):
         if form.is_valid():
             try:
                 conversion = services.lead_convert(actor=request.user, lead=lead, **form.cleaned_data)
-            except SERVICE_ERRORS as error:
+            except pages.SERVICE_ERRORS as error:
                 form.add_service_error(error)
             else:
                 messages.success(request, _("%(name)s is now a contact with a deal in the pipeline.") % {
                     "name": conversion.contact.name,
                 })
-                return _redirect(request, reverse("crm:deal", args=[conversion.deal.pk]))
+                return pages.redirect_to(request, reverse("crm:deal", args=[conversion.deal.pk]))
     return _lead_page(request, lead, convert_form=form, fragment="lead-panel" if request.htmx else None)
 
 
@@ -379,7 +279,7 @@ def lead_delete(request, pk: int):
         lead = access.access_lead(request.user, pk, for_delete=True)
         services.lead_delete(actor=request.user, lead=lead)
     messages.success(request, _("The lead %(name)s was deleted.") % {"name": lead.name})
-    return _redirect(request, reverse("crm:leads"))
+    return pages.redirect_to(request, reverse("crm:leads"))
 
 
 # --- Contacts ------------------------------------------------------------------------------------
@@ -393,32 +293,32 @@ def contacts(request):
 
 
 def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -> HttpResponse:
-    filterset = _filterset(ContactFilter, request, selectors.contact_list())
-    filtered = _is_filtered(request, CONTACT_FILTERS)
+    filterset = pages.filterset(ContactFilter, request, selectors.contact_list())
+    filtered = pages.is_filtered(request, CONTACT_FILTERS)
     table = ContactTable(
         filterset.qs,
         empty_text=_("No contacts match these filters.") if filtered else _(
             "No contacts yet. Add one, or convert a lead."
         ),
     )
-    _paginate(request, table)
+    pages.paginate(request, table)
     context = {
         "table": table,
         "filter_errors": filterset.errors,
         "teammates": teammates(request.user),
         "contact_form": contact_form or ContactForm(actor=request.user),
     }
-    if fragment is None and _partial(request):
+    if fragment is None and pages.partial(request):
         fragment = "results"
     template = f"crm/contacts.html#{fragment}" if fragment else "crm/contacts.html"
-    return render(request, template, context, status=_status(contact_form, filterset.form))
+    return render(request, template, context, status=pages.status(contact_form, filterset.form))
 
 
 @crm_page
 @require_POST
 def contact_new(request):
     form = ContactForm(request.POST, actor=request.user)
-    return _created(request, form, services.contact_create, "crm:contact") or _contacts_page(
+    return pages.created(request, form, services.contact_create, "crm:contact") or _contacts_page(
         request, contact_form=form, fragment="contact-form" if request.htmx else None
     )
 
@@ -441,14 +341,14 @@ def _contact_page(
         **_timeline(request, RelatedType.CONTACT, contact.pk, activity_form),
     }
     template = f"crm/contact_detail.html#{fragment}" if fragment else "crm/contact_detail.html"
-    status = 422 if delete_error else _status(edit_form, activity_form)
+    status = 422 if delete_error else pages.status(edit_form, activity_form)
     return render(request, template, context, status=status)
 
 
 @crm_page
 @require_POST
 def contact_edit(request, pk: int):
-    return _record_change(
+    return pages.record_change(
         request, pk, access_record=access.access_contact,
         make_form=lambda contact: ContactForm(
             request.POST, initial=ContactForm.initial_from(contact), actor=request.user
@@ -470,7 +370,7 @@ def contact_delete(request, pk: int):
             refusal = error.message
         else:
             messages.success(request, _("The contact %(name)s was deleted.") % {"name": contact.name})
-            return _redirect(request, reverse("crm:contacts"))
+            return pages.redirect_to(request, reverse("crm:contacts"))
     return _contact_page(
         request, contact, delete_error=refusal, fragment="contact-panel" if request.htmx else None
     )
@@ -630,7 +530,7 @@ def deal_new(request):
     """Its own page: the contact picker searches rather than listing every contact."""
     if request.method == "POST":
         form = DealForm(request.POST, actor=request.user)
-        created = _created(request, form, services.deal_create, "crm:deal")
+        created = pages.created(request, form, services.deal_create, "crm:deal")
         if created is not None:
             return created
     else:
@@ -639,7 +539,7 @@ def deal_new(request):
             initial["contact"] = access.access_contact(request.user, request.GET["contact"]).pk
         form = DealForm(initial=initial, actor=request.user)
     template = "crm/deal_new.html#deal-form" if request.htmx else "crm/deal_new.html"
-    return render(request, template, {"form": form}, status=_status(form))
+    return render(request, template, {"form": form}, status=pages.status(form))
 
 
 @crm_page
@@ -657,13 +557,13 @@ def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: s
         **_timeline(request, RelatedType.DEAL, deal.pk, activity_form),
     }
     template = f"crm/deal_detail.html#{fragment}" if fragment else "crm/deal_detail.html"
-    return render(request, template, context, status=_status(edit_form, activity_form))
+    return render(request, template, context, status=pages.status(edit_form, activity_form))
 
 
 @crm_page
 @require_POST
 def deal_edit(request, pk: int):
-    return _record_change(
+    return pages.record_change(
         request, pk, access_record=access.access_deal,
         make_form=lambda deal: DealForm(request.POST, initial=DealForm.initial_from(deal), actor=request.user),
         update=lambda deal, changes: services.deal_update(actor=request.user, deal=deal, changes=changes),
@@ -678,7 +578,7 @@ def deal_delete(request, pk: int):
         deal = access.access_deal(request.user, pk, for_delete=True)
         services.deal_delete(actor=request.user, deal=deal)
     messages.success(request, _("The deal %(title)s was deleted.") % {"title": deal.title})
-    return _redirect(request, reverse("crm:pipeline"))
+    return pages.redirect_to(request, reverse("crm:pipeline"))
 
 
 # --- Activities ----------------------------------------------------------------------------------
@@ -711,11 +611,11 @@ def _timeline_answer(request, related_type: str, record, activity_form=None) -> 
         if related_type == RelatedType.LEAD:  # activities count in the score: its panel follows, out of band
             record.refresh_from_db()
             context |= {**_lead_score(record), "score_out_of_band": True}
-        return render(request, "crm/partials/_timeline.html", context, status=_status(activity_form))
+        return render(request, "crm/partials/_timeline.html", context, status=pages.status(activity_form))
     if activity_form is None:
         return redirect(RECORD_URL_NAMES[related_type], pk=record.pk)
-    pages = {RelatedType.LEAD: _lead_page, RelatedType.CONTACT: _contact_page, RelatedType.DEAL: _deal_page}
-    return pages[related_type](request, record, activity_form=activity_form)
+    record_pages = {RelatedType.LEAD: _lead_page, RelatedType.CONTACT: _contact_page, RelatedType.DEAL: _deal_page}
+    return record_pages[related_type](request, record, activity_form=activity_form)
 
 
 def _related_record(request, related_type, related_id):
@@ -730,8 +630,8 @@ def activities(request):
 
 
 def _activities_page(request, *, activity_form=None, fragment: str | None = None) -> HttpResponse:
-    filterset = _filterset(ActivityFilter, request, selectors.activity_list(), multi=("type",))
-    filtered = _is_filtered(request, ACTIVITY_FILTERS)
+    filterset = pages.filterset(ActivityFilter, request, selectors.activity_list(), multi=("type",))
+    filtered = pages.is_filtered(request, ACTIVITY_FILTERS)
     activities = filterset.qs
     if "sort" not in request.GET:  # until a column header is clicked, what is left to do comes first
         activities = activities.order_by(*selectors.TODO_FIRST)
@@ -741,20 +641,20 @@ def _activities_page(request, *, activity_form=None, fragment: str | None = None
             "No activities yet. Plan a call, a meeting or a task."
         ),
     )
-    _paginate(request, table)
+    pages.paginate(request, table)
     table.titles = selectors.related_titles(row.record for row in table.page.object_list)
     context = {
         "table": table,
         "filter_errors": filterset.errors,
         "types": ActivityType.choices,
-        "picked_types": _picked(request, "type"),
+        "picked_types": pages.picked(request, "type"),
         "teammates": teammates(request.user),
         "activity_form": activity_form or ActivityForm(actor=request.user),
     }
-    if fragment is None and _partial(request):
+    if fragment is None and pages.partial(request):
         fragment = "results"
     template = f"crm/activities.html#{fragment}" if fragment else "crm/activities.html"
-    return render(request, template, context, status=_status(activity_form, filterset.form))
+    return render(request, template, context, status=pages.status(activity_form, filterset.form))
 
 
 @crm_page
@@ -770,7 +670,7 @@ def activity_new(request):
     form = ActivityForm(request.POST, actor=request.user)
     if _activity_create(request, form):
         messages.success(request, _("The activity was added."))
-        return _redirect(request, reverse("crm:activities"))
+        return pages.redirect_to(request, reverse("crm:activities"))
     return _activities_page(request, activity_form=form, fragment="activity-form" if request.htmx else None)
 
 
@@ -779,7 +679,7 @@ def _activity_create(request, form: ActivityForm) -> bool:
         return False
     try:
         services.activity_create(actor=request.user, **form.cleaned_data)
-    except SERVICE_ERRORS as error:
+    except pages.SERVICE_ERRORS as error:
         form.add_service_error(error)
         return False
     return True

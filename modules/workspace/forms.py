@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.emails import CanonicalEmailFormField
 from modules.accounts.models import Role
-from modules.core.forms import FilePickerInput
+from modules.core.forms import FilePickerInput, changed_values
 from modules.core.validators import validate_single_line
 from modules.tenancy.countries import COUNTRIES
 from modules.tenancy.models import CompanyProfile
@@ -163,5 +163,4 @@ class CompanyProfileForm(forms.ModelForm):
         return self.cleaned_data.get("follow_country", False)
 
     def changes(self) -> dict:
-        """Only what the user changed: the service logs each change, old → new."""
-        return {name: self.cleaned_data[name] for name in self.changed_data if name in COMPANY_PROFILE_FIELDS}
+        return changed_values(self, COMPANY_PROFILE_FIELDS)

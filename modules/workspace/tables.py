@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import Role, User
+from modules.core.tables import RecordTable
 
 
 def invitation_pending(user: User) -> bool:
@@ -22,7 +23,7 @@ def _email_link(email: str) -> str:
     return format_html('<a href="mailto:{}">{}</a>', email, format_html_join(mark_safe("<wbr>"), "{}", pieces))
 
 
-class TeamTable(tables.Table):
+class TeamTable(RecordTable):
     """Three columns, so that an admin's controls are in sight on a 1280px laptop: the name with
     the email below it, the status, and the role. An admin's role cell holds the teammate's
     controls (the role select, then deactivate or reactivate): the select shows the role, so no
@@ -32,14 +33,11 @@ class TeamTable(tables.Table):
     is_active = tables.Column(verbose_name=_("Status"))
     role = tables.Column(verbose_name=_("Role"))
 
-    class Meta:
+    class Meta(RecordTable.Meta):
         model = User
         fields = ("name", "is_active", "role")
         order_by = ("name",)
         empty_text = _("No teammates yet.")
-        attrs = {"class": "striped"}
-        # Rows come from layouts/partials/_table_row.html, which a change to one teammate re-renders.
-        template_name = "layouts/partials/_table.html"
         row_attrs = {"id": lambda record: f"member-{record.pk}"}
 
     def __init__(

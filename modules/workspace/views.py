@@ -24,9 +24,9 @@ from modules.core.money import format_money
 from modules.crm import selectors as crm_selectors
 from modules.tenancy import services as tenancy_services
 from modules.tenancy.models import CompanyProfile
-from modules.tenancy.permissions import plan_required_message
 from modules.tenancy.plans import OFFERS, Feature
 
+from . import pages
 from .forms import (
     CompanyProfileForm,
     InvitationAcceptForm,
@@ -42,10 +42,6 @@ from .selectors import setup_checklist
 from .tables import TeamTable
 
 BACKEND = "modules.accounts.backends.TenantEmailBackend"
-
-
-def _form_status(form) -> int:
-    return 422 if form.is_bound and form.errors else 200
 
 
 def _active_language(request) -> str:
@@ -87,7 +83,7 @@ def password_reset(request):
         accounts_services.password_reset_request(email=form.cleaned_data["email"])
         # The same answer whether or not the address has an account: nobody learns who does.
         return redirect("workspace:password_reset_sent")
-    return render(request, "workspace/auth/password_reset.html", {"form": form}, status=_form_status(form))
+    return render(request, "workspace/auth/password_reset.html", {"form": form}, status=pages.status(form))
 
 
 def password_reset_sent(request):
@@ -119,7 +115,7 @@ def password_reset_confirm(request, uidb64: str, token: str):
         else:
             messages.success(request, _("Your password was changed. Sign in with your new password."))
             return redirect("account_login")
-    return render(request, template, {"form": form, "reset_user": user}, status=_form_status(form))
+    return render(request, template, {"form": form, "reset_user": user}, status=pages.status(form))
 
 
 @never_cache
@@ -150,7 +146,7 @@ def invitation_accept(request, uidb64: str, token: str):
             messages.success(request, _("Welcome to %(company)s!") % {"company": request.tenant.name})
             return redirect("workspace:dashboard")
     context = {"form": form, "invitee": invitee, "company": request.tenant.name}
-    return render(request, template, context, status=_form_status(form))
+    return render(request, template, context, status=pages.status(form))
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -189,14 +185,8 @@ def module_home(request, key: str):
     """The module's home while it is being built: what it will do, or which plan includes it."""
     entry = next(entry for entry in module_entries(request.tenant.plan) if entry.module.key == key)
     if not entry.included:
-        return plan_required(request, entry)
+        return pages.plan_required(request, entry)
     return render(request, "workspace/module_home.html", {"module": entry.module})
-
-
-def plan_required(request, entry) -> HttpResponse:
-    # The API's plan gate says the same, in the same words.
-    message = plan_required_message(entry.module.feature)
-    return render(request, "workspace/plan_required.html", {"entry": entry, "message": message}, status=403)
 
 
 @login_required
@@ -224,7 +214,7 @@ def profile(request):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
-    return render(request, "workspace/profile.html", {"form": form}, status=_form_status(form))
+    return render(request, "workspace/profile.html", {"form": form}, status=pages.status(form))
 
 
 @login_required
@@ -258,7 +248,7 @@ def company(request):
         form = CompanyProfileForm(instance=profile, read_only=not can_edit)
     template = "workspace/company.html#company-form" if request.htmx else "workspace/company.html"
     context = {"form": form, "profile": profile, "can_edit": can_edit, "saved": saved}
-    return render(request, template, context, status=_form_status(form))
+    return render(request, template, context, status=pages.status(form))
 
 
 # --- Team --------------------------------------------------------------------------------------
@@ -322,7 +312,7 @@ def team_member(request, pk: int):
     table = TeamTable([member], can_manage=True, member_errors=errors, saved=saved)
     RequestConfig(request, paginate=False).configure(table)
     context = {"row": table.rows[0]}
-    return render(request, "workspace/partials/_member_row.html", context, status=status or _form_status(form))
+    return render(request, "workspace/partials/_member_row.html", context, status=status or pages.status(form))
 
 
 def _require_team_admin(request) -> None:

@@ -111,7 +111,7 @@ class AutoSchema(SpectacularAutoSchema):
         return statuses
 
     def get_request_serializer(self):
-        # CrmViewSet-style views read with one serializer and write with another.
+        # ServiceViewSet-style views (core/api.py) read with one serializer and write with another.
         write_serializer_class = getattr(self.view, "write_serializer_class", None)
         if write_serializer_class is not None and self.method in ("POST", "PUT", "PATCH"):
             if self._is_create_operation():

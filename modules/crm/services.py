@@ -19,6 +19,7 @@ from modules.accounts.models import User
 from modules.core.exceptions import DomainError
 from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
+from modules.core.references import delete_refusal, referrer_register
 from modules.events.services import event_record, payload_changes
 from modules.tenancy.selectors import company_profile_current
 
@@ -349,23 +350,28 @@ def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Co
 
 
 def contact_delete_refusal(contact: Contact) -> str:
-    """Why the contact cannot be deleted ("" when it can): deleting it would erase its deals'
-    history. Its page says so up front instead of offering the button."""
-    deal_count = Deal.objects.filter(contact=contact).count()
-    if not deal_count:
-        return ""
-    return ngettext(
+    """Why the contact cannot be deleted ("" when it can): every module that refers to it says
+    so (core.references); deleting it would erase their history. Its page says so up front
+    instead of offering the button."""
+    return delete_refusal(contact)
+
+
+referrer_register(
+    Contact, "crm.deals",
+    count=lambda contact: Deal.objects.filter(contact=contact).count(),
+    message=lambda count: ngettext(
         "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
         "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
-        deal_count,
-    ) % {"count": deal_count}
+        count,
+    ) % {"count": count},
+)
 
 
 @transaction.atomic
 def contact_delete(*, actor: User | None, contact: Contact) -> None:
     refusal = contact_delete_refusal(contact)
     if refusal:
-        raise DomainError(refusal, code="has_deals")
+        raise DomainError(refusal, code="referenced")
     payload = events.contact_json(contact)
     Activity.objects.filter(related_to_type=RelatedType.CONTACT, related_to_id=contact.pk).delete()
     contact.delete()

@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from modules.accounts.models import User
+from modules.core.board import column_make_room
 from modules.core.exceptions import DomainError
 from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
@@ -465,7 +466,7 @@ def deal_move(
     """Put the deal in a stage (and, from the board, at a place in its column)."""
     previous = deal.stage
     if position is not None:
-        _column_make_room(stage=stage, deal=deal, position=position)
+        column_make_room(record=deal, column_field="stage", column=stage, position=position)
         deal.position = position
     if stage == previous:
         deal.save()
@@ -485,29 +486,6 @@ def deal_move(
     elif stage == Stage.CLOSED_LOST:
         event_record(name=events.DEAL_LOST, payload=payload, actor=actor)
     return deal
-
-
-def _column_make_room(*, stage: str, deal: Deal, position: int) -> None:
-    """Number the other cards of the column 0, 1, 2… in board order, skipping `position`.
-
-    Cards start at position 0 and ties fall back to the last change, so only a renumbering
-    puts a dropped card exactly where it was dropped. One UPDATE, whatever the column's size.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE crm_deal AS deal SET position = ranked.place
-            FROM (
-                SELECT id, rank + CASE WHEN rank >= %(position)s THEN 1 ELSE 0 END AS place
-                FROM (
-                    SELECT id, row_number() OVER (ORDER BY position, updated_at DESC, id DESC) - 1 AS rank
-                    FROM crm_deal WHERE stage = %(stage)s AND id <> %(deal)s
-                ) AS ordered
-            ) AS ranked
-            WHERE deal.id = ranked.id AND deal.position <> ranked.place
-            """,
-            {"stage": stage, "deal": deal.pk, "position": position},
-        )
 
 
 @transaction.atomic

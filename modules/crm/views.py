@@ -26,7 +26,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
+from modules.core.imports import import_job_progress
 from modules.core.l10n import local_format
+from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import format_money, money_formatter
 from modules.core.pagination import TablePaginator
 from modules.workspace.navigation import module_entries
@@ -52,7 +54,7 @@ from .forms import (
     record_choices,
     teammates,
 )
-from .models import CLOSED_STAGES, ActivityType, ImportStatus, LeadImport, LeadStatus, RelatedType, Source, Stage
+from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
 PER_PAGE = 25
@@ -167,7 +169,7 @@ def _leads_page(
         "lead_form": lead_form or LeadCreateForm(actor=request.user),
         "import_form": import_form or LeadImportForm(),
         "import_job": import_job,
-        "import_percent": imports.lead_import_progress(import_job) if import_job else 0,
+        "import_percent": import_job_progress(import_job) if import_job else 0,
         "query": request.GET.urlencode(),
     }
     if fragment is None and _partial(request):
@@ -242,17 +244,21 @@ def leads_import(request):
     )
 
 
+def _lead_imports():
+    return ImportJob.objects.filter(kind=imports.IMPORT_KIND)
+
+
 @crm_page
 def lead_import(request, pk: int):
     """An import's progress (htmx polls it every second), then its report."""
-    job = get_object_or_404(LeadImport.objects.defer("content", "rejected"), pk=pk)
+    job = get_object_or_404(_lead_imports().defer("content", "rejected"), pk=pk)
     return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
 
 
 @crm_page
 def lead_import_rejected(request, pk: int):
     """The rows an import left out, as a CSV to fix and import again (this workspace's imports only)."""
-    job = get_object_or_404(LeadImport.objects.only("file_name", "rejected"), pk=pk)
+    job = get_object_or_404(_lead_imports().only("file_name", "rejected"), pk=pk)
     if not job.rejected:
         raise Http404
     name = _("%(name)s - rows to fix.csv") % {"name": job.file_name.removesuffix(".csv")}

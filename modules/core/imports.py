@@ -178,7 +178,7 @@ def import_job_progress(job: ImportJob) -> int:
 def import_jobs_sweep() -> int:
     """Fail this schema's jobs silent for too long (queued with no worker taking them, or a
     worker gone mid-file), so their page stops polling and says to try again; returns how many.
-    A worker still alive later finds its job no longer running (it records only its outcome)."""
+    A worker that was only slow still records its outcome when it finishes."""
     stalled = ImportJob.objects.filter(
         status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), progressed_at__lt=timezone.now() - STALLED_AFTER
     )

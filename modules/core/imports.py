@@ -175,6 +175,23 @@ def import_job_progress(job: ImportJob) -> int:
     return cache.get(_progress_key(job.pk), 0)
 
 
+def import_job_json(job: ImportJob) -> dict:
+    """How the API shows a job: its state, then its report once done (the synchronous answer's
+    fields), or why it failed."""
+    return {
+        "id": job.pk,
+        "file_name": job.file_name,
+        "status": job.status,
+        "progress": import_job_progress(job),
+        "imported": job.imported,
+        "errors": [{"row": error["row"], "error": error["error"]} for error in job.errors],
+        "warnings": [{"row": warning["row"], "warning": warning["warning"]} for warning in job.warnings],
+        "failure": job.failure,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
 def import_jobs_sweep() -> int:
     """Fail this schema's jobs silent for too long (queued with no worker taking them, or a
     worker gone mid-file), so their page stops polling and says to try again; returns how many.

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.accounts.models import User
@@ -127,7 +126,8 @@ def lead_import_run(*, import_id: int) -> None:
 
 
 class _RowChecker:
-    """lead_create's rules for each row, with what is worth computing once per file."""
+    """lead_create's cleaning (services.lead_fields_clean) for each row, with what is worth
+    computing once per file."""
 
     def __init__(self, titles: dict[str, str]):
         self.titles = titles
@@ -136,34 +136,35 @@ class _RowChecker:
         self.phones: dict[str, tuple[str, list[str]]] = {}
         self.sources = choice_words(Source, SOURCE_WORDS)
         self.statuses = choice_words(LeadStatus, STATUS_WORDS)
-        self.now = timezone.now()
 
     def row(self, number: int, raw: list[str], cells: dict[str, str]) -> ImportRow:
         row = ImportRow(number, raw, label=cells["name"].strip() or cells["email"].strip())
-        name = self._text(row, "name", cells["name"].strip())
-        email = self._clean(row, "email", cells["email"].strip().lower())
-        row.key = email or ""
-        fields = {
-            "name": name,
-            "email": email,
-            "phone": self._phone(row, cells.get("phone", "")),
-            "company": self._text(row, "company", cells.get("company", "").strip()),
-            "position": self._text(row, "position", cells.get("position", "").strip()),
+        fields, problems = services.lead_fields_clean({
+            "name": cells["name"],
+            "email": cells["email"],
+            "phone": cells.get("phone", ""),
+            "company": cells.get("company", ""),
+            "position": cells.get("position", ""),
             "source": self._source(row, cells.get("source", "")),
             "status": self._choice(row, "status", cells.get("status", ""), self.statuses, LeadStatus.NEW),
             "notes": cells.get("notes", ""),
-            "tags": self._tags(row, cells.get("tags", "")),
-        }
-        score = self._score(row, cells.get("score", "").strip())
-        try:
-            services.lead_initial_status_check(fields["status"])
-        except ValidationError as error:
-            row.problems.extend(error.messages)
+            "tags": TAG_SEPARATORS.split(cells.get("tags", "")),
+            "score": self._score(row, cells.get("score", "").strip()),
+        }, phone=self._phone)
+        # Name, email and phone problems are read first; a choice's or a score's come after.
+        choice_problems, row.problems = row.problems, []
+        # The model field's checks (length, email format) the service leaves to forms and serializers.
+        self._text(row, "name", fields["name"])
+        row.key = self._clean(row, "email", fields["email"]) or ""
+        for name, messages in problems.items():
+            # A phone's messages do not say which column they are about; the others do.
+            titled = name == "phone"
+            row.problems.extend(f"{self.titles[name]}: {message}" if titled else message for message in messages)
+        self._text(row, "company", fields["company"])
+        self._text(row, "position", fields["position"])
+        row.problems.extend(choice_problems)
         if not row.problems:
-            row.record = Lead(
-                **fields, score=score or 0, score_is_manual=score is not None,
-                closed_at=self.now if fields["status"] == LeadStatus.LOST else None,
-            )
+            row.record = Lead(**fields)
         return row
 
     def _clean(self, row: ImportRow, name: str, value):
@@ -182,15 +183,15 @@ class _RowChecker:
             return value
         return self._clean(row, name, value)
 
-    def _phone(self, row: ImportRow, raw: str) -> str:
-        raw = raw.strip()
+    def _phone(self, raw: str) -> str:
         if raw not in self.phones:
             try:
                 self.phones[raw] = (phone_normalize(raw, region=self.region), [])
             except ValidationError as error:
-                self.phones[raw] = ("", [f"{self.titles['phone']}: {message}" for message in error.messages])
+                self.phones[raw] = ("", error.messages)
         phone, problems = self.phones[raw]
-        row.problems.extend(problems)
+        if problems:
+            raise ValidationError(problems)
         return phone
 
     def _choice(self, row: ImportRow, name: str, raw: str, known: dict[str, str], default: str) -> str | None:
@@ -213,13 +214,6 @@ class _RowChecker:
             )
             return Source.OTHER
         return source
-
-    def _tags(self, row: ImportRow, raw: str) -> list[str]:
-        try:
-            return services.tags_normalize(TAG_SEPARATORS.split(raw))
-        except ValidationError as error:
-            row.problems.extend(error.messages)
-            return []
 
     def _score(self, row: ImportRow, raw: str) -> int | None:
         """A score in the file is a person's: it sticks, as one set by hand does."""

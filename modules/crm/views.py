@@ -489,12 +489,12 @@ def contact_delete(request, pk: int):
 # with escape() a few.
 
 CARD_HTML = (
-    '<li class="deal-card" data-deal="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
-    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
+    '<li class="board-card" data-card="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
+    '<span class="board-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
 )
 # Touch screens and keyboards reach Won and Lost through this menu (templates' #move-dialog) too.
 CARD_MENU_HTML = (
-    '<button type="button" class="deal-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
+    '<button type="button" class="board-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
     '<span aria-hidden="true">⋯</span></button>'
 )
 

@@ -9,7 +9,7 @@ from datetime import UTC
 from decimal import Decimal
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -365,7 +365,9 @@ class LeadViewSet(CrmViewSet):
         if _respond_async(request):
             # A large file outlasts a request's time limit: a worker imports it, the client polls.
             job = imports.lead_import_start(actor=request.user, file=upload, language=translation.get_language())
-            url = self.reverse_action("import-job", kwargs={"job_id": job.pk})
+            # Without a broker the import has already run.
+            job.refresh_from_db(fields=["status", "imported", "errors", "warnings", "failure", "finished_at"])
+            url = self.reverse_action("import-job", kwargs={"pk": job.pk})
             return Response(import_job_json(job), status=status.HTTP_202_ACCEPTED, headers={"Location": url})
         report = imports.leads_import(actor=request.user, file=upload)
         return Response({
@@ -375,12 +377,14 @@ class LeadViewSet(CrmViewSet):
         })
 
     @extend_schema(responses=ImportJobSerializer)
-    @action(detail=False, methods=["get"], url_path=r"import/(?P<job_id>\d+)", url_name="import-job")
-    def import_job(self, request: Request, job_id: str) -> Response:
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<pk>[^/.]+)", url_name="import-job")
+    def import_job(self, request: Request, pk: str) -> Response:
         """An import started with `?async=1`: queued, running (with its progress), done (with
         the report) or failed (with why)."""
-        job = get_object_or_404(ImportJob.objects.filter(kind=imports.IMPORT_KIND).defer("content", "rejected"),
-                                pk=job_id)
+        try:
+            job = ImportJob.objects.filter(kind=imports.IMPORT_KIND).defer("content", "rejected").get(pk=int(pk))
+        except (ImportJob.DoesNotExist, ValueError, OverflowError):
+            raise Http404 from None
         return Response(import_job_json(job))
 
     @extend_schema(responses=inline_serializer("LeadScoreExplanation", {

@@ -54,7 +54,7 @@ from .forms import (
     record_choices,
     teammates,
 )
-from .models import CLOSED_STAGES, ActivityType, LeadStatus, RelatedType, Source, Stage
+from .models import ActivityType, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
 PER_PAGE = 25
@@ -505,7 +505,7 @@ def _totals_text(totals: dict) -> list[str]:
 
 def _column_head(column) -> dict:
     return {
-        "stage": column.stage.value,
+        "key": column.stage.value,
         "label": column.stage.label,
         "count": column.count,
         "totals": _totals_text(column.totals),
@@ -550,6 +550,15 @@ def _cards_html(rows: list[dict]) -> str:
     ))
 
 
+def _column_ask(stage: str) -> dict:
+    """Won and Lost ask first, in their dialogs (crm/pipeline.html), and wait in the drop bar."""
+    if stage == Stage.CLOSED_WON:
+        return {"ask": "won", "ask_url": reverse("crm:pipeline_won", args=[0]), "drop_label": _("Drop here: won")}
+    if stage == Stage.CLOSED_LOST:
+        return {"ask": "lost", "ask_url": reverse("crm:pipeline_lost", args=[0]), "drop_label": _("Drop here: lost")}
+    return {"ask": ""}
+
+
 @crm_page
 def pipeline(request):
     columns = [
@@ -557,7 +566,7 @@ def pipeline(request):
             **_column_head(column),
             "cards": _cards_html(_card_rows(column.cards)),
             "shown": len(column.cards),
-            "closed": column.stage in CLOSED_STAGES,
+            **_column_ask(column.stage),
         }
         for column in selectors.pipeline_board()
     ]
@@ -567,7 +576,9 @@ def pipeline(request):
 def _board_answer(request, *, status: int = 200, error: str = "") -> HttpResponse:
     """What a move changes on the board: every column's count and totals."""
     heads = [_column_head(column) for column in selectors.pipeline_totals().values()]
-    return render(request, "crm/pipeline.html#column-heads", {"heads": heads, "error": error}, status=status)
+    return render(
+        request, "layouts/partials/_board.html#column-heads", {"heads": heads, "error": error}, status=status
+    )
 
 
 def board_action(view):

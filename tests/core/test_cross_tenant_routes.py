@@ -18,6 +18,7 @@ RECORD_KINDS = {
     "api/v1/^users/": "user",
     "settings/team/": "user",
     "api/v1/^crm/leads/": "lead",
+    "api/v1/^crm/leads/import/": "import",
     "crm/leads/": "lead",
     "crm/leads/import/": "import",
     "api/v1/^crm/contacts/": "contact",

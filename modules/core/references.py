@@ -3,8 +3,8 @@
 A contact may have deals (CRM), invoices (invoicing), projects…: each module registers, for the
 models it points at, a counter and how to say it ("This contact has 3 invoices…"). Deleting
 then asks every registered module and refuses with their reasons, instead of the database's
-PROTECT turning into a 500. Modules register from their own code (the referenced model's
-module need not know them), so a module that is not installed is not asked.
+PROTECT turning into a 500. Modules register from their AppConfig.ready() (the referenced
+model's module need not know them), so a module that is not installed is not asked.
 """
 
 from collections.abc import Callable

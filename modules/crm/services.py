@@ -21,7 +21,7 @@ from modules.core.board import column_make_room
 from modules.core.exceptions import DomainError
 from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
-from modules.core.references import delete_refusal, referrer_register
+from modules.core.references import delete_refusal
 from modules.events.services import event_record, payload_changes
 from modules.tenancy.selectors import company_profile_current
 
@@ -392,15 +392,17 @@ def contact_delete_refusal(contact: Contact) -> str:
     return delete_refusal(contact)
 
 
-referrer_register(
-    Contact, "crm.deals",
-    count=lambda contact: Deal.objects.filter(contact=contact).count(),
-    message=lambda count: ngettext(
+def contact_deals_count(contact: Contact) -> int:
+    return Deal.objects.filter(contact=contact).count()
+
+
+def contact_deals_refusal(count: int) -> str:
+    """The CRM's reason a contact stays (registered in apps.py with core.references)."""
+    return ngettext(
         "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
         "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
         count,
-    ) % {"count": count},
-)
+    ) % {"count": count}
 
 
 @transaction.atomic

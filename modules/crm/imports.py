@@ -107,7 +107,8 @@ def leads_import(*, actor: User, file, progress: Callable[[int], None] | None = 
 
 
 def lead_import_start(*, actor: User, file, language: str) -> ImportJob:
-    """Keep the file and hand it to a worker (at commit); the page then follows lead_import_progress()."""
+    """Keep the file and hand it to a worker (at commit); the page then follows its progress
+    (core.imports.import_job_progress)."""
     from .tasks import lead_import_run_task  # tasks.py imports this module
 
     return import_job_start(

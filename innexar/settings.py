@@ -354,6 +354,7 @@ CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
     "refresh-lead-scores": {"task": "crm.lead_scores_refresh_all", "schedule": crontab(hour=3, minute=30)},
     "purge-outbox": {"task": "events.outbox_purge_all", "schedule": crontab(hour=4, minute=15)},
+    "sweep-import-jobs": {"task": "workspace.import_jobs_sweep_all", "schedule": 300.0},
 }
 # Days a dispatched event (and the personal data in its payload) is kept (modules/events).
 INNEXAR_OUTBOX_RETENTION_DAYS = env_int("INNEXAR_OUTBOX_RETENTION_DAYS", 30, minimum=1)

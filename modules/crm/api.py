@@ -8,9 +8,11 @@ the builders, which keeps a page of 200 leads cheap to render.
 from datetime import UTC
 from decimal import Decimal
 
+from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -18,6 +20,8 @@ from rest_framework.response import Response
 
 from modules.core import serializers as input_serializers
 from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer
+from modules.core.imports import import_job_json
+from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import Currency, format_money
 from modules.tenancy.plans import Feature
 
@@ -163,6 +167,34 @@ class LeadImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV, UTF-8 or Latin-1, separated by `,` or `;`.")
 
 
+class LeadImportReportSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    errors = serializers.ListField(child=inline_serializer(
+        "LeadImportError", {"row": serializers.IntegerField(), "error": serializers.CharField()}
+    ))
+    # Beside the spec's fields: rows imported with a change (an unknown source became "other").
+    warnings = serializers.ListField(child=inline_serializer(
+        "LeadImportWarning", {"row": serializers.IntegerField(), "warning": serializers.CharField()}
+    ))
+
+
+class ImportJobSerializer(LeadImportReportSerializer):
+    """An import running in the background (core.imports.import_job_json)."""
+
+    id = serializers.IntegerField()
+    file_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=ImportStatus.choices)
+    progress = serializers.IntegerField(help_text="Percent done.")
+    failure = serializers.CharField(help_text="Why the file was refused as a whole, when it failed.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+def _respond_async(request: Request) -> bool:
+    prefer = {part.strip().lower() for part in request.headers.get("Prefer", "").split(",")}
+    return "respond-async" in prefer or request.query_params.get("async", "").lower() in ("1", "true")
+
+
 class DealWriteSerializer(input_serializers.Serializer):
     title = serializers.CharField(max_length=200)
     contact_id = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), source="contact")
@@ -239,27 +271,40 @@ class LeadViewSet(CrmViewSet):
             "deal": deal_representation(conversion.deal),
         })
 
-    @extend_schema(request={"multipart/form-data": LeadImportSerializer}, responses=inline_serializer(
-        "LeadImportReport", {
-            "imported": serializers.IntegerField(),
-            "errors": serializers.ListField(child=inline_serializer(
-                "LeadImportError", {"row": serializers.IntegerField(), "error": serializers.CharField()}
-            )),
-            # Beside the spec's fields: rows imported with a change (an unknown source became "other").
-            "warnings": serializers.ListField(child=inline_serializer(
-                "LeadImportWarning", {"row": serializers.IntegerField(), "warning": serializers.CharField()}
-            )),
-        },
-    ))
+    @extend_schema(
+        request={"multipart/form-data": LeadImportSerializer},
+        parameters=[OpenApiParameter(
+            "async", bool, description="Run as a background job: answers 202 with the job to poll "
+            "(so does the header `Prefer: respond-async`).",
+        )],
+        responses={200: LeadImportReportSerializer, 202: ImportJobSerializer},
+    )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request: Request) -> Response:
         upload = self.validated(LeadImportSerializer)["file"]
+        if _respond_async(request):
+            # A large file outlasts a request's time limit: a worker imports it, the client polls.
+            # Queued when this request commits: the answer says so, the client polls for the rest.
+            job = imports.lead_import_start(actor=request.user, file=upload, language=translation.get_language())
+            url = self.reverse_action("import-job", kwargs={"pk": job.pk})
+            return Response(import_job_json(job), status=status.HTTP_202_ACCEPTED, headers={"Location": url})
         report = imports.leads_import(actor=request.user, file=upload)
         return Response({
             "imported": report.imported,
             "errors": [{"row": error["row"], "error": error["error"]} for error in report.errors],
             "warnings": [{"row": warning["row"], "warning": warning["warning"]} for warning in report.warnings],
         })
+
+    @extend_schema(responses=ImportJobSerializer)
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<pk>[^/.]+)", url_name="import-job")
+    def import_job(self, request: Request, pk: str) -> Response:
+        """An import started with `?async=1`: queued, running (with its progress), done (with
+        the report) or failed (with why)."""
+        try:
+            job = ImportJob.objects.filter(kind=imports.IMPORT_KIND).defer("content", "rejected").get(pk=int(pk))
+        except (ImportJob.DoesNotExist, ValueError, OverflowError):
+            raise Http404 from None
+        return Response(import_job_json(job))
 
     @extend_schema(responses=inline_serializer("LeadScoreExplanation", {
         "score": serializers.IntegerField(),

@@ -263,38 +263,3 @@ class LeadScoreModel(models.Model):
 
     def __str__(self) -> str:
         return f"Lead score model trained on {self.converted} converted and {self.lost} lost leads"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class LeadImport(models.Model):
-    """A CSV file handed to a worker from the leads page: the page follows its progress.
-
-    The file waits in the database, not on a disk, so any worker on any machine can read it;
-    it is emptied once read. (The API's import answers in the request, as the spec shows.)
-    """
-
-    file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
-    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    # Row errors are worded in the language of whoever started the import.
-    language = models.CharField(max_length=8, default="en")
-    imported = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)  # [{"row", "error", "lead"}]: the rows left out
-    warnings = models.JSONField(default=list)  # [{"row", "warning", "lead"}]: imported, with a change
-    rejected = models.BinaryField(default=b"")  # the rows left out, as a CSV to fix and import again
-    failure = models.TextField(blank=True)  # why a file was refused as a whole
-    created_by = _user_link()
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.status})"

@@ -4,21 +4,24 @@ Each service runs in one transaction, records its domain event there (the outbox
 module delivers from) and raises ValidationError (a field's problem) or DomainError (a rule).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from modules.accounts.models import User
+from modules.core.board import column_make_room
 from modules.core.exceptions import DomainError
 from modules.core.money import minor_units, quantize
 from modules.core.phones import phone_normalize, tenant_region
+from modules.core.references import delete_refusal
 from modules.events.services import event_record, payload_changes
 from modules.tenancy.selectors import company_profile_current
 
@@ -138,6 +141,40 @@ def _rescore(lead: Lead) -> None:
 # --- Leads ----------------------------------------------------------------------------------
 
 
+def lead_fields_clean(
+    fields: dict, *, phone: Callable[[str], str] | None = None
+) -> tuple[dict, dict[str, list[str]]]:
+    """The cleaning every new lead goes through, one at a time (lead_create) or by the thousand
+    (crm.imports): trimmed text, the email in lower case, the phone in international form, tags
+    normalized, a status a lead may start in, a score sent by a person kept as theirs.
+
+    Returns the Lead's fields and the problems by field (a field with a problem keeps its value
+    as sent). `phone(raw)` normalizes a number (an import remembers the numbers a file repeats).
+    """
+    cleaned = dict(fields)
+    problems: dict[str, list[str]] = {}
+    for name in ("name", "company", "position"):
+        cleaned[name] = cleaned.get(name, "").strip()
+    cleaned["email"] = cleaned["email"].strip().lower()
+    steps = (
+        ("phone", phone or _phone),
+        ("tags", tags_normalize),
+    )
+    for name, step in steps:
+        try:
+            cleaned[name] = step(cleaned[name])
+        except ValidationError as error:
+            problems[name] = error.messages
+    try:
+        lead_initial_status_check(cleaned["status"])
+    except ValidationError as error:
+        problems["status"] = error.messages
+    score = cleaned.pop("score", None)
+    cleaned["score"], cleaned["score_is_manual"] = score or 0, score is not None
+    cleaned["closed_at"] = timezone.now() if cleaned["status"] == LeadStatus.LOST else None
+    return cleaned, problems
+
+
 @transaction.atomic
 def lead_create(
     *,
@@ -154,16 +191,16 @@ def lead_create(
     assigned_to: User | None = None,
     score: int | None = None,
 ) -> Lead:
-    lead_initial_status_check(status)
+    fields, problems = lead_fields_clean({
+        "name": name, "email": email, "phone": phone, "company": company, "position": position,
+        "source": source, "status": status, "notes": notes, "tags": tags, "score": score,
+    })
+    if problems:
+        raise ValidationError(problems)
     access.assignment_check(actor, assigned_to)
-    fields = _clean_person_fields({"email": email, "phone": phone, "tags": tags})
     _check_email_free(Lead, fields["email"])
-    lead = Lead(
-        name=name.strip(), company=company.strip(), position=position.strip(), source=source, status=status,
-        notes=notes, assigned_to=assigned_to, score=score or 0, score_is_manual=score is not None, **fields,
-    )
+    lead = Lead(**fields, assigned_to=assigned_to)
     if status == LeadStatus.LOST:
-        lead.closed_at = timezone.now()
         score_retrain_schedule()
     _rescore(lead)
     _save_unique(lead)
@@ -349,23 +386,30 @@ def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Co
 
 
 def contact_delete_refusal(contact: Contact) -> str:
-    """Why the contact cannot be deleted ("" when it can): deleting it would erase its deals'
-    history. Its page says so up front instead of offering the button."""
-    deal_count = Deal.objects.filter(contact=contact).count()
-    if not deal_count:
-        return ""
+    """Why the contact cannot be deleted ("" when it can): every module that refers to it says
+    so (core.references); deleting it would erase their history. Its page says so up front
+    instead of offering the button."""
+    return delete_refusal(contact)
+
+
+def contact_deals_count(contact: Contact) -> int:
+    return Deal.objects.filter(contact=contact).count()
+
+
+def contact_deals_refusal(count: int) -> str:
+    """The CRM's reason a contact stays (registered in apps.py with core.references)."""
     return ngettext(
         "This contact has %(count)d deal. Delete or reassign it before deleting the contact.",
         "This contact has %(count)d deals. Delete or reassign them before deleting the contact.",
-        deal_count,
-    ) % {"count": deal_count}
+        count,
+    ) % {"count": count}
 
 
 @transaction.atomic
 def contact_delete(*, actor: User | None, contact: Contact) -> None:
     refusal = contact_delete_refusal(contact)
     if refusal:
-        raise DomainError(refusal, code="has_deals")
+        raise DomainError(refusal, code="referenced")
     payload = events.contact_json(contact)
     Activity.objects.filter(related_to_type=RelatedType.CONTACT, related_to_id=contact.pk).delete()
     contact.delete()
@@ -459,7 +503,7 @@ def deal_move(
     """Put the deal in a stage (and, from the board, at a place in its column)."""
     previous = deal.stage
     if position is not None:
-        _column_make_room(stage=stage, deal=deal, position=position)
+        column_make_room(record=deal, column_field="stage", column=stage, position=position)
         deal.position = position
     if stage == previous:
         deal.save()
@@ -479,29 +523,6 @@ def deal_move(
     elif stage == Stage.CLOSED_LOST:
         event_record(name=events.DEAL_LOST, payload=payload, actor=actor)
     return deal
-
-
-def _column_make_room(*, stage: str, deal: Deal, position: int) -> None:
-    """Number the other cards of the column 0, 1, 2… in board order, skipping `position`.
-
-    Cards start at position 0 and ties fall back to the last change, so only a renumbering
-    puts a dropped card exactly where it was dropped. One UPDATE, whatever the column's size.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE crm_deal AS deal SET position = ranked.place
-            FROM (
-                SELECT id, rank + CASE WHEN rank >= %(position)s THEN 1 ELSE 0 END AS place
-                FROM (
-                    SELECT id, row_number() OVER (ORDER BY position, updated_at DESC, id DESC) - 1 AS rank
-                    FROM crm_deal WHERE stage = %(stage)s AND id <> %(deal)s
-                ) AS ordered
-            ) AS ranked
-            WHERE deal.id = ranked.id AND deal.position <> ranked.place
-            """,
-            {"stage": stage, "deal": deal.pk, "position": position},
-        )
 
 
 @transaction.atomic

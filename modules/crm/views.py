@@ -24,7 +24,9 @@ from django_tables2 import RequestConfig
 
 from modules.core.exceptions import DomainError
 from modules.core.forms import teammates
+from modules.core.imports import import_job_progress
 from modules.core.l10n import local_format
+from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import format_money, money_formatter
 from modules.workspace import pages
 
@@ -47,7 +49,7 @@ from .forms import (
     default_currency,
     record_choices,
 )
-from .models import CLOSED_STAGES, ActivityType, ImportStatus, LeadImport, LeadStatus, RelatedType, Source, Stage
+from .models import ActivityType, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
 crm_page = pages.module_page("crm")
@@ -89,7 +91,7 @@ def _leads_page(
         "lead_form": lead_form or LeadCreateForm(actor=request.user),
         "import_form": import_form or LeadImportForm(),
         "import_job": import_job,
-        "import_percent": imports.lead_import_progress(import_job) if import_job else 0,
+        "import_percent": import_job_progress(import_job) if import_job else 0,
         "query": request.GET.urlencode(),
     }
     if fragment is None and pages.partial(request):
@@ -164,17 +166,21 @@ def leads_import(request):
     )
 
 
+def _lead_imports():
+    return ImportJob.objects.filter(kind=imports.IMPORT_KIND)
+
+
 @crm_page
 def lead_import(request, pk: int):
     """An import's progress (htmx polls it every second), then its report."""
-    job = get_object_or_404(LeadImport.objects.defer("content", "rejected"), pk=pk)
+    job = get_object_or_404(_lead_imports().defer("content", "rejected"), pk=pk)
     return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
 
 
 @crm_page
 def lead_import_rejected(request, pk: int):
     """The rows an import left out, as a CSV to fix and import again (this workspace's imports only)."""
-    job = get_object_or_404(LeadImport.objects.only("file_name", "rejected"), pk=pk)
+    job = get_object_or_404(_lead_imports().only("file_name", "rejected"), pk=pk)
     if not job.rejected:
         raise Http404
     name = _("%(name)s - rows to fix.csv") % {"name": job.file_name.removesuffix(".csv")}
@@ -383,12 +389,12 @@ def contact_delete(request, pk: int):
 # with escape() a few.
 
 CARD_HTML = (
-    '<li class="deal-card" data-deal="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
-    '<span class="deal-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
+    '<li class="board-card" data-card="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
+    '<span class="board-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
 )
 # Touch screens and keyboards reach Won and Lost through this menu (templates' #move-dialog) too.
 CARD_MENU_HTML = (
-    '<button type="button" class="deal-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
+    '<button type="button" class="board-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
     '<span aria-hidden="true">⋯</span></button>'
 )
 
@@ -399,7 +405,7 @@ def _totals_text(totals: dict) -> list[str]:
 
 def _column_head(column) -> dict:
     return {
-        "stage": column.stage.value,
+        "key": column.stage.value,
         "label": column.stage.label,
         "count": column.count,
         "totals": _totals_text(column.totals),
@@ -444,6 +450,15 @@ def _cards_html(rows: list[dict]) -> str:
     ))
 
 
+def _column_ask(stage: str) -> dict:
+    """Won and Lost ask first, in their dialogs (crm/pipeline.html), and wait in the drop bar."""
+    if stage == Stage.CLOSED_WON:
+        return {"ask": "won", "ask_url": reverse("crm:pipeline_won", args=[0]), "drop_label": _("Drop here: won")}
+    if stage == Stage.CLOSED_LOST:
+        return {"ask": "lost", "ask_url": reverse("crm:pipeline_lost", args=[0]), "drop_label": _("Drop here: lost")}
+    return {"ask": ""}
+
+
 @crm_page
 def pipeline(request):
     columns = [
@@ -451,7 +466,7 @@ def pipeline(request):
             **_column_head(column),
             "cards": _cards_html(_card_rows(column.cards)),
             "shown": len(column.cards),
-            "closed": column.stage in CLOSED_STAGES,
+            **_column_ask(column.stage),
         }
         for column in selectors.pipeline_board()
     ]
@@ -461,7 +476,9 @@ def pipeline(request):
 def _board_answer(request, *, status: int = 200, error: str = "") -> HttpResponse:
     """What a move changes on the board: every column's count and totals."""
     heads = [_column_head(column) for column in selectors.pipeline_totals().values()]
-    return render(request, "crm/pipeline.html#column-heads", {"heads": heads, "error": error}, status=status)
+    return render(
+        request, "layouts/partials/_board.html#column-heads", {"heads": heads, "error": error}, status=status
+    )
 
 
 def board_action(view):

@@ -9,7 +9,8 @@ from django.urls.resolvers import URLResolver
 from django_tenants.utils import tenant_context
 
 from modules.accounts.models import User
-from modules.crm.models import Activity, Contact, Deal, Lead, LeadImport
+from modules.core.models import ImportJob
+from modules.crm.models import Activity, Contact, Deal, Lead
 from tests.crm.conftest import Crm
 
 # The path before the id says what the id names; the longest match wins.
@@ -17,6 +18,7 @@ RECORD_KINDS = {
     "api/v1/^users/": "user",
     "settings/team/": "user",
     "api/v1/^crm/leads/": "lead",
+    "api/v1/^crm/leads/import/": "import",
     "crm/leads/": "lead",
     "crm/leads/import/": "import",
     "api/v1/^crm/contacts/": "contact",
@@ -76,7 +78,7 @@ def alpha_records(team_a):
     deal = crm_a.deal(title="Alpha secret deal")
     activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, subject="Alpha secret call")
     with tenant_context(team_a.tenant):
-        job = LeadImport.objects.create(created_by_id=team_a.admin.pk, file_name="alpha-secret.csv")
+        job = ImportJob.objects.create(kind="crm.leads", created_by_id=team_a.admin.pk, file_name="alpha-secret.csv")
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk}
 
@@ -86,7 +88,7 @@ def _snapshot(team, records) -> dict:
         return {
             kind: model_to_dict(model.objects.get(pk=records[kind]))
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
-                                ("import", LeadImport)]
+                                ("import", ImportJob)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -20,10 +20,10 @@ def test_the_board_card_of_a_deal_without_a_value_says_so(member, crm_a, team_a)
 
     page = member.get("/crm/pipeline/").content.decode()
 
-    card = re.search(rf'<li class="deal-card" data-deal="{deal.pk}">.*?</li>', page).group(0)
+    card = re.search(rf'<li class="board-card" data-card="{deal.pk}">.*?</li>', page).group(0)
     assert "<strong>No value</strong>" in card
     assert "$0.00" not in card
-    assert f'data-deal="{priced.pk}"' in page and "<strong>$4,200.00</strong>" in page
+    assert f'data-card="{priced.pk}"' in page and "<strong>$4,200.00</strong>" in page
 
 
 def test_the_deal_and_its_contact_say_no_value(member, crm_a, team_a):

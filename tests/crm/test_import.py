@@ -12,7 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
-from modules.crm.imports import MAX_FILE_BYTES, MAX_ROWS, import_lock_key, leads_import
+from modules.core.imports import MAX_FILE_BYTES, MAX_ROWS, import_lock_key
+from modules.crm.imports import IMPORT_KIND, leads_import
 from modules.crm.models import Lead
 from modules.events.models import Event
 from modules.tenancy.models import CompanyProfile
@@ -94,7 +95,7 @@ def test_a_row_with_several_problems_names_them_all(team_a):
     report = import_file(team_a, "name,email,phone\n,bad,12345\n")
 
     assert report.imported == 0
-    assert report.errors == [{"row": 2, "lead": "bad", "error": (
+    assert report.errors == [{"row": 2, "label": "bad", "error": (
         "Name: This field cannot be blank. Email: Enter a valid email address. Phone: Enter a valid phone number, "
         "in international format (+5511987654321) or your country's format."
     )}]
@@ -106,8 +107,8 @@ def test_errors_name_the_column_as_the_file_does(team_a):
     report = import_file(team_a, content)
 
     assert report.errors == [
-        {"row": 2, "lead": "Ana", "error": "Situação: Value 'talvez' is not a valid choice."},
-        {"row": 3, "lead": "Bia", "error": "Pontuação: Ensure this value is less than or equal to 100."},
+        {"row": 2, "label": "Ana", "error": "Situação: Value 'talvez' is not a valid choice."},
+        {"row": 3, "label": "Bia", "error": "Pontuação: Ensure this value is less than or equal to 100."},
     ]
 
 
@@ -115,7 +116,7 @@ def test_an_unknown_source_keeps_the_lead_as_other_with_a_warning_in_the_files_w
     report = import_file(team_a, "Nome;E-mail;Origem\nJoão;joao@example.com;Instagram\n")
 
     assert (report.imported, report.errors) == (1, [])
-    assert report.warnings == [{"row": 2, "lead": "João", "warning": (
+    assert report.warnings == [{"row": 2, "label": "João", "warning": (
         "Origem: “Instagram” is not a source we know; the lead was imported as “Other”."
     )}]
     assert leads_of(team_a)["joao@example.com"].source == "other"
@@ -198,7 +199,7 @@ def test_an_email_the_workspace_has_is_an_error_whatever_its_case(crm_a, team_a)
     report = import_file(team_a, "name,email\nAna,ANA@Example.COM\nBia,bia@example.com\n")
 
     assert report.imported == 1
-    assert report.errors == [{"row": 2, "lead": "Ana", "error": "A lead with this email already exists."}]
+    assert report.errors == [{"row": 2, "label": "Ana", "error": "A lead with this email already exists."}]
 
 
 def test_importing_the_same_file_again_adds_nothing(admin_api, crm_a):
@@ -249,7 +250,7 @@ def test_a_lead_saved_elsewhere_while_the_file_goes_in_becomes_an_error_row(team
         committer.join()
 
         assert report.imported == 2
-        assert report.errors == [{"row": 3, "lead": "Bia", "error": "A lead with this email already exists."}]
+        assert report.errors == [{"row": 3, "label": "Bia", "error": "A lead with this email already exists."}]
         assert sorted(leads_of(team_a)) == ["ana@example.com", "bia@example.com", "caio@example.com"]
         with tenant_context(team_a.tenant):
             assert [event.payload["email"] for event in Event.objects.filter(name="lead.created")] == [
@@ -271,7 +272,7 @@ def _import_while_another_holds_the_lock_of(holder_team, importing_team) -> bool
     connection.ensure_connection()
     our_pid = connection.connection.info.backend_pid
     other = psycopg.connect(database_url(), autocommit=True)
-    other.execute("SELECT pg_advisory_lock(%s)", [import_lock_key(holder_team.tenant.schema_name)])
+    other.execute("SELECT pg_advisory_lock(%s)", [import_lock_key(IMPORT_KIND, holder_team.tenant.schema_name)])
     waited = []
 
     def release_once_we_wait_or_finish():
@@ -359,7 +360,7 @@ def test_row_numbers_count_blank_lines_and_start_where_a_multiline_cell_starts(t
 
     report = import_file(team_a, content)
 
-    assert report.errors == [{"row": 5, "lead": "Bruno", "error": "Email: Enter a valid email address."}]
+    assert report.errors == [{"row": 5, "label": "Bruno", "error": "Email: Enter a valid email address."}]
     assert leads_of(team_a)["ana@example.com"].notes == "two\nlines"
 
 

@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
-from modules.crm.imports import _progress_key, lead_import_run
-from modules.crm.models import ImportStatus, Lead, LeadImport
+from modules.core.imports import _progress_key
+from modules.core.models import ImportJob, ImportStatus
+from modules.crm.imports import lead_import_run
+from modules.crm.models import Lead
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CSV = b"name,email\nAna Souza,ana@souza.com\nBroken,not-an-email\nBruno,bruno@lima.com\n"
@@ -20,7 +22,7 @@ CSV = b"name,email\nAna Souza,ana@souza.com\nBroken,not-an-email\nBruno,bruno@li
 @pytest.fixture
 def queued_import(team_a):
     with tenant_context(team_a.tenant):
-        return LeadImport.objects.create(file_name="leads.csv", content=CSV, created_by=team_a.user)
+        return ImportJob.objects.create(kind="crm.leads", file_name="leads.csv", content=CSV, created_by=team_a.user)
 
 
 def test_a_queued_import_shows_a_progress_bar_that_polls(member, team_a, queued_import):
@@ -38,7 +40,7 @@ def test_once_the_worker_ran_the_poll_answers_the_report_and_stops(member, team_
     with tenant_context(team_a.tenant):
         lead_import_run(import_id=queued_import.pk)
         lead_import_run(import_id=queued_import.pk)  # a message delivered twice runs once
-        job = LeadImport.objects.get(pk=queued_import.pk)
+        job = ImportJob.objects.get(pk=queued_import.pk)
         emails = sorted(Lead.objects.values_list("email", flat=True))
 
     page = member.get(f"/crm/leads/import/{queued_import.pk}/", **HTMX).content.decode()
@@ -59,7 +61,7 @@ def test_row_errors_are_worded_in_the_language_of_who_started_the_import(
     with django_capture_on_commit_callbacks(execute=True):  # the worker's part, at commit
         started = member.post("/crm/leads/import/", {"file": upload}, **HTMX).content.decode()
     with tenant_context(team_a.tenant):
-        job = LeadImport.objects.get()
+        job = ImportJob.objects.get()
     page = member.get(f"/crm/leads/import/{job.pk}/", **HTMX).content.decode()
 
     assert "Importando leads.csv…" in started

@@ -2,7 +2,7 @@
 workspace, while the page polls its progress.
 
 The worker sees only committed rows, so the browser's requests run on a connection of their own
-(autocommit, as a real server's would): the upload commits the LeadImport and queues the task.
+(autocommit, as a real server's would): the upload commits the ImportJob and queues the task.
 Everything they and the worker commit (session, leads, events, the import) is removed at the end."""
 
 import re
@@ -15,7 +15,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from modules.accounts.models import User
-from modules.crm.models import ImportStatus, Lead, LeadImport, LeadScoreModel
+from modules.core.models import ImportJob, ImportStatus
+from modules.crm.models import Lead, LeadScoreModel
 from modules.events.models import AuditEntry, Event
 from tests.conftest import on_own_connection
 
@@ -53,13 +54,13 @@ def browser(team_a, team_b):
                 Lead.objects.filter(email__iendswith=f"@{DOMAIN}").delete()
                 Event.objects.filter(occurred_at__gte=started).delete()
                 AuditEntry.objects.filter(occurred_at__gte=started).delete()
-                LeadImport.objects.filter(created_at__gte=started).delete()
+                ImportJob.objects.filter(created_at__gte=started).delete()
                 LeadScoreModel.objects.all().delete()
 
     on_own_connection(clean)
 
 
-def _import_through_the_page(client: Client, team, file_name: str) -> tuple[str, str, LeadImport]:
+def _import_through_the_page(client: Client, team, file_name: str) -> tuple[str, str, ImportJob]:
     """Post the file as the page's form does, then follow the panel's polling as htmx does until
     it stops; returns the first answer, the last one and the import as the worker left it."""
     upload = SimpleUploadedFile(file_name, CSV, content_type="text/csv")
@@ -76,7 +77,7 @@ def _import_through_the_page(client: Client, team, file_name: str) -> tuple[str,
         page = response.content.decode()
 
     with tenant_context(team.tenant):
-        job = LeadImport.objects.get(file_name=file_name)
+        job = ImportJob.objects.get(file_name=file_name)
     return started, page, job
 
 
@@ -89,7 +90,7 @@ def test_a_real_worker_imports_the_upload_into_the_uploaders_workspace_only(work
     with tenant_context(team_b.tenant):
         beta = Lead.objects.filter(email__iendswith=f"@{DOMAIN}").count()
         beta_events = Event.objects.filter(payload__email__iendswith=f"@{DOMAIN}").count()
-        beta_imports = LeadImport.objects.filter(file_name="worker-leads.csv").count()
+        beta_imports = ImportJob.objects.filter(file_name="worker-leads.csv").count()
 
     # The upload answers with the panel polling this import (or its report, had the worker already finished).
     assert f'hx-get="/crm/leads/import/{job.pk}/"' in started or "3 leads imported." in started
@@ -97,8 +98,8 @@ def test_a_real_worker_imports_the_upload_into_the_uploaders_workspace_only(work
     assert alpha_events == 3
     assert (beta, beta_events, beta_imports) == (0, 0, 0)
     assert job.errors == [
-        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Enter a valid email address."},
-        {"row": 5, "lead": "Worker Import Ana Again",
+        {"row": 3, "label": "Worker Import Bruno", "error": "Email: Enter a valid email address."},
+        {"row": 5, "label": "Worker Import Ana Again",
          "error": "This email appears more than once in the file (first on row 2)."},
     ]
     assert (job.status, job.imported, job.failure, bytes(job.content)) == (ImportStatus.DONE, 3, "", b"")
@@ -121,8 +122,8 @@ def test_the_worker_words_row_errors_in_the_uploaders_language(worker, browser, 
     assert (job.status, job.imported, job.language) == (ImportStatus.DONE, 3, "pt-br")
     # The column as the file names it ("email"), the message in the uploader's language.
     assert job.errors == [
-        {"row": 3, "lead": "Worker Import Bruno", "error": "Email: Informe um endereço de e-mail válido."},
-        {"row": 5, "lead": "Worker Import Ana Again",
+        {"row": 3, "label": "Worker Import Bruno", "error": "Email: Informe um endereço de e-mail válido."},
+        {"row": 5, "label": "Worker Import Ana Again",
          "error": "Este e-mail aparece mais de uma vez no arquivo (a primeira vez na linha 2)."},
     ]
     assert "3 leads importados." in page

@@ -111,7 +111,7 @@ def test_it_filters_leads_with_htmx_answering_the_table_alone(member, crm_a):
 
     page = page_of(response)
     assert response.status_code == 200
-    assert page.lstrip().startswith('<div id="lead-results" class="crm-results"')
+    assert page.lstrip().startswith('<div id="lead-results" class="list-results"')
     assert "<html" not in page
     assert "Bruno Lima" in page
     assert "Ana Souza" not in page and "Carla Dias" not in page
@@ -567,7 +567,7 @@ def test_the_board_costs_the_same_queries_for_10_or_200_deals(member, crm_a):
         page = page_of(member.get("/crm/pipeline/"))
 
     # 40 deals a stage: every open one is a card, the closed columns show their latest 30.
-    assert page.count('class="deal-card"') == 3 * 40 + 2 * 30
+    assert page.count('class="board-card"') == 3 * 40 + 2 * 30
     assert page.count("Showing the latest 30.") == 2
     assert len(two_hundred) == len(ten)
 

@@ -205,7 +205,7 @@ def test_an_import_into_an_american_workspace_says_how_to_write_a_brazilian_numb
         report = leads_import(actor=team_a.admin, file=upload("name,email,phone\nAna,ana@x.com.br,(41) 99123-4567\n"))
 
     assert report.imported == 0
-    assert report.errors == [{"row": 2, "lead": "Ana", "error": (
+    assert report.errors == [{"row": 2, "label": "Ana", "error": (
         "Phone: Not a valid phone number in your company's country (United States). If it is a number from "
         "abroad, write it with its country code: +55 41 99123-4567."
     )}]

@@ -9,7 +9,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from modules.accounts.models import Role
-from modules.crm.models import Lead, LeadImport
+from modules.core.models import ImportJob
+from modules.crm.models import Lead
 from modules.events.models import Event
 from tests.conftest import on_own_connection
 from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
@@ -31,7 +32,7 @@ def importer(django_db_setup, django_db_blocker):
             ids = list(leads.values_list("pk", flat=True))
             Event.objects.filter(name="lead.created", payload__id__in=ids).delete()
             leads.delete()
-            LeadImport.objects.filter(created_by=user).delete()
+            ImportJob.objects.filter(created_by=user).delete()
         connection.set_schema_to_public()
         user.delete()
 

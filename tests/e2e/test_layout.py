@@ -144,7 +144,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_menu_folds(browser, server,
     assert width <= viewport, f"the contact page is {width}px wide on a {viewport}px screen"
 
     page.goto(f"{base}/crm/pipeline/")
-    expect(page.locator(".deal-card").first).to_be_visible()
+    expect(page.locator(".board-card").first).to_be_visible()
     width, viewport = page_width(page)
     assert width <= viewport, f"the pipeline is {width}px wide on a {viewport}px screen"
 
@@ -177,11 +177,11 @@ def test_on_a_laptop_the_lists_fit_and_the_board_scrolls_in_its_own_box(browser,
 
         page.goto(f"{base}/crm/contacts/")
         expect(page.get_by_role("link", name="Valentina Cruz")).to_be_visible()
-        scroll, client = box_width(page, ".crm-results .table-container")
+        scroll, client = box_width(page, ".list-results .table-container")
         assert scroll <= client, f"in {language}, the contacts table is {scroll}px wide in a {client}px box"
 
         page.goto(f"{base}/crm/pipeline/")
-        expect(page.locator(".deal-card").first).to_be_visible()
+        expect(page.locator(".board-card").first).to_be_visible()
         width, viewport = page_width(page)
         assert width <= viewport, f"in {language}, the pipeline page is {width}px wide on a {viewport}px screen"
         # What does not fit scrolls inside the board, and nothing sticks out of a card or a column head.
@@ -201,8 +201,8 @@ def test_on_a_laptop_the_lists_fit_and_the_board_scrolls_in_its_own_box(browser,
                   }
                 }
               };
-              document.querySelectorAll('.deal-card').forEach(card => {
-                inside(card.querySelector('.deal-card-foot strong'), card, 'amount');
+              document.querySelectorAll('.board-card').forEach(card => {
+                inside(card.querySelector('.board-card-foot strong'), card, 'amount');
                 inside(card.querySelector('a'), card, 'title');
               });
               document.querySelectorAll('.board-column-head').forEach(head => {

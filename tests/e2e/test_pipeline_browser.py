@@ -88,31 +88,31 @@ def test_a_deal_dragged_to_another_stage_stays_there(server, board):
         page.get_by_role("link", name="Pipeline", exact=True).click()
         page.wait_for_url(f"{base}/crm/pipeline/")
 
-        card = page.locator(f'.deal-card[data-deal="{drag_me.pk}"]')
-        proposal = page.locator('ol.board-cards[data-stage="proposal"]')
+        card = page.locator(f'.board-card[data-card="{drag_me.pk}"]')
+        proposal = page.locator('ol.board-cards[data-column="proposal"]')
         with page.expect_response(lambda response: response.url.endswith(f"/deals/{drag_me.pk}/move/")) as moved:
             drag(page, card, proposal)
         assert moved.value.status == 200
         expect(page.locator("#column-head-proposal [data-count]")).to_have_text("1")
 
         page.reload()
-        expect(proposal.locator(f'.deal-card[data-deal="{drag_me.pk}"]')).to_be_visible()
+        expect(proposal.locator(f'.board-card[data-card="{drag_me.pk}"]')).to_be_visible()
 
         # Won asks first: cancelling puts the card back, confirming saves it.
-        won = page.locator('ol.board-cards[data-stage="closed_won"]')
-        win_card = page.locator(f'.deal-card[data-deal="{win_me.pk}"]')
+        won = page.locator('ol.board-cards[data-column="closed_won"]')
+        win_card = page.locator(f'.board-card[data-card="{win_me.pk}"]')
         drag(page, win_card, won)
         expect(page.locator("#won-dialog")).to_be_visible()
         page.locator("#won-dialog").get_by_role("button", name="Cancel").click()
-        prospect = page.locator('ol.board-cards[data-stage="prospect"]')
-        expect(prospect.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
+        prospect = page.locator('ol.board-cards[data-column="prospect"]')
+        expect(prospect.locator(f'.board-card[data-card="{win_me.pk}"]')).to_be_visible()
 
         drag(page, win_card, won)
         with page.expect_response(lambda response: response.url.endswith(f"/deals/{win_me.pk}/won/")):
             page.locator("#won-dialog").get_by_role("button", name="Mark as won").click()
         expect(page.locator("#won-dialog")).to_be_hidden()
         page.reload()
-        expect(won.locator(f'.deal-card[data-deal="{win_me.pk}"]')).to_be_visible()
+        expect(won.locator(f'.board-card[data-card="{win_me.pk}"]')).to_be_visible()
 
     # In the database (read once the browser's event loop is gone: Django refuses it inside).
     paula = board["user"].pk
@@ -228,13 +228,13 @@ def test_a_focused_card_moves_with_the_keyboard(server, board):
             page = browser.new_page()
             sign_in(page, base, board["user"])
             page.goto(f"{base}/crm/pipeline/")
-            link = page.locator(f'.deal-card[data-deal="{deal.pk}"] a')
+            link = page.locator(f'.board-card[data-card="{deal.pk}"] a')
             link.focus()
 
             with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")) as moved:
                 link.press("Alt+ArrowRight")
             assert moved.value.status == 200
-            expect(page.locator(f'ol[data-stage="proposal"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+            expect(page.locator(f'ol[data-column="proposal"] .board-card[data-card="{deal.pk}"]')).to_be_visible()
             expect(link).to_be_focused()
 
             with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")):
@@ -242,7 +242,7 @@ def test_a_focused_card_moves_with_the_keyboard(server, board):
             link.press("Alt+ArrowRight")  # to Won: it asks first
             expect(page.locator("#won-dialog")).to_be_visible()
             page.keyboard.press("Escape")
-            expect(page.locator(f'ol[data-stage="negotiation"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+            expect(page.locator(f'ol[data-column="negotiation"] .board-card[data-card="{deal.pk}"]')).to_be_visible()
 
         assert saved(board, deal) == (Stage.NEGOTIATION, [
             (Stage.PROSPECT, Stage.PROPOSAL, board["user"].pk), (Stage.PROPOSAL, Stage.NEGOTIATION, board["user"].pk),

@@ -68,13 +68,13 @@ def test_at_1280_px_every_column_shows_and_a_deal_without_a_value_says_so(server
         page.goto(f"{base}/crm/pipeline/")
 
         for stage in Stage.values:
-            column = page.locator(f'ol.board-cards[data-stage="{stage}"]').bounding_box()
+            column = page.locator(f'ol.board-cards[data-column="{stage}"]').bounding_box()
             assert column["x"] >= 0 and column["x"] + column["width"] <= 1280, stage
         expect(page.get_by_text(POINTER_HINT)).to_be_visible()
         expect(page.get_by_text(TOUCH_HINT)).to_be_hidden()
 
-        expect(page.locator(f'.deal-card[data-deal="{board["unpriced"].pk}"] strong')).to_have_text("No value")
-        expect(page.locator(f'.deal-card[data-deal="{board["priced"].pk}"] strong')).to_have_text("$4,200.00")
+        expect(page.locator(f'.board-card[data-card="{board["unpriced"].pk}"] strong')).to_have_text("No value")
+        expect(page.locator(f'.board-card[data-card="{board["priced"].pk}"] strong')).to_have_text("$4,200.00")
 
 
 @pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_on_a_phone_the_card_menu_reaches_lost_and_it_still_asks(server, board):
         expect(page.get_by_text(TOUCH_HINT)).to_be_visible()
         expect(page.get_by_text(POINTER_HINT)).to_be_hidden()
 
-        card = page.locator(f'.deal-card[data-deal="{deal.pk}"]')
+        card = page.locator(f'.board-card[data-card="{deal.pk}"]')
         card.get_by_role("button", name="Move this deal").tap()
         menu = page.locator("#move-dialog")
         expect(menu.get_by_role("button", name="Prospect")).to_be_disabled()  # where it already is
@@ -102,7 +102,7 @@ def test_on_a_phone_the_card_menu_reaches_lost_and_it_still_asks(server, board):
         with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/lost/")) as lost:
             dialog.get_by_role("button", name="Mark as lost").tap()
         assert lost.value.status == 200
-        expect(page.locator(f'ol[data-stage="closed_lost"] .deal-card[data-deal="{deal.pk}"]')).to_be_attached()
+        expect(page.locator(f'ol[data-column="closed_lost"] .board-card[data-card="{deal.pk}"]')).to_be_attached()
 
     assert saved(board, deal) == (Stage.CLOSED_LOST, [(Stage.PROSPECT, Stage.CLOSED_LOST)])
 
@@ -120,12 +120,12 @@ def test_on_a_narrow_screen_dragging_brings_won_and_lost_into_view(server, board
         dropbar = page.locator("#board-dropbar")
         expect(dropbar).to_be_hidden()
 
-        start = page.locator(f'.deal-card[data-deal="{deal.pk}"] small').bounding_box()
+        start = page.locator(f'.board-card[data-card="{deal.pk}"] small').bounding_box()
         page.mouse.move(start["x"] + 5, start["y"] + 5)
         page.mouse.down()
         page.mouse.move(start["x"] + 15, start["y"] + 15, steps=5)
         expect(dropbar).to_be_visible()
-        target = page.locator('.board-drop[data-stage="closed_won"]')
+        target = page.locator('.board-drop[data-column="closed_won"]')
         expect(target).to_be_in_viewport()
         end = target.bounding_box()
         page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=20)
@@ -134,7 +134,7 @@ def test_on_a_narrow_screen_dragging_brings_won_and_lost_into_view(server, board
         expect(dropbar).to_be_hidden()
         expect(page.locator("#won-dialog")).to_be_visible()
         page.locator("#won-dialog").get_by_role("button", name="Cancel").click()
-        expect(page.locator(f'ol[data-stage="prospect"] .deal-card[data-deal="{deal.pk}"]')).to_be_attached()
+        expect(page.locator(f'ol[data-column="prospect"] .board-card[data-card="{deal.pk}"]')).to_be_attached()
 
     assert saved(board, deal) == (Stage.PROSPECT, [])
 
@@ -149,7 +149,7 @@ def test_the_card_menu_works_from_the_keyboard(server, board):
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         sign_in(page, base, board["user"])
         page.goto(f"{base}/crm/pipeline/")
-        menu_button = page.locator(f'.deal-card[data-deal="{deal.pk}"]').get_by_role("button", name="Move this deal")
+        menu_button = page.locator(f'.board-card[data-card="{deal.pk}"]').get_by_role("button", name="Move this deal")
         menu_button.focus()
         page.keyboard.press("Enter")
         menu = page.locator("#move-dialog")
@@ -158,7 +158,7 @@ def test_the_card_menu_works_from_the_keyboard(server, board):
         with page.expect_response(lambda response: response.url.endswith(f"/deals/{deal.pk}/move/")) as moved:
             page.keyboard.press("Enter")
         assert moved.value.status == 200
-        expect(page.locator(f'ol[data-stage="proposal"] .deal-card[data-deal="{deal.pk}"]')).to_be_visible()
+        expect(page.locator(f'ol[data-column="proposal"] .board-card[data-card="{deal.pk}"]')).to_be_visible()
         expect(menu_button).to_be_focused()
 
     assert saved(board, deal) == (Stage.PROPOSAL, [(Stage.PROSPECT, Stage.PROPOSAL)])

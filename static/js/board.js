@@ -1,19 +1,25 @@
-// The pipeline board: drag a card (SortableJS), focus it and press Alt+Arrow, or pick a column in
-// its menu, and the move is saved at once; moving to Won or Lost first asks in a dialog. Every answer carries the columns' new counts and totals,
-// which replace the old ones; a refused move puts the card back where it was.
+// A Kanban board (the CRM pipeline, a project's tasks): drag a card (SortableJS), focus it and press
+// Alt+Arrow, or pick a column in its menu, and the move is saved at once; a column marked
+// data-ask="won" first asks in #won-dialog and posts to the board's data-won-url. Every answer
+// carries the columns' new heads (counts, totals), which replace the old ones; a refused move puts
+// the card back where it was.
+//
+// The markup: [data-board] with data-move-url (for card 0), data-column-field (the field the move
+// posts the column in) and data-failed-message; ol.board-cards[data-column] holding
+// li.board-card[data-card]; optionally #board-dropbar with ol.board-drop[data-column], #move-dialog.
 (function () {
   "use strict";
 
-  var board = document.getElementById("board");
+  var board = document.querySelector("[data-board]");
   if (!board || !window.Sortable) {
     return;
   }
   var csrfToken = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
   var status = document.getElementById("board-status");
 
-  function urlFor(kind, dealId) {
-    // The templates render each URL for deal 0; the card names the real one.
-    return board.dataset[kind + "Url"].replace("/0/", "/" + dealId + "/");
+  function urlFor(kind, cardId) {
+    // The templates render each URL for card 0; the card names the real one.
+    return board.dataset[kind + "Url"].replace("/0/", "/" + cardId + "/");
   }
 
   function post(url, fields) {
@@ -60,7 +66,9 @@
   }
 
   function saveMove(move) {
-    post(urlFor("move", move.item.dataset.deal), { stage: move.to.dataset.stage, position: move.newIndex })
+    var fields = { position: move.newIndex };
+    fields[board.dataset.columnField] = move.to.dataset.column;
+    post(urlFor("move", move.item.dataset.card), fields)
       .then(function () {
         say("");
       })
@@ -70,15 +78,15 @@
       });
   }
 
-  // --- Won and lost ask first ---------------------------------------------------------------
+  // --- Some columns ask first (the pipeline's Won and Lost) ---------------------------------
   var pending = null; // the move a dialog is asking about
 
   function askAbout(move) {
-    var kind = move.to.dataset.stage === "closed_won" ? "won" : "lost";
+    var kind = move.to.dataset.ask;
     var dialog = document.getElementById(kind + "-dialog");
     var form = dialog.querySelector("form");
     form.reset();
-    form.querySelector("[data-deal-title]").textContent = move.item.querySelector("a").textContent;
+    form.querySelector("[data-card-title]").textContent = move.item.querySelector("a").textContent;
     form.querySelector("[data-dialog-error]").hidden = true;
     pending = { move: move, kind: kind, dialog: dialog };
     dialog.showModal();
@@ -103,10 +111,10 @@
       new FormData(form).forEach(function (value, name) {
         fields[name] = value;
       });
-      post(urlFor(asked.kind, asked.move.item.dataset.deal), fields)
+      post(urlFor(asked.kind, asked.move.item.dataset.card), fields)
         .then(function () {
           pending = null;
-          // Closed deals are listed latest first: the card goes to the top of its column.
+          // A column that asks lists its cards latest first: the card goes to the top.
           asked.move.to.prepend(asked.move.item);
           dialog.close();
         })
@@ -119,8 +127,7 @@
   });
 
   function moveTo(move) {
-    var entersClosed = move.to.dataset.closed === "true" && move.from !== move.to;
-    if (entersClosed) {
+    if (move.to.dataset.ask && move.from !== move.to) {
       askAbout(move);
     } else {
       saveMove(move);
@@ -129,8 +136,8 @@
 
   var lists = Array.prototype.slice.call(board.querySelectorAll(".board-cards"));
 
-  function listOf(stage) {
-    return board.querySelector('.board-cards[data-stage="' + stage + '"]');
+  function listOf(column) {
+    return board.querySelector('.board-cards[data-column="' + column + '"]');
   }
 
   // A card put on top of another column by a key or the menu, rather than dragged there.
@@ -141,7 +148,7 @@
     moveTo({ item: card, from: from, to: to, oldIndex: oldIndex, newIndex: 0 });
   }
 
-  // --- The card's menu: every column, Won and Lost included, for touch screens and keyboards ----
+  // --- The card's menu: every column, those that ask included, for touch screens and keyboards ---
   var moveDialog = document.getElementById("move-dialog");
   var moveForm = moveDialog.querySelector("form");
   var menuCard = null;
@@ -151,12 +158,12 @@
     if (!button) {
       return;
     }
-    menuCard = button.closest(".deal-card");
-    var stage = menuCard.parentElement.dataset.stage;
-    moveForm.querySelector("[data-deal-title]").textContent = menuCard.querySelector("a").textContent;
-    moveForm.querySelectorAll("button[name=stage]").forEach(function (choice) {
-      choice.disabled = choice.value === stage;
-      choice.setAttribute("aria-current", choice.value === stage ? "true" : "false");
+    menuCard = button.closest(".board-card");
+    var column = menuCard.parentElement.dataset.column;
+    moveForm.querySelector("[data-card-title]").textContent = menuCard.querySelector("a").textContent;
+    moveForm.querySelectorAll("button[name=column]").forEach(function (choice) {
+      choice.disabled = choice.value === column;
+      choice.setAttribute("aria-current", choice.value === column ? "true" : "false");
     });
     moveDialog.showModal();
   });
@@ -175,7 +182,7 @@
 
   board.addEventListener("keydown", function (event) {
     var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    var card = event.target.closest && event.target.closest(".deal-card");
+    var card = event.target.closest && event.target.closest(".board-card");
     if (!step || !event.altKey || !card) {
       return;
     }
@@ -189,40 +196,47 @@
     focused.focus();
   });
 
-  // --- While dragging on a narrow screen, Won and Lost wait in a bar at the bottom -------------
+  // --- While dragging on a narrow screen, the bar's columns (Won, Lost) wait at the bottom ------
   var dropbar = document.getElementById("board-dropbar");
+  var drops = dropbar ? Array.prototype.slice.call(dropbar.querySelectorAll(".board-drop")) : [];
 
-  function outOfSight(stage) {
-    var place = listOf(stage).getBoundingClientRect();
+  function outOfSight(column) {
+    var place = listOf(column).getBoundingClientRect();
     return place.left < 0 || place.right > window.innerWidth;
   }
 
-  dropbar.querySelectorAll(".board-drop").forEach(function (list) {
-    Sortable.create(list, { group: "pipeline", forceFallback: true, draggable: ".deal-card" });
+  drops.forEach(function (list) {
+    Sortable.create(list, { group: board.id, forceFallback: true, draggable: ".board-card" });
   });
 
   // --- Dragging -------------------------------------------------------------------------------
   board.querySelectorAll(".board-cards").forEach(function (list) {
     Sortable.create(list, {
-      group: "pipeline",
+      group: board.id,
       animation: 150,
       // Mouse events instead of native drag and drop: the same everywhere, scripted tests included.
       forceFallback: true,
       // On a touch screen a swipe scrolls the board; a card moves after a press of a quarter second.
       delay: 250,
       delayOnTouchOnly: true,
-      draggable: ".deal-card",
+      draggable: ".board-card",
       // The menu button is pressed, never dragged.
       filter: "[data-card-menu]",
       preventOnFilter: false,
       onStart: function () {
-        dropbar.hidden = !(outOfSight("closed_won") || outOfSight("closed_lost"));
+        if (dropbar) {
+          dropbar.hidden = !drops.some(function (drop) {
+            return outOfSight(drop.dataset.column);
+          });
+        }
       },
       onEnd: function (move) {
-        dropbar.hidden = true;
-        if (move.to.parentElement === dropbar) {
+        if (dropbar) {
+          dropbar.hidden = true;
+        }
+        if (dropbar && move.to.parentElement === dropbar) {
           // Dropped on the bar: the card goes on top of the real column.
-          move.to = listOf(move.to.dataset.stage);
+          move.to = listOf(move.to.dataset.column);
           move.to.prepend(move.item);
           move.newIndex = 0;
         }

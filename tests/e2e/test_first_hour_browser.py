@@ -30,14 +30,15 @@ JOURNEYS = {
 }
 
 
-@pytest.fixture
-def subdomain(django_db_blocker):
-    name = f"fh{uuid.uuid4().hex[:10]}"
-    yield name
+@pytest.fixture(scope="module")
+def subdomains(django_db_blocker):
+    """Fresh workspace addresses; what the server created under them is removed after the module,
+    outside any test's (rolled back) transaction."""
+    names = []
+    yield lambda: names.append(f"fh{uuid.uuid4().hex[:10]}") or names[-1]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        tenant = Tenant.objects.filter(subdomain=name).first()
-        if tenant is not None:
+        for tenant in Tenant.objects.filter(subdomain__in=names):
             User.objects.filter(tenant=tenant).delete()
             tenant.delete(force_drop=True)
 
@@ -48,8 +49,8 @@ VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 @pytest.mark.django_db
 @pytest.mark.parametrize("screen", VIEWPORTS)
 @pytest.mark.parametrize("language", JOURNEYS)
-def test_a_first_hour_in_brazil_and_mexico(server, subdomain, language, screen, django_db_blocker):
-    journey = JOURNEYS[language]
+def test_a_first_hour_in_brazil_and_mexico(server, subdomains, language, screen, django_db_blocker):
+    journey, subdomain = JOURNEYS[language], subdomains()
     with chromium() as browser:
         _first_hour(browser, f"http://{subdomain}.localhost:{server}", server, subdomain, journey, language, screen)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -191,8 +191,9 @@ class ImportJobSerializer(LeadImportReportSerializer):
 
 
 def _respond_async(request: Request) -> bool:
+    """RFC 7240's `Prefer: respond-async`: the client would rather poll than wait."""
     prefer = {part.strip().lower() for part in request.headers.get("Prefer", "").split(",")}
-    return "respond-async" in prefer or request.query_params.get("async", "").lower() in ("1", "true")
+    return "respond-async" in prefer
 
 
 class DealWriteSerializer(input_serializers.Serializer):
@@ -273,10 +274,9 @@ class LeadViewSet(CrmViewSet):
 
     @extend_schema(
         request={"multipart/form-data": LeadImportSerializer},
-        parameters=[OpenApiParameter(
-            "async", bool, description="Run as a background job: answers 202 with the job to poll "
-            "(so does the header `Prefer: respond-async`).",
-        )],
+        description="Imports a CSV and answers with its report. With the standard header `Prefer: respond-async`"
+        " (RFC 7240) the import runs as a background job instead: the answer is 202 with the job, whose `Location`"
+        " the client polls.",
         responses={200: LeadImportReportSerializer, 202: ImportJobSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
@@ -298,7 +298,7 @@ class LeadViewSet(CrmViewSet):
     @extend_schema(responses=ImportJobSerializer)
     @action(detail=False, methods=["get"], url_path=r"import/(?P<pk>[^/.]+)", url_name="import-job")
     def import_job(self, request: Request, pk: str) -> Response:
-        """An import started with `?async=1`: queued, running (with its progress), done (with
+        """An import started with `Prefer: respond-async`: queued, running (with its progress), done (with
         the report) or failed (with why)."""
         try:
             job = ImportJob.objects.filter(kind=imports.IMPORT_KIND).defer("content", "rejected").get(pk=int(pk))

@@ -1,20 +1,19 @@
 """/api/v1: every module's endpoints, the OpenAPI schema and Swagger UI (local assets)."""
 
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from modules.accounts import api as accounts_api
-from modules.crm import api as crm_api
 from modules.tenancy import api as tenancy_api
+from modules.workspace.registry import api_routes
 
 router = SimpleRouter()
 router.register("users", accounts_api.MemberViewSet, basename="user")
-router.register("crm/leads", crm_api.LeadViewSet, basename="crm-lead")
-router.register("crm/contacts", crm_api.ContactViewSet, basename="crm-contact")
-router.register("crm/deals", crm_api.DealViewSet, basename="crm-deal")
-router.register("crm/activities", crm_api.ActivityViewSet, basename="crm-activity")
+for route in api_routes():  # each business module's, from its descriptor
+    router.register(route.prefix, import_string(route.viewset), basename=route.basename)
 
 urlpatterns = [
     path("public/tenants/", tenancy_api.TenantSignupView.as_view(), name="tenant-signup"),

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "modules.accounts",
     "modules.marketing",
     "modules.platform_admin",
+    "modules.demo",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.postgres",

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 
 from modules.tenancy.plans import Feature
 
@@ -48,9 +47,6 @@ class ModuleDescriptor:
     enum_names: dict[str, str] = field(default_factory=dict)
     # `figures(*, user)` for the dashboard's panel of this module.
     dashboard: str | None = None
-
-    def demo_loader(self):
-        return import_string(self.demo) if self.demo else None
 
 
 def installed_modules() -> list[ModuleDescriptor]:

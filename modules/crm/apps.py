@@ -44,6 +44,7 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from modules.core.references import referrer_register
 
+        from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
         from .models import Contact
         from .services import contact_deals_count, contact_deals_refusal
 

@@ -97,9 +97,9 @@ def main() -> None:
         from django.db import connection
 
         from modules.accounts.models import User
+        from modules.accounts.signup import tenant_signup
         from modules.accounts.tokens import tokens_for_user
-        from modules.tenancy.demo import DEMO_ADMIN_EMAIL, demo_tenant_ensure
-        from modules.tenancy.services import tenant_signup
+        from modules.demo.loader import DEMO_ADMIN_EMAIL, demo_tenant_ensure
 
         print(server_description())
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; gunicorn, {args.workers} sync workers")

@@ -60,8 +60,8 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
         from django_tenants.utils import tenant_context
 
+        from modules.accounts.signup import tenant_signup
         from modules.crm.models import Deal
-        from modules.tenancy.services import tenant_signup
 
         print(server_description())
         signup = tenant_signup(

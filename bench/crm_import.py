@@ -81,7 +81,7 @@ def csv_bytes(rows: int, seed: int) -> bytes:
 
 
 def bench_tenant():
-    from modules.tenancy.services import tenant_signup
+    from modules.accounts.signup import tenant_signup
 
     signup = tenant_signup(
         name="Bench Import", subdomain=SUBDOMAIN, plan="professional", admin_name="Bench Admin",

@@ -216,8 +216,8 @@ def main() -> None:
         from django.conf import settings
         from django.db import connection
 
+        from modules.accounts.signup import tenant_signup
         from modules.accounts.tokens import tokens_for_user
-        from modules.tenancy.services import tenant_signup
 
         print(server_description())
         signup = tenant_signup(

@@ -48,8 +48,8 @@ ACTIVITY_COLUMNS = (
 def create_tenant():
     from django.db import connection
 
+    from modules.accounts.signup import tenant_signup
     from modules.tenancy.schemas import spare_pool_replenish
-    from modules.tenancy.services import tenant_signup
 
     spare_pool_replenish(size=1)
     signup = tenant_signup(

@@ -34,8 +34,8 @@ EXTRAPOLATE_TO = 1_000
 def create_tenants(count: int) -> list[str]:
     from django.db import connection
 
+    from modules.accounts.signup import tenant_signup
     from modules.tenancy.schemas import spare_pool_replenish
-    from modules.tenancy.services import tenant_signup
 
     start = perf_counter()
     spare_pool_replenish(size=count)

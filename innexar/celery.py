@@ -24,6 +24,17 @@ task_prerun.connect(logs.task_prerun_bind_context, dispatch_uid="innexar_log_con
 task_postrun.connect(logs.task_postrun_unbind_context, dispatch_uid="innexar_log_context_unbind")
 setup_logging.connect(logs.worker_setup_logging, dispatch_uid="innexar_worker_logging")
 
+
+
+@app.on_after_finalize.connect
+def add_modules_beat(sender, **kwargs) -> None:
+    """Each business module's beat entries, from its descriptor (the apps are loaded by now: the
+    worker and beat finalize after Django's setup)."""
+    from modules.workspace.registry import beat_schedule
+
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **beat_schedule()}
+
+
 # Task name patterns → the lane (settings.TASK_LANES) whose queue they wait in; the rest take the
 # default queue. A new module names its tasks to match ("fiscal.nfe_issue" → providers).
 LANE_PATTERNS = (

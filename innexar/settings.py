@@ -51,6 +51,7 @@ SHARED_APPS = [
     "modules.accounts",
     "modules.marketing",
     "modules.platform_admin",
+    "modules.demo",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.postgres",
@@ -310,12 +311,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Request bodies get components of their own: an upload is binary there, a URL when read.
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name per choice set, whichever model or serializer uses it.
+    # One name per choice set, whichever model or serializer uses it. Each module's own come from
+    # its descriptor (modules/workspace/registry.py), added when the apps are ready.
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
-        "DealStageEnum": "modules.crm.models.Stage",
-        "LeadStatusEnum": "modules.crm.models.LeadStatus",
-        "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
     },
 }
 
@@ -350,9 +349,9 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = ("innexar.celery.route_by_lane",)
 # Beat's record of when each entry last ran (`make run` keeps it under .data/).
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
+# The platform's own entries; each business module's come from its descriptor (innexar/celery.py).
 CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
-    "refresh-lead-scores": {"task": "crm.lead_scores_refresh_all", "schedule": crontab(hour=3, minute=30)},
     "purge-outbox": {"task": "events.outbox_purge_all", "schedule": crontab(hour=4, minute=15)},
     "sweep-import-jobs": {"task": "workspace.import_jobs_sweep_all", "schedule": 300.0},
 }

@@ -25,12 +25,13 @@ from rest_framework.test import APIClient
 
 from innexar.celery import app
 from modules.accounts.models import Role, User
+from modules.accounts.signup import tenant_signup
 from modules.accounts.tokens import tokens_for_user
 from modules.core import snapshots
 from modules.core.money import country_activate
 from modules.tenancy.models import Tenant
 from modules.tenancy.schemas import spare_pool_replenish
-from modules.tenancy.services import public_tenant_ensure, tenant_signup
+from modules.tenancy.services import public_tenant_ensure
 
 PASSWORD = "Correct-Horse-42"
 PUBLIC_HOST = "localhost"

@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.core import serializers as input_serializers
 from modules.core.validators import validate_single_line
-from modules.tenancy.models import Tenant
+from modules.tenancy.models import Country, Tenant
+from modules.tenancy.plans import Plan
+from modules.tenancy.validators import validate_subdomain
 
-from .emails import CanonicalEmailSerializerField
+from .emails import CanonicalEmailSerializerField, new_account_email
 from .models import Role, User
 
 
@@ -103,3 +108,59 @@ class MemberUpdateSerializer(input_serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     is_active = serializers.BooleanField(required=False)
 
+
+# --- Signup (a tenant and its admin) ---------------------------------------------------------
+
+
+class AdminUserInputSerializer(input_serializers.Serializer):
+    name = serializers.CharField(max_length=150, validators=[validate_single_line])
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, write_only=True, style={"input_type": "password"})
+
+    def validate_email(self, value: str) -> str:
+        try:
+            return new_account_email(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
+
+    def validate(self, attrs):
+        try:
+            validate_password(attrs["password"], user=User(email=attrs["email"], name=attrs["name"]))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from None
+        return attrs
+
+
+class TenantSignupSerializer(input_serializers.Serializer):
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
+    schema_name = serializers.CharField(max_length=63, validators=[validate_subdomain])
+    plan = serializers.ChoiceField(choices=Plan.choices)
+    admin_user = AdminUserInputSerializer()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    # Beside the spec's fields: left out, the language decides (pt-BR → BR, es → MX, else US).
+    country = serializers.ChoiceField(choices=Country.choices, required=False)
+
+    def validate_schema_name(self, value: str) -> str:
+        if Tenant.objects.filter(subdomain=value).exists():
+            raise serializers.ValidationError(_("This name is already taken."))
+        return value
+
+
+class DomainSerializer(serializers.Serializer):
+    domain = serializers.CharField()
+    is_primary = serializers.BooleanField()
+
+
+class AdminUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+
+
+class TenantCreatedSerializer(serializers.ModelSerializer):
+    schema_name = serializers.CharField(source="subdomain")
+    domains = DomainSerializer(many=True)
+
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "schema_name", "plan", "is_active", "trial_ends_on", "domains"]

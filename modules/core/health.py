@@ -2,14 +2,14 @@
 
 `/healthz`: the process answers (no database, nothing shared). `/readyz`: this process can
 serve: the database answers, the broker too when one is configured, the public schema has no
-unapplied migration, and the spare-schema pool is not empty. Failures name the check in the
+unapplied migration, and the checks the apps add pass (tenancy's: the spare-schema pool is not
+empty). Failures name the check in the
 answer with a fixed reason; the details (hosts, errors) go to the log, not to the internet.
 """
 
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -66,22 +66,22 @@ def check_migrations() -> None:
     _public_migrated = True
 
 
-def check_spare_pool() -> None:
-    from modules.tenancy.models import SpareSchema
-    from modules.tenancy.schemas import migrations_fingerprint
+# Checks the apps above core add when they load (their AppConfig.ready): name → (check, whether
+# it applies now). Core knows no tenants; tenancy adds the spare-schema pool's.
+_app_checks: dict[str, tuple[Callable[[], None], Callable[[], bool]]] = {}
 
-    if not SpareSchema.objects.filter(migrations_fingerprint=migrations_fingerprint()).exists():
-        raise CheckFailed("empty")
+
+def readiness_check_add(name: str, check: Callable[[], None], *, applies: Callable[[], bool] = lambda: True) -> None:
+    _app_checks[name] = (check, applies)
 
 
 def readiness_checks() -> dict[str, Callable[[], None]]:
-    """The checks to run, in order; the database first since the last two need it."""
+    """The checks to run, in order; the database first since the others need it."""
     checks = {"database": check_database}
     if broker_configured():
         checks["broker"] = check_broker
     checks["migrations"] = check_migrations
-    if settings.SPARE_SCHEMA_POOL_SIZE > 0:  # a pool of 0 is a choice, not a failure
-        checks["spare_pool"] = check_spare_pool
+    checks.update({name: check for name, (check, applies) in _app_checks.items() if applies()})
     return checks
 
 

@@ -13,10 +13,12 @@ How a number is read, so that none is stored under a country the user did not me
 """
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 from babel import Locale
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,16 +27,22 @@ MARKETS = ("US", "BR", "MX")
 _FROM_DEFAULT_COUNTRY = phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
 
 
+# tenant → its company's country, given by tenancy when the apps load (TenancyConfig.ready):
+# core sits below tenancy and knows no tenants.
+_tenant_country: Callable[[object], str] | None = None
+
+
+def tenant_country_lookup_set(lookup: Callable[[object], str]) -> None:
+    global _tenant_country
+    _tenant_country = lookup
+
+
 def tenant_region() -> str:
     """The country a national number without `+` belongs to: the current tenant's country."""
-    from django.db import connection
-
-    from modules.tenancy.selectors import tenant_country
-
     tenant = getattr(connection, "tenant", None)
-    if tenant is None or getattr(tenant, "pk", None) is None:
+    if tenant is None or getattr(tenant, "pk", None) is None or _tenant_country is None:
         return "US"
-    return tenant_country(tenant)
+    return _tenant_country(tenant)
 
 
 # `+`, a country code and 7 to 14 more digits, once spaces, dots, dashes and brackets are gone.

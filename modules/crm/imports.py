@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from innexar.celery import app
 from modules.accounts.models import User
 from modules.core.imports import (
     ImportReport,
@@ -109,11 +110,10 @@ def leads_import(*, actor: User, file, progress: Callable[[int], None] | None = 
 def lead_import_start(*, actor: User, file, language: str) -> ImportJob:
     """Keep the file and hand it to a worker (at commit); the page then follows its progress
     (core.imports.import_job_progress)."""
-    from .tasks import lead_import_run_task  # tasks.py imports this module
-
+    # The task by name: tasks.py imports this module, not the other way round.
     return import_job_start(
         kind=IMPORT_KIND, actor=actor, file=file, language=language,
-        queue=lambda job_id: on_commit_in_this_tenant(lambda: lead_import_run_task.delay(job_id)),
+        queue=lambda job_id: on_commit_in_this_tenant(lambda: app.signature("crm.lead_import_run").delay(job_id)),
     )
 
 

@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innexar.celery import app
 from modules.events.services import system_events_record
 from modules.tenancy.tasks import on_commit_in_this_tenant
 
@@ -516,8 +517,7 @@ def score_retrain_schedule() -> None:
 
 
 def _retrain_enqueue() -> None:
-    from .tasks import lead_scores_retrain  # tasks.py imports this module
-
     # The default cache is tenant-prefixed, and add() is atomic: one winner per tenant and window.
     if cache.add(_RETRAIN_PENDING_KEY, True, timeout=RETRAIN_DEBOUNCE_SECONDS):
-        lead_scores_retrain.apply_async(countdown=RETRAIN_DEBOUNCE_SECONDS)
+        # By name: tasks.py imports this module, not the other way round.
+        app.signature("crm.lead_scores_retrain").apply_async(countdown=RETRAIN_DEBOUNCE_SECONDS)

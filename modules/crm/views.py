@@ -3,6 +3,7 @@
 Every write goes through the same service the API calls; every record through access.py, so
 another workspace's id is simply not found. htmx requests get a fragment of the page's own
 template ("crm/leads.html#results"); without JavaScript the same forms post and redirect.
+Every page is mounted behind the sign-in and plan gate (workspace/urls.py, from the descriptor).
 """
 
 import html
@@ -52,17 +53,13 @@ from .forms import (
 from .models import ActivityType, LeadStatus, RelatedType, Source, Stage
 from .tables import RECORD_URL_NAMES, ActivityTable, ContactTable, LeadTable, score_bar, status_badge
 
-crm_page = pages.module_page("crm")
 
-
-@crm_page
 def home(request):
     return redirect("crm:leads")
 
 
 # --- Leads ---------------------------------------------------------------------------------------
 
-@crm_page
 def leads(request):
     return _leads_page(request)
 
@@ -106,7 +103,6 @@ def _leads_page(
     return response
 
 
-@crm_page
 @require_POST
 def lead_new(request):
     form = LeadCreateForm(request.POST, actor=request.user)
@@ -115,7 +111,6 @@ def lead_new(request):
     )
 
 
-@crm_page
 @require_POST
 def leads_bulk_status(request):
     """The ticked leads to one status; the list comes back as it was (the URL keeps its filters)."""
@@ -146,7 +141,6 @@ def leads_bulk_status(request):
     return _leads_page(request, bulk_form=form, bulk_message=message)
 
 
-@crm_page
 @require_POST
 def leads_import(request):
     """The file goes to a worker; the panel that answers follows its progress."""
@@ -170,14 +164,12 @@ def _lead_imports():
     return ImportJob.objects.filter(kind=imports.IMPORT_KIND)
 
 
-@crm_page
 def lead_import(request, pk: int):
     """An import's progress (htmx polls it every second), then its report."""
     job = get_object_or_404(_lead_imports().defer("content", "rejected"), pk=pk)
     return _leads_page(request, import_job=job, fragment="import-panel" if request.htmx else None)
 
 
-@crm_page
 def lead_import_rejected(request, pk: int):
     """The rows an import left out, as a CSV to fix and import again (this workspace's imports only)."""
     job = get_object_or_404(_lead_imports().only("file_name", "rejected"), pk=pk)
@@ -192,7 +184,6 @@ def lead_import_rejected(request, pk: int):
 # --- One lead ------------------------------------------------------------------------------------
 
 
-@crm_page
 def lead(request, pk: int):
     return _lead_page(request, access.access_lead(request.user, pk))
 
@@ -237,7 +228,6 @@ def _lead_change(request, pk: int, form_name: str, make_form) -> HttpResponse:
     )
 
 
-@crm_page
 @require_POST
 def lead_edit(request, pk: int):
     return _lead_change(
@@ -246,20 +236,17 @@ def lead_edit(request, pk: int):
     )
 
 
-@crm_page
 @require_POST
 def lead_status(request, pk: int):
     return _lead_change(request, pk, "status_form", lambda lead: LeadStatusForm(request.POST))
 
 
-@crm_page
 @require_POST
 def lead_score(request, pk: int):
     """A score set by hand, or (empty) handed back to the model, as the API's PATCH does."""
     return _lead_change(request, pk, "score_form", lambda lead: LeadScoreForm(request.POST))
 
 
-@crm_page
 @require_POST
 def lead_convert(request, pk: int):
     form = LeadConvertForm(request.POST)
@@ -278,7 +265,6 @@ def lead_convert(request, pk: int):
     return _lead_page(request, lead, convert_form=form, fragment="lead-panel" if request.htmx else None)
 
 
-@crm_page
 @require_POST
 def lead_delete(request, pk: int):
     with transaction.atomic():
@@ -293,7 +279,6 @@ def lead_delete(request, pk: int):
 CONTACT_FILTERS = ("search", "assigned_to")
 
 
-@crm_page
 def contacts(request):
     return _contacts_page(request)
 
@@ -320,7 +305,6 @@ def _contacts_page(request, *, contact_form=None, fragment: str | None = None) -
     return render(request, template, context, status=pages.status(contact_form, filterset.form))
 
 
-@crm_page
 @require_POST
 def contact_new(request):
     form = ContactForm(request.POST, actor=request.user)
@@ -329,7 +313,6 @@ def contact_new(request):
     )
 
 
-@crm_page
 def contact(request, pk: int):
     return _contact_page(request, access.access_contact(request.user, pk))
 
@@ -351,7 +334,6 @@ def _contact_page(
     return render(request, template, context, status=status)
 
 
-@crm_page
 @require_POST
 def contact_edit(request, pk: int):
     return pages.record_change(
@@ -364,7 +346,6 @@ def contact_edit(request, pk: int):
     )
 
 
-@crm_page
 @require_POST
 def contact_delete(request, pk: int):
     """Refused while the contact has deals: the service says why, beside the delete button."""
@@ -459,7 +440,6 @@ def _column_ask(stage: str) -> dict:
     return {"ask": ""}
 
 
-@crm_page
 def pipeline(request):
     columns = [
         {
@@ -494,7 +474,6 @@ def board_action(view):
     return answered
 
 
-@crm_page
 @require_POST
 @board_action
 def pipeline_move(request, pk: int):
@@ -510,7 +489,6 @@ def pipeline_move(request, pk: int):
     return _board_answer(request)
 
 
-@crm_page
 @require_POST
 @board_action
 def pipeline_won(request, pk: int):
@@ -523,7 +501,6 @@ def pipeline_won(request, pk: int):
     return _board_answer(request)
 
 
-@crm_page
 @require_POST
 @board_action
 def pipeline_lost(request, pk: int):
@@ -542,7 +519,6 @@ def pipeline_lost(request, pk: int):
 # --- Deals ---------------------------------------------------------------------------------------
 
 
-@crm_page
 def deal_new(request):
     """Its own page: the contact picker searches rather than listing every contact."""
     if request.method == "POST":
@@ -559,7 +535,6 @@ def deal_new(request):
     return render(request, template, {"form": form}, status=pages.status(form))
 
 
-@crm_page
 def deal(request, pk: int):
     return _deal_page(request, access.access_deal(request.user, pk))
 
@@ -577,7 +552,6 @@ def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: s
     return render(request, template, context, status=pages.status(edit_form, activity_form))
 
 
-@crm_page
 @require_POST
 def deal_edit(request, pk: int):
     return pages.record_change(
@@ -588,7 +562,6 @@ def deal_edit(request, pk: int):
     )
 
 
-@crm_page
 @require_POST
 def deal_delete(request, pk: int):
     with transaction.atomic():
@@ -641,7 +614,6 @@ def _related_record(request, related_type, related_id):
     return RECORD_ACCESS[related_type](request.user, related_id)
 
 
-@crm_page
 def activities(request):
     return _activities_page(request)
 
@@ -674,7 +646,6 @@ def _activities_page(request, *, activity_form=None, fragment: str | None = None
     return render(request, template, context, status=pages.status(activity_form, filterset.form))
 
 
-@crm_page
 @require_POST
 def activity_new(request):
     """From the activities page, or from a record's timeline (`from=timeline`, the record fixed)."""
@@ -702,7 +673,6 @@ def _activity_create(request, form: ActivityForm) -> bool:
     return True
 
 
-@crm_page
 @require_POST
 def activity_complete(request, pk: int):
     """Done, in place: the row (activities page) or the timeline (a record's page) comes back."""
@@ -722,7 +692,6 @@ def activity_complete(request, pk: int):
     return render(request, "layouts/partials/_table_row.html", {"row": table.rows[0]})
 
 
-@crm_page
 def lookup(request):
     """The options of a record picker (RecordSelect): the latest records matching the search."""
     record_type = request.GET.get("related_to_type")

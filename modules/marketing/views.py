@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from modules.accounts.form_throttling import throttle_wait
+from modules.accounts.signup import tenant_signup
 from modules.accounts.throttles import SignupThrottle
 from modules.core.forms import refuse_unchecked
 from modules.core.money import format_money
 from modules.tenancy.countries import country_for_language
 from modules.tenancy.plans import OFFERS, Feature, Plan, PlanOffer
-from modules.tenancy.services import tenant_signup
 from modules.workspace.handoff import handoff_token_make
 from modules.workspace.navigation import MODULES
 

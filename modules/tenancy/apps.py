@@ -7,8 +7,15 @@ class TenancyConfig(AppConfig):
     label = "tenancy"
 
     def ready(self) -> None:
+        from modules.core import health, phones
+
+        from .health import check_spare_pool, spare_pool_configured
         from .models import CompanyProfile, Domain, Tenant
-        from .selectors import tenants_changed
+        from .selectors import tenant_country, tenants_changed
+
+        # Core knows no tenants: tenancy tells it the tenant's country and adds its readiness check.
+        phones.tenant_country_lookup_set(tenant_country)
+        health.readiness_check_add("spare_pool", check_spare_pool, applies=spare_pool_configured)
 
         # Requests keep their tenant and time zone per process (selectors.py): any save of these,
         # through a service or an admin page, must reach every process at once.

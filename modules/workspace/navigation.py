@@ -1,8 +1,9 @@
 """The business modules the workspace sidebar lists, and the plan feature each one needs.
 
-Modules not built yet answer with an empty-state page that says what they will do; when a
-module ships (its app is installed: `Feature.available`), its own URLs (namespace = its key)
-replace the placeholder and `has_pages` points the sidebar at them.
+An installed module's entry comes from its descriptor (registry.py). Modules not built yet are
+listed here and answer with an empty-state page that says what they will do; when one ships,
+its entry moves into its descriptor, its own URLs (namespace = its key) replace the placeholder
+and `has_pages` points the sidebar at them.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.core.money import format_locale
 from modules.tenancy.plans import Feature, Plan, available_features, cheapest_plan_with, plan_includes
+
+from .registry import ModuleDescriptor, installed_modules
 
 
 @dataclass(frozen=True)
@@ -32,20 +35,13 @@ class WorkspaceModule:
     def url_name(self) -> str:
         return f"{self.key}:home" if self.has_pages else f"workspace:{self.key}"
 
+    @classmethod
+    def of(cls, module: ModuleDescriptor) -> "WorkspaceModule":
+        entry = module.sidebar
+        return cls(module.key, entry.title, entry.icon, module.feature, entry.summary, entry.promises)
 
-MODULES: tuple[WorkspaceModule, ...] = (
-    WorkspaceModule(
-        "crm",
-        _("CRM"),
-        "users",
-        Feature.CRM,
-        _("Keep every lead, contact and deal in one place and never miss a follow-up."),
-        (
-            _("Capture leads and import them from CSV"),
-            _("Move deals across a drag-and-drop pipeline"),
-            _("Schedule calls, meetings and tasks with reminders"),
-        ),
-    ),
+
+COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
         "finance",
         _("Finance"),
@@ -131,6 +127,20 @@ MODULES: tuple[WorkspaceModule, ...] = (
         ),
     ),
 )
+
+
+
+
+def _sidebar() -> tuple[WorkspaceModule, ...]:
+    """The installed modules' entries and the coming-soon ones, in the plans' order of features."""
+    installed = [WorkspaceModule.of(module) for module in installed_modules()]
+    keys = {module.key for module in installed}
+    order = list(Feature)
+    entries = installed + [module for module in COMING_SOON if module.key not in keys]
+    return tuple(sorted(entries, key=lambda module: order.index(module.feature)))
+
+
+MODULES = _sidebar()
 
 
 @dataclass(frozen=True)

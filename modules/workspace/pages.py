@@ -37,7 +37,8 @@ def plan_required(request, entry) -> HttpResponse:
 
 
 def module_page(key: str):
-    """Signed in, on a plan with the module `key` (the API's gate asks the same)."""
+    """Signed in, on a plan with the module `key` (the API's gate asks the same). Every page of
+    an installed module is mounted behind it (workspace/urls.py)."""
 
     def decorator(view):
         @login_required
@@ -48,6 +49,7 @@ def module_page(key: str):
                 return plan_required(request, entry)
             return view(request, *args, **kwargs)
 
+        gated.plan_gate = key  # what tests/workspace/test_module_registry.py looks for on every page
         return gated
 
     return decorator

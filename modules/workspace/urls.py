@@ -1,8 +1,11 @@
-from allauth.account import views as allauth_views
-from django.urls import include, path
+from importlib import import_module
 
-from . import views
+from allauth.account import views as allauth_views
+from django.urls import URLPattern, URLResolver, include, path
+
+from . import pages, views
 from .navigation import MODULES
+from .registry import installed_modules
 
 workspace_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -30,11 +33,33 @@ workspace_patterns = [
     path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
 
+
+
+def behind_gate(patterns, gate) -> list:
+    """The same URL patterns, each view wrapped in `gate`."""
+    return [
+        URLResolver(
+            pattern.pattern, behind_gate(pattern.url_patterns, gate), pattern.default_kwargs,
+            pattern.app_name, pattern.namespace,
+        )
+        if isinstance(pattern, URLResolver)
+        else URLPattern(pattern.pattern, gate(pattern.callback), pattern.default_args, pattern.name)
+        for pattern in patterns
+    ]
+
+
+def module_patterns(module) -> list:
+    """A business module's pages at /<key>/ (namespace <key>), every one behind its plan gate."""
+    urlconf = import_module(module.urls)
+    patterns = behind_gate(urlconf.urlpatterns, pages.module_page(module.key))
+    return [path(f"{module.key}/", include((patterns, urlconf.app_name), namespace=module.key))]
+
+
 urlpatterns = [
     # Only allauth's sign in and out: workspaces have no self sign-up, and allauth reverses
     # these names without a namespace.
     path("accounts/login/", allauth_views.login, name="account_login"),
     path("accounts/logout/", allauth_views.logout, name="account_logout"),
     path("", include((workspace_patterns, "workspace"))),
-    path("crm/", include("modules.crm.urls")),
+    *[pattern for module in installed_modules() for pattern in module_patterns(module)],
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -21,7 +22,6 @@ from modules.accounts.throttles import LoginAddressThrottle, PasswordResetThrott
 from modules.core.exceptions import DomainError
 from modules.core.forms import add_service_error
 from modules.core.money import format_money
-from modules.crm import selectors as crm_selectors
 from modules.tenancy import services as tenancy_services
 from modules.tenancy.models import CompanyProfile
 from modules.tenancy.plans import OFFERS, Feature
@@ -38,6 +38,7 @@ from .forms import (
 )
 from .handoff import handoff_user
 from .navigation import module_entries
+from .registry import installed_module
 from .selectors import setup_checklist
 from .tables import TeamTable
 
@@ -158,7 +159,8 @@ def dashboard(request):
     entries = module_entries(tenant.plan)
     team_size = User.objects.filter(tenant=tenant, is_active=True).count()
     crm = next(entry for entry in entries if entry.module.feature == Feature.CRM)
-    figures = crm_selectors.dashboard_figures(user=request.user) if crm.included and crm.module.has_pages else None
+    crm_module = installed_module(Feature.CRM)
+    figures = import_string(crm_module.dashboard)(user=request.user) if crm.included and crm_module else None
     context = {
         "entries": entries,
         "offer": OFFERS[tenant.plan],

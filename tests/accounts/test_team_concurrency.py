@@ -11,9 +11,9 @@ from django.db import connection, transaction
 
 from modules.accounts import services
 from modules.accounts.models import Role, User
+from modules.accounts.signup import tenant_signup
 from modules.core.exceptions import DomainError
 from modules.tenancy.models import Tenant
-from modules.tenancy.services import tenant_signup
 from tests.conftest import PASSWORD, on_own_connection
 
 

@@ -5,7 +5,7 @@ from django_tenants.utils import tenant_context
 
 from modules.crm.models import Activity, Deal, Lead, LeadScoreModel, LeadStatus, Stage
 from modules.crm.scoring import lead_score_explain
-from modules.tenancy.demo import demo_tenant_ensure
+from modules.demo.loader import demo_tenant_ensure
 
 
 def test_the_demo_workspace_has_a_living_pipeline_and_a_trained_score(db):

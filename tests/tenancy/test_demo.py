@@ -1,5 +1,5 @@
 from modules.accounts.models import User
-from modules.tenancy.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, demo_tenant_ensure
+from modules.demo.loader import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, demo_tenant_ensure
 from modules.tenancy.models import CompanyProfile, Tenant
 
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django_tenants.utils import schema_exists
 
 from modules.accounts.models import Role, User
+from modules.accounts.signup import tenant_signup
 from modules.tenancy.models import CompanyProfile, Domain, SpareSchema, Tenant
-from modules.tenancy.services import tenant_signup
 from tests.conftest import on_own_connection
 
 URL = "/api/v1/public/tenants/"
@@ -181,7 +181,7 @@ def test_errors_are_translated(api, db):
 
 def test_losing_a_race_for_the_name_is_a_400_not_a_500(team_a):
     """Another signup took the name after this one was validated: the schema rename collides."""
-    from modules.tenancy.api import signup_error_for_api
+    from modules.accounts.tenant_api import signup_error_for_api
 
     with pytest.raises(ValidationError) as refused:
         tenant_signup(

@@ -40,7 +40,7 @@ def test_a_full_pool_is_left_alone(db):
 
 
 def test_a_signup_refills_the_pool_after_it_commits(db, django_capture_on_commit_callbacks, settings):
-    from modules.tenancy.services import tenant_signup
+    from modules.accounts.signup import tenant_signup
 
     settings.SPARE_SCHEMA_POOL_SIZE = _ready()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -58,7 +58,7 @@ def test_a_signup_refills_the_pool_after_it_commits(db, django_capture_on_commit
 
 def test_a_spare_from_older_code_is_never_handed_out(db):
     """A spare migrated by an older release lacks today's tables: signup must migrate instead."""
-    from modules.tenancy.services import tenant_signup
+    from modules.accounts.signup import tenant_signup
 
     SpareSchema.objects.update(migrations_fingerprint="older-release")
     stale = set(SpareSchema.objects.values_list("schema_name", flat=True))

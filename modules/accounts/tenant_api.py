@@ -1,3 +1,6 @@
+"""The workspace's own endpoints: signing up (a tenant and its admin), its company settings and
+its plan. Tenancy's services behind accounts' doors: tenancy sits below accounts and its roles."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -6,24 +9,19 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.accounts.api import PublicEndpoint
-from modules.accounts.emails import EMAIL_ERROR_CODES
-from modules.accounts.permissions import IsTenantAdmin, IsTenantMember
-from modules.accounts.throttles import SignupThrottle
-from modules.accounts.tokens import tokens_for_user
 from modules.core.parsers import JSONParser
+from modules.tenancy import services as tenancy_services
+from modules.tenancy.models import CompanyProfile
+from modules.tenancy.plans import plan_status
+from modules.tenancy.serializers import CompanyProfileJSONSerializer, CompanyProfileSerializer, PlanStatusSerializer
 
-from . import services
-from .models import CompanyProfile
-from .plans import plan_status
-from .serializers import (
-    AdminUserSerializer,
-    CompanyProfileJSONSerializer,
-    CompanyProfileSerializer,
-    PlanStatusSerializer,
-    TenantCreatedSerializer,
-    TenantSignupSerializer,
-)
+from .api import PublicEndpoint
+from .emails import EMAIL_ERROR_CODES
+from .permissions import IsTenantAdmin, IsTenantMember
+from .serializers import AdminUserSerializer, TenantCreatedSerializer, TenantSignupSerializer
+from .signup import tenant_signup
+from .throttles import SignupThrottle
+from .tokens import tokens_for_user
 
 
 def signup_error_for_api(error: DjangoValidationError) -> serializers.ValidationError:
@@ -58,7 +56,7 @@ class TenantSignupView(PublicEndpoint):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            signup = services.tenant_signup(
+            signup = tenant_signup(
                 name=data["name"],
                 subdomain=data["schema_name"],
                 plan=data["plan"],
@@ -99,7 +97,7 @@ class CompanySettingsView(APIView):
     def patch(self, request):
         payload = CompanyProfileSerializer(self._profile(), data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        profile = services.company_profile_update(
+        profile = tenancy_services.company_profile_update(
             actor=request.user, tenant=request.user.tenant, changes=dict(payload.validated_data)
         )
         return Response(CompanyProfileSerializer(profile, context={"request": request}).data)

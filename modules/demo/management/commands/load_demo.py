@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from modules.core.sites import site_url
-from modules.tenancy.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, demo_tenant_ensure, staff_user_ensure
+from modules.demo.loader import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, demo_tenant_ensure, staff_user_ensure
 
 
 class Command(BaseCommand):

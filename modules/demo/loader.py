@@ -1,13 +1,15 @@
-"""The demo workspace `make run` shows a new user: a company with a team, ready to explore."""
+"""The demo workspace `make run` shows a new user: a company with a team, ready to explore, with
+each installed module's demo data (its descriptor's `demo` loader)."""
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from modules.accounts.models import Role, User
-from modules.crm.demo import crm_demo_load
-
-from .models import Tenant
-from .scope import tenant_scope
-from .services import company_profile_update, tenant_signup
+from modules.accounts.signup import tenant_signup
+from modules.tenancy.models import Tenant
+from modules.tenancy.scope import tenant_scope
+from modules.tenancy.services import company_profile_update
+from modules.workspace.registry import installed_modules
 
 DEMO_SUBDOMAIN = "demo"
 DEMO_PASSWORD = "Innexar-demo-2026"
@@ -44,7 +46,9 @@ def demo_tenant_ensure() -> Tenant:
         for name, email, role, language in _TEAM
     ]
     with tenant_scope(signup.tenant):
-        crm_demo_load(actor=signup.admin, team=team)
+        for module in installed_modules():
+            if module.demo:
+                import_string(module.demo)(actor=signup.admin, team=team)
     return signup.tenant
 
 

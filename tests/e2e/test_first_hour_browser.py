@@ -11,6 +11,7 @@ from django.db import connection
 
 from modules.accounts.models import User
 from modules.tenancy.models import CompanyProfile, Tenant
+from modules.tenancy.schemas import spare_pool_replenish
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import chromium
 
@@ -33,7 +34,7 @@ JOURNEYS = {
 @pytest.fixture(scope="module")
 def subdomains(django_db_blocker):
     """Fresh workspace addresses; what the server created under them is removed after the module,
-    outside any test's (rolled back) transaction."""
+    outside any test's (rolled back) transaction, and the spare schemas its signups took are made again."""
     names = []
     yield lambda: names.append(f"fh{uuid.uuid4().hex[:10]}") or names[-1]
     with django_db_blocker.unblock():
@@ -41,6 +42,7 @@ def subdomains(django_db_blocker):
         for tenant in Tenant.objects.filter(subdomain__in=names):
             User.objects.filter(tenant=tenant).delete()
             tenant.delete(force_drop=True)
+        spare_pool_replenish()  # the signups took the session's spares; later tests count on them
 
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}

@@ -13,6 +13,8 @@ from django.core.validators import validate_email
 from django_tenants.utils import get_public_schema_name
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from modules.core.cache import count_in_window
+
 from .emails import canonical_email
 from .models import User
 
@@ -88,13 +90,7 @@ class TenantThrottle(BaseThrottle):
         window = int(time.time()) // self.WINDOW_SECONDS
         self.window_ends = (window + 1) * self.WINDOW_SECONDS
         key = self.key(tenant.pk, window)
-        if self.cache.add(key, 1, timeout=self.WINDOW_SECONDS * 2):
-            return True
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # the key expired between add and incr: this request opens the window
-            self.cache.set(key, 1, timeout=self.WINDOW_SECONDS * 2)
-            return True
+        count = count_in_window(self.cache, key, timeout=self.WINDOW_SECONDS * 2)
         return count <= settings.INNEXAR_TENANT_API_RATE
 
     def wait(self) -> float:

@@ -25,3 +25,28 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+# INCR, and EXPIRE when the count starts: one round trip, and Redis 6.2 (the embedded server) has
+# no EXPIRE ... NX.
+COUNT_IN_WINDOW = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def count_in_window(cache, key: str, *, timeout: int) -> int:
+    """Add one to a counter that expires `timeout` seconds after it starts; the new count. On Redis
+    one round trip; elsewhere add-or-increment."""
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full_key, write=True)
+        return client.register_script(COUNT_IN_WINDOW)(keys=[full_key], args=[timeout])
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # it expired between add and incr: this one starts the window again
+        cache.set(key, 1, timeout=timeout)
+        return 1

@@ -26,13 +26,6 @@ def user_api(api, team_a):
     return api(host=team_a.host, user=team_a.user)
 
 
-@pytest.fixture
-def user_page(client, team_a):
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 # --- API ---------------------------------------------------------------------------------------
 
 
@@ -100,14 +93,14 @@ def test_a_user_deletes_the_activities_they_planned_and_no_others(user_api, team
 # --- Pages -------------------------------------------------------------------------------------
 
 
-def test_on_the_pages_a_user_cannot_delete_what_they_assigned_to_themselves(user_page, team_a, crm_a):
+def test_on_the_pages_a_user_cannot_delete_what_they_assigned_to_themselves(member, team_a, crm_a):
     lead = crm_a.lead()
 
-    taken = user_page.post(f"/crm/leads/{lead.pk}/edit/", {
+    taken = member.post(f"/crm/leads/{lead.pk}/edit/", {
         "name": lead.name, "email": lead.email, "source": lead.source, "assigned_to": team_a.user.pk,
     })
-    page = user_page.get(f"/crm/leads/{lead.pk}/").content.decode()
-    deleted = user_page.post(f"/crm/leads/{lead.pk}/delete/")
+    page = member.get(f"/crm/leads/{lead.pk}/").content.decode()
+    deleted = member.post(f"/crm/leads/{lead.pk}/delete/")
 
     assert taken.status_code == 302
     assert "Delete lead" not in page
@@ -116,11 +109,11 @@ def test_on_the_pages_a_user_cannot_delete_what_they_assigned_to_themselves(user
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).assigned_to_id) == team_a.user.pk
 
 
-def test_on_the_pages_a_user_is_offered_only_themselves_and_cannot_post_someone_else(user_page, team_a, crm_a):
+def test_on_the_pages_a_user_is_offered_only_themselves_and_cannot_post_someone_else(member, team_a, crm_a):
     lead = crm_a.lead()
 
-    form = user_page.get(f"/crm/leads/{lead.pk}/").content.decode()
-    forged = user_page.post(f"/crm/leads/{lead.pk}/edit/", {
+    form = member.get(f"/crm/leads/{lead.pk}/").content.decode()
+    forged = member.post(f"/crm/leads/{lead.pk}/edit/", {
         "name": lead.name, "email": lead.email, "source": lead.source, "assigned_to": team_a.manager.pk,
     }, **HTMX)
 
@@ -130,21 +123,21 @@ def test_on_the_pages_a_user_is_offered_only_themselves_and_cannot_post_someone_
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).assigned_to_id) is None
 
 
-def test_on_the_pages_someone_elses_record_cannot_be_edited(user_page, team_a, crm_a):
+def test_on_the_pages_someone_elses_record_cannot_be_edited(member, team_a, crm_a):
     lead = crm_a.lead(name="Theirs", assigned_to=team_a.manager)
 
-    response = user_page.post(f"/crm/leads/{lead.pk}/status/", {"status": "lost"})
+    response = member.post(f"/crm/leads/{lead.pk}/status/", {"status": "lost"})
 
     assert response.status_code == 403
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).status) == "new"
 
 
-def test_a_bulk_change_leaves_the_leads_of_others_as_they_were(user_page, team_a, crm_a):
+def test_a_bulk_change_leaves_the_leads_of_others_as_they_were(member, team_a, crm_a):
     mine, free, theirs = (
         crm_a.lead(assigned_to=team_a.user), crm_a.lead(), crm_a.lead(assigned_to=team_a.manager)
     )
 
-    response = user_page.post("/crm/leads/status/", {"leads": [mine.pk, free.pk, theirs.pk], "status": "lost"}, **HTMX)
+    response = member.post("/crm/leads/status/", {"leads": [mine.pk, free.pk, theirs.pk], "status": "lost"}, **HTMX)
 
     assert response.status_code == 200
     assert "2 leads changed. 1 lead assigned to someone else was left as it was." in response.content.decode()
@@ -152,11 +145,11 @@ def test_a_bulk_change_leaves_the_leads_of_others_as_they_were(user_page, team_a
     assert statuses == {mine.pk: "lost", free.pk: "lost", theirs.pk: "new"}
 
 
-def test_the_board_refuses_to_move_someone_elses_deal_and_says_why(user_page, team_a, crm_a):
+def test_the_board_refuses_to_move_someone_elses_deal_and_says_why(member, team_a, crm_a):
     deal = crm_a.deal(assigned_to=team_a.manager)
 
-    moved = user_page.post(f"/crm/pipeline/deals/{deal.pk}/move/", {"stage": "proposal", "position": "0"}, **HTMX)
-    won = user_page.post(f"/crm/pipeline/deals/{deal.pk}/won/", **HTMX)
+    moved = member.post(f"/crm/pipeline/deals/{deal.pk}/move/", {"stage": "proposal", "position": "0"}, **HTMX)
+    won = member.post(f"/crm/pipeline/deals/{deal.pk}/won/", **HTMX)
 
     assert moved.status_code == won.status_code == 403
     assert "only they, a manager or an admin can change it" in moved.content.decode()

@@ -4,6 +4,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def user_link(**kwargs) -> models.ForeignKey:
+    """A business record's link to a user (`assigned_to`, `created_by`). Users live in the public
+    schema, so there is no database constraint: one would make deleting a user reach into every
+    tenant's schema."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        null=True, blank=True, related_name="+", **kwargs,
+    )
+
+
 class Sequence(models.Model):
     """A counter that hands out document numbers (invoice numbers per year, NF-e numbers per
     series, CFDI folios), one row per key in each tenant's schema. See core/numbering.py."""
@@ -41,10 +51,7 @@ class ImportJob(models.Model):
     warnings = models.JSONField(default=list)  # [{"row", "warning", "label"}]: imported, with a change
     rejected = models.BinaryField(default=b"")  # the rows left out, as a CSV to fix and import again
     failure = models.TextField(blank=True)  # why a file was refused as a whole
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+",
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
     # Last sign of life (queued, taken, progress): the sweeper fails jobs silent for too long.
     progressed_at = models.DateTimeField(default=timezone.now)

@@ -9,9 +9,10 @@ so generated columns and indexes can use it). `João Conceição` and `joao conc
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import models
 from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.lookups import Contains
 
 # translate() looks every character up in its list in order, so the plain characters come
@@ -97,3 +98,28 @@ def search_query(text: str) -> SearchQuery | None:
     if not terms:
         return None
     return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
+
+
+def search_document(*fields: str) -> Func:
+    """A generated column's expression: to_tsvector('simple', ...) over the fields, accents and
+    case folded (`search_query` folds the words searched for alike); an email also as its parts
+    (john, example, com), a phone as every run of its digits (`digit_tails`)."""
+    parts = []
+    for field in fields:
+        parts += [Coalesce(field, Value("")), Value(" ")]
+        if field == "email":
+            parts += [Func(F("email"), Value("@.+"), Value("   "), function="translate"), Value(" ")]
+        if field == "phone":
+            parts += digit_tails(F("phone"))
+    return Func(
+        Value("simple"), folded(Concat(*parts, output_field=TextField())),
+        function="to_tsvector", template="%(function)s(%(expressions)s)",
+        output_field=SearchVectorField(),
+    )
+
+
+class SearchableManager(models.Manager):
+    """Never loads the full-text column (`search_document`): only PostgreSQL reads it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")

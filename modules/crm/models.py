@@ -6,18 +6,18 @@ Search uses a generated full-text column, accents folded (core.search): the embe
 PostgreSQL has no pg_trgm and no unaccent.
 """
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Func, Q, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.models import user_link
 from modules.core.money import Currency
-from modules.core.search import digit_tails, folded
+from modules.core.search import SearchableManager, search_document
 
 
 class Source(models.TextChoices):
@@ -61,37 +61,6 @@ class RelatedType(models.TextChoices):
     DEAL = "deal", _("Deal")
 
 
-def _user_link(**kwargs) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+", **kwargs,
-    )
-
-
-def _search_document(*fields: str) -> Func:
-    """to_tsvector('simple', ...) over the fields, accents and case folded (`search_query` folds
-    the words searched for alike); an email also as its parts (john, example, com)."""
-    parts = []
-    for field in fields:
-        parts += [Coalesce(field, Value("")), Value(" ")]
-        if field == "email":
-            parts += [Func(models.F("email"), Value("@.+"), Value("   "), function="translate"), Value(" ")]
-        if field == "phone":  # any run of its digits finds it (core.search.digit_tails)
-            parts += digit_tails(models.F("phone"))
-    return Func(
-        Value("simple"), folded(Concat(*parts, output_field=models.TextField())),
-        function="to_tsvector", template="%(function)s(%(expressions)s)",
-        output_field=SearchVectorField(),
-    )
-
-
-class SearchableManager(models.Manager):
-    """Never loads the full-text column: only PostgreSQL reads it."""
-
-    def get_queryset(self):
-        return super().get_queryset().defer("search_document")
-
-
 class Person(models.Model):
     """What a lead and a contact share: who they are and how to reach them."""
 
@@ -102,7 +71,7 @@ class Person(models.Model):
     position = models.CharField(_("position"), max_length=120, blank=True)
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True, verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
-    assigned_to = _user_link(verbose_name=_("assigned to"))
+    assigned_to = user_link(verbose_name=_("assigned to"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -114,7 +83,7 @@ class Person(models.Model):
 
 class Contact(Person):
     search_document = models.GeneratedField(
-        expression=_search_document("name", "email", "company", "phone"),
+        expression=search_document("name", "email", "company", "phone"),
         output_field=SearchVectorField(), db_persist=True,
     )
 
@@ -144,7 +113,7 @@ class Lead(Person):
     # When the lead last reached converted or lost: the outcome the score model learns from.
     closed_at = models.DateTimeField(null=True, blank=True)
     search_document = models.GeneratedField(
-        expression=_search_document("name", "email", "company", "phone"),
+        expression=search_document("name", "email", "company", "phone"),
         output_field=SearchVectorField(), db_persist=True,
     )
 
@@ -183,12 +152,12 @@ class Deal(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Order of the card inside its pipeline column (drag and drop).
     position = models.PositiveIntegerField(default=0)
-    assigned_to = _user_link(verbose_name=_("assigned to"))
+    assigned_to = user_link(verbose_name=_("assigned to"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The title's words; a search also looks in the contact's own document (DealFilter).
     search_document = models.GeneratedField(
-        expression=_search_document("title"), output_field=SearchVectorField(), db_persist=True,
+        expression=search_document("title"), output_field=SearchVectorField(), db_persist=True,
     )
 
     objects = SearchableManager()
@@ -217,7 +186,7 @@ class DealStageChange(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
-    changed_by = _user_link()
+    changed_by = user_link()
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -237,8 +206,8 @@ class Activity(models.Model):
     due_date = models.DateTimeField(_("due date"), null=True, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    assigned_to = _user_link(verbose_name=_("assigned to"))
-    created_by = _user_link()
+    assigned_to = user_link(verbose_name=_("assigned to"))
+    created_by = user_link()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -43,18 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "finance",
-        _("Finance"),
-        "banknotes",
-        Feature.FINANCE,
-        _("Know what you owe, what you are owed and what your cash will look like next month."),
-        (
-            _("Track payables and receivables with due dates"),
-            _("Import bank statements (OFX, CSV) and reconcile them"),
-            _("See your cash flow by day, week and month"),
-        ),
-    ),
-    WorkspaceModule(
         "invoicing",
         _("Invoicing"),
         "document-text",

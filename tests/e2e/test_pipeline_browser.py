@@ -65,7 +65,13 @@ def saved(board, deal: Deal) -> tuple[str, list[tuple[str, str, int]]]:
 
 
 def drag(page, card, target) -> None:
-    """Press, move in steps and release: SortableJS (forceFallback) follows real mouse events."""
+    """Press, move in steps and release: SortableJS (forceFallback) follows real mouse events.
+
+    The card may still be settling (a card put back, a column re-rendered): wait until it stands
+    still, or the press lands where it was a moment ago and no drag starts.
+    """
+    card.locator("small").element_handle().wait_for_element_state("stable")
+    target.element_handle().wait_for_element_state("stable")
     start = card.locator("small").bounding_box()
     end = target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
@@ -108,6 +114,7 @@ def test_a_deal_dragged_to_another_stage_stays_there(server, board):
         expect(prospect.locator(f'.board-card[data-card="{win_me.pk}"]')).to_be_visible()
 
         drag(page, win_card, won)
+        expect(page.locator("#won-dialog")).to_be_visible()
         with page.expect_response(lambda response: response.url.endswith(f"/deals/{win_me.pk}/won/")):
             page.locator("#won-dialog").get_by_role("button", name="Mark as won").click()
         expect(page.locator("#won-dialog")).to_be_hidden()

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from modules.tenancy.plans import Feature
+from modules.workspace.registry import ModuleDescriptor, SidebarEntry
+
+
+class FinanceConfig(AppConfig):
+    name = "modules.finance"
+    label = "finance"
+    descriptor = ModuleDescriptor(
+        key="finance",
+        feature=Feature.FINANCE,
+        sidebar=SidebarEntry(
+            _("Finance"),
+            "banknotes",
+            _("Know what you owe, what you are owed and what your cash will look like next month."),
+            (
+                _("Track payables and receivables with due dates"),
+                _("Import bank statements (OFX, CSV) and reconcile them"),
+                _("See your cash flow by day, week and month"),
+            ),
+        ),
+        urls="modules.finance.urls",
+        # Each part adds its routes, beat entries, demo loader and enum names as it lands.
+    )
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)

@@ -1,0 +1,1 @@
+"""Finance's background work; the services queue these by name."""

@@ -383,6 +383,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
     # The accessibility checker the browser tests run in each page (tests/e2e/test_accessibility_browser.py).

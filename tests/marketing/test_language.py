@@ -41,8 +41,8 @@ def test_it_offers_the_language_switch_on_every_public_face(client, db, host, pa
 def test_it_offers_the_language_switch_in_the_workspace(client, team_a):
     client.force_login(team_a.user)
 
-    page = client.get("/finance/", HTTP_HOST=team_a.host).content.decode()
+    page = client.get("/crm/leads/", HTTP_HOST=team_a.host).content.decode()
 
     assert '<form action="/i18n/setlang/" method="post" class="language-switch">' in page
-    assert '<input type="hidden" name="next" value="/finance/">' in page
+    assert '<input type="hidden" name="next" value="/crm/leads/">' in page
     assert '<option value="en" selected>English</option>' in page

@@ -193,7 +193,7 @@ def _lead_page(
     fragment: str | None = None,
 ) -> HttpResponse:
     context = {
-        **_lead_score(lead, score_form),
+        **_lead_score(request, lead, score_form),
         "status_badge": status_badge(lead),
         "edit_form": edit_form or LeadForm(initial=LeadForm.initial_from(lead), actor=request.user),
         "status_form": status_form or LeadStatusForm(initial={"status": lead.status}),
@@ -207,10 +207,11 @@ def _lead_page(
     )
 
 
-def _lead_score(lead, score_form=None) -> dict:
+def _lead_score(request, lead, score_form=None) -> dict:
     """What the lead page's score panel shows (the page, or the panel alone out of band)."""
     return {
         "lead": lead,
+        "can_change": access.may_change(request.user, lead),
         "score_bar": score_bar(lead.score),
         "score": scoring.lead_score_explain(lead),
         "score_minimum": scoring.MIN_PER_OUTCOME,
@@ -324,6 +325,7 @@ def _contact_page(
         "contact": contact,
         "deals": _card_rows(selectors.contact_deal_cards(contact)),
         "edit_form": edit_form or ContactForm(initial=ContactForm.initial_from(contact), actor=request.user),
+        "can_change": access.may_change(request.user, contact),
         "can_delete": access.may_delete(request.user, contact),
         "delete_refusal": services.contact_delete_refusal(contact),
         "delete_error": delete_error,
@@ -545,6 +547,7 @@ def _deal_page(request, deal, *, edit_form=None, activity_form=None, fragment: s
         "value": format_money(deal.value, deal.currency) if deal.value else _("No value"),
         "history": selectors.deal_stage_history(deal),
         "edit_form": edit_form or DealForm(initial=DealForm.initial_from(deal), actor=request.user),
+        "can_change": access.may_change(request.user, deal),
         "can_delete": access.may_delete(request.user, deal),
         **_timeline(request, RelatedType.DEAL, deal.pk, activity_form),
     }
@@ -600,7 +603,7 @@ def _timeline_answer(request, related_type: str, record, activity_form=None) -> 
         context = _timeline(request, related_type, record.pk, activity_form)
         if related_type == RelatedType.LEAD:  # activities count in the score: its panel follows, out of band
             record.refresh_from_db()
-            context |= {**_lead_score(record), "score_out_of_band": True}
+            context |= {**_lead_score(request, record), "score_out_of_band": True}
         return render(request, "crm/partials/_timeline.html", context, status=pages.status(activity_form))
     if activity_form is None:
         return redirect(RECORD_URL_NAMES[related_type], pk=record.pk)

@@ -132,6 +132,20 @@ def test_on_the_pages_someone_elses_record_cannot_be_edited(member, team_a, crm_
     assert crm_a.query(lambda: Lead.objects.get(pk=lead.pk).status) == "new"
 
 
+@pytest.mark.parametrize("kind", ["lead", "contact", "deal"])
+def test_a_record_page_offers_changes_only_to_those_who_may_make_them(member, team_a, crm_a, kind):
+    theirs = getattr(crm_a, kind)(assigned_to=team_a.manager)
+    path = f"/crm/{kind}s/{theirs.pk}/"
+
+    page = member.get(path).content.decode()
+
+    assert f'action="{path}edit/"' not in page
+    assert f'action="{path}status/"' not in page and f'action="{path}score/"' not in page
+    assert "only they, a manager or an admin can change it" in page
+    mine = getattr(crm_a, kind)(assigned_to=team_a.user)
+    assert f'action="/crm/{kind}s/{mine.pk}/edit/"' in member.get(f"/crm/{kind}s/{mine.pk}/").content.decode()
+
+
 def test_a_bulk_change_leaves_the_leads_of_others_as_they_were(member, team_a, crm_a):
     mine, free, theirs = (
         crm_a.lead(assigned_to=team_a.user), crm_a.lead(), crm_a.lead(assigned_to=team_a.manager)

@@ -13,6 +13,7 @@ from modules.core.api import IsTenantMember, feature_gate
 from modules.core.filters import ID_MAX
 from modules.core.formats import amount_json, iso_date
 from modules.core.money import Currency
+from modules.core.openapi import AutoSchema
 from modules.tenancy.plans import Feature
 
 from . import cashflow
@@ -37,7 +38,7 @@ class TrueOrFalseField(serializers.BooleanField):
     """`true` or `false`, as the schema's boolean is written (DRF's own also takes 1, yes, on...)."""
 
     TRUE_VALUES = {"true"}
-    FALSE_VALUES = {"false"}
+    FALSE_VALUES = {"false", False}  # False: DRF's reading of a boolean left out of a query
     NULL_VALUES = set()
 
 
@@ -104,9 +105,18 @@ date. The projection is empty when `end_date` is before today.
 Amounts are strings with the currency's digits."""
 
 
+class WholeAnswerSchema(AutoSchema):
+    """A viewset's `list` that answers one object (the cash flow of the range), not an array of
+    records: drf-spectacular takes every `list` action for one."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 @extend_schema(tags=["Finance: cash flow"])
 class CashFlowViewSet(viewsets.ViewSet):
     permission_classes = [IsTenantMember, feature_gate(Feature.FINANCE)]
+    schema = WholeAnswerSchema()
     error_statuses = (404,)  # a bank_account_id this workspace does not have
 
     @extend_schema(

@@ -41,7 +41,7 @@ from django.db import connection
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from modules.core.exceptions import DomainError
 from modules.core.filters import FILTER_YEARS
@@ -51,9 +51,9 @@ from .models import OPEN_STATUSES, AccountStatus, AccountType, BankAccount, Tran
 
 
 class Granularity(TextChoices):
-    DAY = "day", gettext_lazy("Day")
-    WEEK = "week", gettext_lazy("Week")
-    MONTH = "month", gettext_lazy("Month")
+    DAY = "day", pgettext_lazy("cash flow", "Day")
+    WEEK = "week", pgettext_lazy("cash flow", "Week")
+    MONTH = "month", pgettext_lazy("cash flow", "Month")
 
 
 # The longest range each granularity answers (in years): about 1,100 days, 520 weeks, 360 months.

@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from modules.core.exceptions import DomainError
 from modules.core.formats import amount_json
@@ -26,18 +25,18 @@ from .models import BankAccount
 
 
 class CashFlowForm(ServiceForm):
-    start_date = forms.DateField(label=gettext_lazy("From"), widget=date_input())
-    end_date = forms.DateField(label=gettext_lazy("Until"), widget=date_input())
-    granularity = forms.ChoiceField(label=gettext_lazy("By"), choices=Granularity.choices)
+    start_date = forms.DateField(label=pgettext_lazy("cash flow", "From"), widget=date_input())
+    end_date = forms.DateField(label=pgettext_lazy("cash flow", "Until"), widget=date_input())
+    granularity = forms.ChoiceField(label=pgettext_lazy("cash flow", "By"), choices=Granularity.choices)
     currency = forms.ChoiceField(
         label=gettext_lazy("Currency"), required=False,
-        choices=[("", gettext_lazy("Main currency")), *Currency.choices],
+        choices=[("", pgettext_lazy("cash flow", "Main currency")), *Currency.choices],
     )
     bank_account = forms.ModelChoiceField(
-        label=gettext_lazy("Bank account"), queryset=BankAccount.objects.all(), required=False,
-        empty_label=gettext_lazy("All bank accounts"),
+        label=pgettext_lazy("cash flow", "Bank account"), queryset=BankAccount.objects.all(), required=False,
+        empty_label=pgettext_lazy("cash flow", "All bank accounts"),
     )
-    projection = forms.BooleanField(label=gettext_lazy("Projection"), required=False)
+    projection = forms.BooleanField(label=pgettext_lazy("cash flow", "Projection"), required=False)
 
 
 def _first_of_month(day: date, months_later: int) -> date:
@@ -126,9 +125,12 @@ def chart_data(flow: CashFlow) -> dict:
             name: [money(value) if value is not None else None for value in column] for name, column in values.items()
         },
         "names": {
-            "inflow": _("Money in"), "outflow": _("Money out"), "balance": _("Balance"),
-            "expected_inflow": _("Expected in"), "expected_outflow": _("Expected out"),
-            "projected_balance": _("Projected balance"),
+            "inflow": pgettext("cash flow", "Money in"),
+            "outflow": pgettext("cash flow", "Money out"),
+            "balance": pgettext("cash flow", "Balance"),
+            "expected_inflow": pgettext("cash flow", "Expected in"),
+            "expected_outflow": pgettext("cash flow", "Expected out"),
+            "projected_balance": pgettext("cash flow", "Projected balance"),
         },
         "locale": format_language(), "currency": flow.currency,
     }

@@ -37,7 +37,7 @@
 
   function draw() {
     var source = document.getElementById("cash-flow-data");
-    var canvas = document.getElementById("cash-flow-chart");
+    var canvas = document.querySelector("canvas[data-chart='cash-flow']");
     if (chart && chart.canvas === canvas) {
       return; // a swap elsewhere on the page: these figures are drawn already
     }

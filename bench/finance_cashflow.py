@@ -179,7 +179,7 @@ class WebProcess:
         env = {
             **os.environ, "PORT": str(self.port), "WEB_CONCURRENCY": str(workers),
             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-            "DJANGO_SETTINGS_MODULE": "innexar.settings",
+            "DJANGO_SETTINGS_MODULE": "innexar.settings", "GUNICORN_CMD_ARGS": "--log-level warning",
             # One workspace asked hundreds of times a minute: the per-workspace ceiling is lifted.
             "INNEXAR_TENANT_API_RATE": str(10**9),
         }

@@ -1,6 +1,6 @@
 """A real Chromium draws the cash-flow chart (Chart.js, static/js/cashflow.js) from the page's
-figures, with no console error and no Content-Security-Policy violation, and draws it again when
-htmx swaps in another granularity.
+figures, with no console error, no Content-Security-Policy violation and nothing serious for
+axe-core, and draws it again when htmx swaps in another granularity.
 
 The server (tests/e2e/conftest.py) reads what this module commits: a teammate, a bank account
 with statement lines and an open receivable, removed when it ends."""
@@ -18,6 +18,7 @@ from modules.accounts.models import Role
 from modules.finance.models import Account, AccountType, BankAccount, Transaction, TransactionType
 from modules.tenancy.scope import tenant_scope
 from tests.e2e.conftest import sign_in, user_who_signs_in
+from tests.e2e.test_accessibility_browser import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +83,8 @@ def test_the_chart_draws_the_figures_and_again_after_a_swap(server, browser, boo
     page.wait_for_function(DRAWN)
     weekly = page.evaluate(DRAWN)
     box = page.locator("canvas[data-chart='cash-flow']").bounding_box()
+    page.add_script_tag(url=AXE)
+    accessibility = page.evaluate(RUN_AXE)
     page.get_by_label("By").select_option("month")
     fewer = len(weekly["labels"])
     page.wait_for_function(f"() => {{ const drawn = ({DRAWN})(); return drawn && drawn.labels.length < {fewer}; }}")
@@ -98,4 +101,5 @@ def test_the_chart_draws_the_figures_and_again_after_a_swap(server, browser, boo
     assert len(monthly["labels"]) == table_rows == 6
     assert "granularity=month" in url  # the address follows the form
     assert violations == []
+    assert accessibility == []
     assert errors == []

@@ -123,6 +123,10 @@ def test_by_month_in_portuguese(client, team_a, books):
      "Until: A cash flow by day covers at most 3 years: shorten the range, or show it by week or by month."),
     ({"start_date": "2025-03-01", "end_date": "2025-03-05", "granularity": "year"},
      "By: Select a valid choice. year is not one of the available choices."),
+    ({"start_date": "2025-03-01", "end_date": "2025-03-05", "granularity": "day", "bank_account": "9" * 20},
+     "Bank account: Select a valid choice. That choice is not one of the available choices."),
+    ({"start_date": "0001-03-01", "end_date": "2025-03-05", "granularity": "month"},
+     "From: Enter a date between the years 1900 and 2199."),
 ])
 def test_a_range_it_refuses_is_said_on_the_page(member, query, message):
     response = member.get(URL, query, **HTMX)

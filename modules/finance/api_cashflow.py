@@ -97,10 +97,10 @@ balances and every statement line before the range. The first and last periods a
 With `projection=true`, `projection` has the periods from today (in the company's time zone) to
 `end_date`: what is left to receive on open receivables (`expected_inflow`) and to pay on open payables
 (`expected_outflow`, pending or overdue), and the balance they lead to from today's. An account is
-expected on its due date, and what is overdue today. A receivable of a customer with paid receivables is
-expected its due date plus the customer's median delay (day paid minus due date over its paid
-receivables, in whole days): a customer who always pays 10 days late is expected 10 days after the due
-date. The projection is empty when `end_date` is before today.
+expected on its due date, never before today (what is overdue is expected today). A receivable of a
+customer with paid receivables is expected on its due date plus the customer's median delay (day paid
+minus due date over its paid receivables, in whole days): a customer who always pays 10 days late is
+expected 10 days after the due date. The projection is empty when `end_date` is before today.
 
 Amounts are strings with the currency's digits."""
 

@@ -55,6 +55,7 @@ bench: install
 	$(PY) bench/crm_import.py
 	$(PY) bench/crm_rescore.py
 	$(PY) bench/crm_board.py
+	$(PY) bench/finance_cashflow.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

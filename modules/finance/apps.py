@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from modules.tenancy.plans import Feature
-from modules.workspace.registry import ModuleDescriptor, SidebarEntry
+from modules.workspace.registry import ApiRoute, ModuleDescriptor, SidebarEntry
 
 
 class FinanceConfig(AppConfig):
@@ -22,6 +22,9 @@ class FinanceConfig(AppConfig):
             ),
         ),
         urls="modules.finance.urls",
+        api_routes=(
+            ApiRoute("finance/cash-flow", "modules.finance.api_cashflow.CashFlowViewSet", "finance-cash-flow"),
+        ),
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )
 

@@ -47,16 +47,18 @@ class TenantDefaults(NamedTuple):
     timezone: str
     language: str
     country: str
+    currency: str  # the company's main currency: its country's (signup, a country change) unless changed
 
 
 def tenant_defaults(tenant) -> TenantDefaults:
-    """The company's time zone, language and country from its settings: every workspace page and
-    tenant task asks for them."""
+    """The company's time zone, language, country and main currency from its settings: every
+    workspace page and tenant task asks for them."""
     return _defaults.get(
         str(tenant.pk), (TENANTS_VERSION,),
         lambda: TenantDefaults(*(
-            CompanyProfile.objects.filter(tenant=tenant).values_list("timezone", "language", "country").first()
-            or ("UTC", settings.LANGUAGE_CODE, "US")
+            CompanyProfile.objects.filter(tenant=tenant)
+            .values_list("timezone", "language", "country", "default_currency").first()
+            or ("UTC", settings.LANGUAGE_CODE, "US", "USD")
         )),
     )
 
@@ -64,3 +66,9 @@ def tenant_defaults(tenant) -> TenantDefaults:
 def tenant_country(tenant) -> str:
     """The company's country: the region its national phone numbers are read and shown in."""
     return tenant_defaults(tenant).country
+
+
+def tenant_currency(tenant) -> str:
+    """The company's main currency (BRL for a Brazilian company, MXN for a Mexican one, USD
+    otherwise, unless its settings name another): what a report in one currency shows first."""
+    return tenant_defaults(tenant).currency

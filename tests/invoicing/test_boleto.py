@@ -128,7 +128,9 @@ def test_modulo_10_follows_the_manuals_examples(number, digit):
 def test_bb_nosso_numero_digits_follow_the_manual(agreement, sequence, printed):
     account = CollectionAccount("bb", agency="1606", account="1", wallet="18", agreement=agreement)
 
-    assert boleto_build(account, sequence=sequence, due_date=date(2026, 1, 5), amount=Decimal(1)).nosso_numero == printed
+    boleto = boleto_build(account, sequence=sequence, due_date=date(2026, 1, 5), amount=Decimal(1))
+
+    assert boleto.nosso_numero == printed
 
 
 @pytest.mark.parametrize("sequence, printed", [
@@ -138,7 +140,9 @@ def test_bradesco_nosso_numero_digits_follow_the_manual(sequence, printed):
     """Layout 4008_0008, "Dígito de auto-conferência do Nosso Número": remainders 3, 1 (P) and 0."""
     account = CollectionAccount("bradesco", agency="1234", account="1234567", wallet="19")
 
-    assert boleto_build(account, sequence=sequence, due_date=date(2026, 1, 5), amount=Decimal(1)).nosso_numero == printed
+    boleto = boleto_build(account, sequence=sequence, due_date=date(2026, 1, 5), amount=Decimal(1))
+
+    assert boleto.nosso_numero == printed
 
 
 # --- The due-date factor --------------------------------------------------------------------

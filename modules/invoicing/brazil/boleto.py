@@ -264,7 +264,8 @@ def _free_field_bradesco(account: CollectionAccount, sequence: str, amount: Deci
     account_number = _number(
         account.account, 7, _("The account must be a number of up to %(count)d digits."), "account"
     )
-    return agency + wallet + number + account_number + "0", f"{wallet}/{number}-{_bradesco_nosso_numero_digit(wallet + number)}"
+    digit = _bradesco_nosso_numero_digit(wallet + number)
+    return agency + wallet + number + account_number + "0", f"{wallet}/{number}-{digit}"
 
 
 def _free_field_sicredi(account: CollectionAccount, sequence: str, amount: Decimal) -> tuple[str, str]:

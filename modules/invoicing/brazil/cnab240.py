@@ -393,7 +393,7 @@ class _Reader:
             return 0
         if not text.isdigit():
             raise PaymentDataError(
-                _("Line %(line)d holds %(text)r at positions %(start)d-%(end)d, where a number belongs.")
+                _("Line %(line)d holds “%(text)s” at positions %(start)d-%(end)d, where a number belongs.")
                 % {"line": number, "text": text, "start": start, "end": end},
                 field="file",
             )

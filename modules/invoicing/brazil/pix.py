@@ -157,7 +157,9 @@ def _phone_key(text: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or number.country_code != 55 or not phonenumbers.is_valid_number(number):
-        raise PaymentDataError(_("A PIX phone key is a Brazilian number written with +55 and the area code."), field="key")
+        raise PaymentDataError(
+            _("A PIX phone key is a Brazilian number written with +55 and the area code."), field="key"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -165,7 +167,9 @@ def _txid(txid: str | None) -> str:
     if txid is None or txid == "":
         return NO_TXID
     if not _TXID.fullmatch(txid):
-        raise PaymentDataError(_("The transaction id (txid) has 1 to 25 letters and digits, nothing else."), field="txid")
+        raise PaymentDataError(
+            _("The transaction id (txid) has 1 to 25 letters and digits, nothing else."), field="txid"
+        )
     return txid
 
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .common import PaymentDataError, digits
 
@@ -44,6 +46,13 @@ PAYABLE_DAYS_AFTER = 5500
 # wallets with a 15-digit nosso número and another free field (annex 5), which we do not issue.
 ITAU_WALLET_ONLY_DAC = {"126", "131", "146", "150", "168"}
 ITAU_FIFTEEN_DIGIT_WALLETS = {"106", "107", "122", "142", "143", "195", "196", "198"}
+
+# What a field with too many digits, or not only digits, is told (translated when raised).
+WALLET_DIGITS = gettext_lazy("The wallet must be a number of %(count)d digits.")
+SEQUENCE_DIGITS = gettext_lazy("The nosso número must be a number of up to %(count)d digits.")
+AGENCY_DIGITS = gettext_lazy("The agency must be a number of up to %(count)d digits.")
+ACCOUNT_DIGITS = gettext_lazy("The account must be a number of up to %(count)d digits.")
+BENEFICIARY_DIGITS = gettext_lazy("The beneficiary code must be a number of %(count)d digits.")
 
 
 @dataclass(frozen=True)
@@ -153,12 +162,12 @@ def _sicredi_digit(number: str) -> str:
 # --- Inputs ---------------------------------------------------------------------------------
 
 
-def _number(value: str, width: int, message: str, field: str, *, exact: bool = False) -> str:
+def _number(value: str, width: int, message: Promise, field: str, *, exact: bool = False) -> str:
     """`value`'s digits, zero-filled to `width`; PaymentDataError(message) if it has more digits,
     fewer than `width` when `exact`, or anything that is not a digit."""
     plain = digits(str(value))
     if plain is None or len(plain) > width or (exact and len(plain) != width):
-        raise PaymentDataError(message % {"count": width}, field=field)
+        raise PaymentDataError(str(message) % {"count": width}, field=field)
     return plain.zfill(width)
 
 
@@ -217,16 +226,16 @@ def _free_field_bb(account: CollectionAccount, sequence: str, amount: Decimal) -
     agreement = digits(account.agreement) or ""
     if len(agreement) not in (4, 6, 7):
         raise PaymentDataError(_("A Banco do Brasil agreement (convênio) has 4, 6 or 7 digits."), field="agreement")
-    wallet = _number(account.wallet, 2, _("The wallet must be a number of %(count)d digits."), "wallet", exact=True)
+    wallet = _number(account.wallet, 2, WALLET_DIGITS, "wallet", exact=True)
     sequence_width = {4: 7, 6: 5, 7: 10}[len(agreement)]
     number = agreement + _number(
-        sequence, sequence_width, _("The nosso número must be a number of up to %(count)d digits."), "sequence"
+        sequence, sequence_width, SEQUENCE_DIGITS, "sequence"
     )
     if len(agreement) == 7:
         return "000000" + number + wallet, number
-    agency = _number(account.agency, 4, _("The agency must be a number of up to %(count)d digits."), "agency")
+    agency = _number(account.agency, 4, AGENCY_DIGITS, "agency")
     account_number = _number(
-        account.account, 8, _("The account must be a number of up to %(count)d digits."), "account"
+        account.account, 8, ACCOUNT_DIGITS, "account"
     )
     return number + agency + account_number + wallet, f"{number}-{_bb_nosso_numero_digit(number)}"
 
@@ -236,17 +245,17 @@ def _free_field_itau(account: CollectionAccount, sequence: str, amount: Decimal)
     its DAC (annex 4: modulo 10 of agency, account, wallet and number; of wallet and number alone
     for wallets 126, 131, 146, 150 and 168), agency (4), account (5), the agency/account DAC
     (modulo 10 of agency and account), 000. Printed as "109/12345678-9" (note 23)."""
-    wallet = _number(account.wallet, 3, _("The wallet must be a number of %(count)d digits."), "wallet", exact=True)
+    wallet = _number(account.wallet, 3, WALLET_DIGITS, "wallet", exact=True)
     if wallet in ITAU_FIFTEEN_DIGIT_WALLETS:
         raise PaymentDataError(
             _("Itaú wallet %(wallet)s uses a 15-digit nosso número, which is not supported.") % {"wallet": wallet},
             field="wallet",
         )
-    agency = _number(account.agency, 4, _("The agency must be a number of up to %(count)d digits."), "agency")
+    agency = _number(account.agency, 4, AGENCY_DIGITS, "agency")
     account_number = _number(
-        account.account, 5, _("The account must be a number of up to %(count)d digits."), "account"
+        account.account, 5, ACCOUNT_DIGITS, "account"
     )
-    number = _number(sequence, 8, _("The nosso número must be a number of up to %(count)d digits."), "sequence")
+    number = _number(sequence, 8, SEQUENCE_DIGITS, "sequence")
     covered = wallet + number if wallet in ITAU_WALLET_ONLY_DAC else agency + account_number + wallet + number
     number_dac = str(modulo10(covered))
     account_dac = str(modulo10(agency + account_number))
@@ -258,11 +267,11 @@ def _free_field_bradesco(account: CollectionAccount, sequence: str, amount: Deci
     """Bradesco, layout 4008_0008 v05, "Montagem dos Dados do Código de Barras": agency (4),
     wallet (2), nosso número (11), account (7), 0. Printed as "09/00000000002-8" with the
     nosso número's own digit."""
-    agency = _number(account.agency, 4, _("The agency must be a number of up to %(count)d digits."), "agency")
-    wallet = _number(account.wallet, 2, _("The wallet must be a number of %(count)d digits."), "wallet", exact=True)
-    number = _number(sequence, 11, _("The nosso número must be a number of up to %(count)d digits."), "sequence")
+    agency = _number(account.agency, 4, AGENCY_DIGITS, "agency")
+    wallet = _number(account.wallet, 2, WALLET_DIGITS, "wallet", exact=True)
+    number = _number(sequence, 11, SEQUENCE_DIGITS, "sequence")
     account_number = _number(
-        account.account, 7, _("The account must be a number of up to %(count)d digits."), "account"
+        account.account, 7, ACCOUNT_DIGITS, "account"
     )
     digit = _bradesco_nosso_numero_digit(wallet + number)
     return agency + wallet + number + account_number + "0", f"{wallet}/{number}-{digit}"
@@ -286,7 +295,7 @@ def _free_field_sicredi(account: CollectionAccount, sequence: str, amount: Decim
             _("Sicredi's agency is the cooperative's 4 digits and the post's 2, such as 0165.02."), field="agency"
         )
     beneficiary = _number(
-        account.agreement, 5, _("The beneficiary code must be a number of %(count)d digits."), "agreement",
+        account.agreement, 5, BENEFICIARY_DIGITS, "agreement",
         exact=True,
     )
     number = digits(str(sequence)) or ""

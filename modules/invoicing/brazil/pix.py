@@ -29,7 +29,9 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 import segno
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.br import cnpj, cpf
 
 from .common import PaymentDataError, ascii_text
@@ -50,6 +52,8 @@ _AMOUNT = re.compile(r"(?=.{1,13}$)[0-9]+(\.[0-9]{1,2})?")
 _EMAIL = re.compile(  # the DICT's pattern
     r"[a-z0-9.!#$&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
 )
+NAME_NEEDED = gettext_lazy("The receiver's name needs letters or digits.")
+CITY_NEEDED = gettext_lazy("The receiver's city needs letters or digits.")
 _PHONE_SEPARATORS = str.maketrans("", "", " ()-.")
 _DOCUMENT_SEPARATORS = str.maketrans("", "", " .-/")
 
@@ -193,12 +197,12 @@ def _amount(amount: Decimal | None) -> str | None:
     return written
 
 
-def _plain_field(text: str, limit: int, message: str, field: str) -> str:
+def _plain_field(text: str, limit: int, message: Promise, field: str) -> str:
     """`text` folded to plain ASCII and cut to `limit` characters (the name shown to the payer is
     the DICT's; this one only has to fit)."""
     plain = ascii_text(text)[:limit].rstrip()
     if not any(char.isalnum() for char in plain):
-        raise PaymentDataError(message, field=field)
+        raise PaymentDataError(str(message), field=field)
     return plain
 
 
@@ -216,10 +220,8 @@ def _payload(account_information: str, *, merchant_name: str, merchant_city: str
         _tlv("53", "986"),
         _tlv("54", amount_text) if amount_text else "",
         _tlv("58", "BR"),
-        _tlv("59", _plain_field(merchant_name, MAX_NAME, _("The receiver's name needs letters or digits."),
-                                "merchant_name")),
-        _tlv("60", _plain_field(merchant_city, MAX_CITY, _("The receiver's city needs letters or digits."),
-                                "merchant_city")),
+        _tlv("59", _plain_field(merchant_name, MAX_NAME, NAME_NEEDED, "merchant_name")),
+        _tlv("60", _plain_field(merchant_city, MAX_CITY, CITY_NEEDED, "merchant_city")),
         _tlv("62", _tlv("05", txid)),
         "6304",
     ))

@@ -79,6 +79,7 @@ TENANT_APPS = [
     "modules.events",
     "modules.crm",
     "modules.finance",
+    "modules.invoicing",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -48,7 +48,8 @@ def record_access(actor, queryset: QuerySet, pk, *, for_write: bool, for_delete:
 def may_change(actor, record: Model) -> bool:
     return (
         manages(actor)
-        or record.assigned_to_id in (None, actor.pk)
+        # A record with no assignee field (an invoice) is everyone's, as an unassigned one is.
+        or getattr(record, "assigned_to_id", None) in (None, actor.pk)
         or getattr(record, "created_by_id", None) == actor.pk  # activities: whoever planned it
     )
 

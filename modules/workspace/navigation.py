@@ -43,18 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "invoicing",
-        _("Invoicing"),
-        "document-text",
-        Feature.INVOICING,
-        _("Bill your customers the way their country expects, and get paid faster."),
-        (
-            _("Issue NF-e in Brazil and CFDI in Mexico"),
-            _("Send Stripe payment links, boletos and PIX charges"),
-            _("Run recurring subscriptions with automatic billing"),
-        ),
-    ),
-    WorkspaceModule(
         "inventory",
         _("Inventory"),
         "cube",

@@ -1,0 +1,84 @@
+"""Invoicing's domain events and their payloads (the records as the API shows them, minus what
+depends on the reader). Services record them in the transaction that made the change."""
+
+from modules.core.formats import amount_json, iso_date, iso_datetime
+
+from .models import CustomerCredit, Invoice, InvoicePayment, Subscription
+
+INVOICE_CREATED = "invoice.created"
+INVOICE_UPDATED = "invoice.updated"
+INVOICE_DELETED = "invoice.deleted"
+INVOICE_ISSUED = "invoice.issued"
+INVOICE_SENT = "invoice.sent"
+INVOICE_PAID = "invoice.paid"
+INVOICE_CANCELLED = "invoice.cancelled"
+INVOICE_OVERDUE = "invoice.overdue"
+BOLETO_CREATED = "boleto.created"
+PIX_CREATED = "pix.created"
+CREDIT_RECORDED = "credit.recorded"
+SUBSCRIPTION_CREATED = "subscription.created"
+SUBSCRIPTION_UPDATED = "subscription.updated"
+SUBSCRIPTION_BILLED = "subscription.billed"
+SUBSCRIPTION_PAST_DUE = "subscription.past_due"
+SUBSCRIPTION_PAUSED = "subscription.paused"
+SUBSCRIPTION_RESUMED = "subscription.resumed"
+SUBSCRIPTION_CANCELLED = "subscription.cancelled"
+
+
+def invoice_json(invoice: Invoice, *, payment: InvoicePayment | None = None) -> dict:
+    currency = invoice.currency
+    payload = {
+        "id": invoice.pk,
+        "number": invoice.number,
+        "customer_id": invoice.customer_id,
+        "issue_date": iso_date(invoice.issue_date),
+        "due_date": iso_date(invoice.due_date),
+        "currency": currency,
+        "status": invoice.status,
+        "subtotal": amount_json(invoice.subtotal, currency),
+        "discount": amount_json(invoice.discount, currency),
+        "tax": amount_json(invoice.tax, currency),
+        "total": amount_json(invoice.total, currency),
+        "receivable_id": invoice.receivable_id,
+        "issued_at": iso_datetime(invoice.issued_at),
+        "paid_at": iso_datetime(invoice.paid_at),
+        "cancelled_at": iso_datetime(invoice.cancelled_at),
+        "created_at": iso_datetime(invoice.created_at),
+        "updated_at": iso_datetime(invoice.updated_at),
+    }
+    if payment is not None:
+        payload["payment"] = {
+            "rail": payment.rail,
+            "external_id": payment.external_id,
+            "amount": amount_json(payment.amount, currency),
+            "paid_at": iso_datetime(payment.paid_at),
+        }
+    return payload
+
+
+def credit_json(credit: CustomerCredit) -> dict:
+    return {
+        "id": credit.pk,
+        "customer_id": credit.customer_id,
+        "invoice_id": credit.payment.invoice_id,
+        "amount": amount_json(credit.amount, credit.currency),
+        "currency": credit.currency,
+    }
+
+
+def subscription_json(subscription: Subscription) -> dict:
+    return {
+        "id": subscription.pk,
+        "customer_id": subscription.customer_id,
+        "plan": subscription.plan,
+        "amount": amount_json(subscription.amount, subscription.currency),
+        "currency": subscription.currency,
+        "billing_cycle": subscription.billing_cycle,
+        "billing_day": subscription.billing_day,
+        "status": subscription.status,
+        "trial_ends_at": iso_date(subscription.trial_ends_at),
+        "started_at": iso_date(subscription.started_at),
+        "next_billing_date": iso_date(subscription.next_billing_date),
+        "cancel_at": iso_date(subscription.cancel_at),
+        "stripe_subscription_id": subscription.stripe_subscription_id or None,
+    }

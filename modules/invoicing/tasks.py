@@ -1,0 +1,1 @@
+"""Invoicing's background work; the services queue these by name."""

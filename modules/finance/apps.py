@@ -24,6 +24,12 @@ class FinanceConfig(AppConfig):
         urls="modules.finance.urls",
         api_routes=(
             ApiRoute("finance/cash-flow", "modules.finance.api_cashflow.CashFlowViewSet", "finance-cash-flow"),
+            # First of the routes at finance/transactions: a viewset with a detail route there
+            # (`{id}/`) would otherwise take `auto_reconcile/` for an id.
+            ApiRoute(
+                "finance/transactions", "modules.finance.api_reconciliation.ReconciliationViewSet",
+                "finance-reconciliation",
+            ),
         ),
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )

@@ -177,7 +177,7 @@ class ReconcileSerializer(input_serializers.Serializer):
 
     @staticmethod
     def allocations(data: dict) -> list[reconciliation.Allocation]:
-        chosen = data["accounts"] if "accounts" in data else [data]
+        chosen = data.get("accounts", [data])
         return [reconciliation.Allocation(item["account_id"], item.get("amount")) for item in chosen]
 
 

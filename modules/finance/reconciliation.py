@@ -216,12 +216,12 @@ CROSS JOIN LATERAL (
     UNION
     (SELECT a.id FROM {Account._meta.db_table} a
      WHERE {_SAME} AND a.due_date BETWEEN line.day - {DATED_WINDOW_DAYS} AND line.day + {DATED_WINDOW_DAYS}
-     {_NEAREST} LIMIT {DATED_LIMIT})
+     {_NEAREST} LIMIT %s)
 ) AS found
 """  # noqa: S608 -- our own tables and constants; the lines' values are parameters
 
 
-def _candidate_ids(lines: list[Transaction]) -> dict[int, set[int]]:
+def _candidate_ids(lines: list[Transaction], *, dated: bool) -> dict[int, set[int]]:
     queries = [search_terms(lexemes) for lexemes in _lexemes([line.description for line in lines])]
     columns = (
         [line.pk for line in lines], [line.unreconciled_amount for line in lines], [line.date for line in lines],
@@ -230,7 +230,7 @@ def _candidate_ids(lines: list[Transaction]) -> dict[int, set[int]]:
     )
     found = defaultdict(set)
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, list(columns))
+        cursor.execute(CANDIDATES_SQL, [*columns, DATED_LIMIT if dated else 0])
         for line_id, account_id in cursor.fetchall():
             found[line_id].add(account_id)
     _add_partly_paid(lines, found)
@@ -258,8 +258,28 @@ def _add_partly_paid(lines: list[Transaction], found: dict[int, set[int]]) -> No
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a suggestion ranks where it does: a code for programs, a sentence for people (written
+    when read: a thousand lines' candidates are scored for the few shown)."""
+
     code: str  # exact_amount, near_amount, reference, invoice, name, due_date
-    text: str
+    value: object = None  # the difference, the reference or number, the name, the days apart
+    currency: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.code == "exact_amount":
+            return _("The amount is exactly what is left on the account.")
+        if self.code == "near_amount":
+            return _("The amount is %(difference)s away from what is left on the account.") % {
+                "difference": format_money(self.value, self.currency)
+            }
+        if self.code == "reference":
+            return _("The description quotes the reference %(reference)s.") % {"reference": self.value}
+        if self.code == "invoice":
+            return _("The description quotes invoice %(number)s.") % {"number": self.value}
+        if self.code == "name":
+            return _("The description names %(name)s.") % {"name": self.value}
+        return _due_text(self.value)
 
 
 @dataclass(frozen=True)
@@ -269,35 +289,35 @@ class Suggestion:
     confidence: int
     reasons: tuple[Reason, ...]
 
+    @property
+    def exact(self) -> bool:
+        return self.reasons[:1] == (Reason("exact_amount"),)
+
 
 def suggestion_score(line: Transaction, account: Account, description_words: list[str]) -> Suggestion:
     """How likely the line settles the account, 0 to 100, and why (see the weights above)."""
     points, reasons = 0.0, []
-    currency = account.currency
     remaining, amount = account.remaining, line.unreconciled_amount
     if remaining == amount:
         points += EXACT_AMOUNT_POINTS
-        reasons.append(Reason("exact_amount", _("The amount is exactly what is left on the account.")))
+        reasons.append(Reason("exact_amount"))
     elif abs(remaining - amount) <= remaining * NEAR_AMOUNT_SHARE:
         points += NEAR_AMOUNT_POINTS * float(1 - abs(remaining - amount) / (remaining * NEAR_AMOUNT_SHARE))
-        reasons.append(Reason("near_amount", _("The amount is %(difference)s away from what is left on the account.")
-                              % {"difference": format_money(abs(remaining - amount), currency)}))
+        reasons.append(Reason("near_amount", abs(remaining - amount), account.currency))
     if account.reference and quoted(account.reference, description_words):
         points += REFERENCE_POINTS
-        reasons.append(Reason("reference", _("The description quotes the reference %(reference)s.")
-                              % {"reference": account.reference}))
+        reasons.append(Reason("reference", account.reference))
     elif account.invoice_id and quoted(str(account.invoice_id), description_words):
         points += REFERENCE_POINTS
-        reasons.append(Reason("invoice", _("The description quotes invoice %(number)s.")
-                              % {"number": account.invoice_id}))
+        reasons.append(Reason("invoice", account.invoice_id))
     share, name = max(((name_share(name, description_words), name) for name in _names(account)), default=(0, ""))
     if share >= NAME_SHARE_NEEDED:
         points += NAME_POINTS * share
-        reasons.append(Reason("name", _("The description names %(name)s.") % {"name": name}))
+        reasons.append(Reason("name", name))
     days = (account.due_date - line.date).days
     if abs(days) < DATE_HORIZON_DAYS:
         points += DATE_POINTS * (1 - abs(days) / DATE_HORIZON_DAYS)
-        reasons.append(Reason("due_date", _due_text(days)))
+        reasons.append(Reason("due_date", days))
     return Suggestion(
         account=account, amount=min(remaining, amount), confidence=min(100, round(points)), reasons=tuple(reasons)
     )
@@ -328,20 +348,29 @@ def _ranked(suggestions: list[Suggestion], line: Transaction) -> list[Suggestion
     ))
 
 
-def suggestions_for_lines(lines: list[Transaction]) -> dict[int, list[Suggestion]]:
+# What scoring reads of an account, and what a suggestion shows of it.
+SUGGESTED_FIELDS = (
+    "name", "type", "description", "reference", "amount", "paid_amount", "currency", "due_date", "status", "vendor",
+    "invoice_id", "customer__name", "customer__company",
+)
+
+
+def suggestions_for_lines(lines: list[Transaction], *, dated: bool = True) -> dict[int, list[Suggestion]]:
     """Every candidate of each line, scored and best first (lines with nothing left to give have
-    none). The lines come with their bank account."""
+    none). The lines come with their bank account. `dated=False` leaves out the accounts found by
+    their due date alone: they score at most DATE_POINTS + NEAR_AMOUNT_POINTS, too little to
+    matter to auto-reconcile, whose best needs AUTO_CONFIDENCE and its runner-up within AUTO_MARGIN."""
     lines = [line for line in lines if line.unreconciled_amount > 0]
     if not lines:
         return {}
-    found = _candidate_ids(lines)
+    found = _candidate_ids(lines, dated=dated)
     # A line that already pays an account cannot pay it again: unreconciling changes what it gives.
     paying = defaultdict(set)
     for line_id, account_id in Payment.objects.filter(
         transaction__in=[line for line in lines if line.reconciled_amount > 0]
     ).values_list("transaction_id", "account_id"):
         paying[line_id].add(account_id)
-    accounts = Account.objects.select_related("customer", "category", "assigned_to").in_bulk(
+    accounts = Account.objects.select_related("customer").only(*SUGGESTED_FIELDS).in_bulk(
         {account_id for ids in found.values() for account_id in ids}
     )
     ranked = {}
@@ -349,7 +378,7 @@ def suggestions_for_lines(lines: list[Transaction]) -> dict[int, list[Suggestion
         words = _words(line.description)
         ranked[line.pk] = _ranked([
             suggestion_score(line, accounts[account_id], words)
-            for account_id in found.get(line.pk, ()) - paying[line.pk]
+            for account_id in found[line.pk] - paying[line.pk]
         ], line)
     return ranked
 
@@ -528,7 +557,7 @@ def auto_refusal(suggestions: list[Suggestion]) -> str | None:
     if not suggestions:
         return "no_suggestion"
     best = suggestions[0]
-    if best.confidence < AUTO_CONFIDENCE or not any(reason.code == "exact_amount" for reason in best.reasons):
+    if best.confidence < AUTO_CONFIDENCE or not best.exact:
         return "low_confidence"
     if len(suggestions) > 1 and best.confidence - suggestions[1].confidence < AUTO_MARGIN:
         return "ambiguous"
@@ -550,7 +579,7 @@ def transactions_auto_reconcile(*, actor, bank_account=None, date_after: date | 
         ).count() - AUTO_MAX_LINES
         lines = lines[:AUTO_MAX_LINES]
     report.examined = len(lines)
-    suggestions = suggestions_for_lines(lines)
+    suggestions = suggestions_for_lines(lines, dated=False)
     claims = defaultdict(list)
     for line in lines:
         refusal = auto_refusal(suggestions.get(line.pk, []))

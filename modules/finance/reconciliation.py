@@ -448,6 +448,11 @@ def _fit_check(line: Transaction, account: Account) -> None:
         )
 
 
+def _locked_line(line: Transaction) -> Transaction:
+    """The line as the database holds it, locked: whatever the caller read may be stale."""
+    return Transaction.objects.select_for_update(of=("self",)).select_related("bank_account").get(pk=line.pk)
+
+
 def _locked_account(actor, account_id: int) -> Account:
     try:
         return access_account(actor, account_id, for_write=True)
@@ -459,9 +464,10 @@ def _locked_account(actor, account_id: int) -> Account:
 
 @db_transaction.atomic
 def transaction_reconcile(*, actor, line: Transaction, allocations: list[Allocation]) -> Transaction:
-    """Give the line (what is left of it) to one or more accounts. `line` is locked by the caller
-    (`access_transaction(..., for_write=True)`); the accounts are locked here, in id order, by
-    `access_account`, which also refuses an actor who may not change one."""
+    """Give the line (what is left of it) to one or more accounts. The line is locked first, then
+    the accounts in id order by `access_account`, which also refuses an actor who may not change
+    one. Returns the line as it now is."""
+    line = _locked_line(line)
     ids = [allocation.account_id for allocation in allocations]
     if not ids:
         raise DomainError(_("Name at least one account."), field="accounts")
@@ -482,7 +488,7 @@ def transaction_reconcile(*, actor, line: Transaction, allocations: list[Allocat
         account = accounts[allocation.account_id]
         _fit_check(line, account)
         amount = allocation.amount if allocation.amount is not None else min(account.remaining, left)
-        if amount == 0:
+        if left == 0:
             raise DomainError(
                 _("Nothing is left on this line for account #%(id)s.") % {"id": account.pk},
                 field="amount", code="over_line",
@@ -525,7 +531,8 @@ def _settle(*, actor, line: Transaction, gifts: list[tuple[Account, Decimal]]) -
 @db_transaction.atomic
 def transaction_unreconcile(*, actor, line: Transaction) -> Transaction:
     """Take back every payment the line made: its accounts owe them again (overdue again when past
-    due). `line` is locked by the caller; the accounts are locked here in id order."""
+    due). The line is locked first, then its accounts in id order."""
+    line = _locked_line(line)
     payments = transaction_payments(line)
     if not payments and not line.reconciled:
         raise DomainError(_("This statement line is not reconciled."), code="not_reconciled")

@@ -84,7 +84,8 @@ NOISE_WORDS = frozenset({
     "wire", "payment", "deposit", "from", "ref", "nf", "nfe", "inv", "fatura", "factura", "invoice", "recibo", "tx",
     "trf", "ltda", "me", "epp", "eireli", "mei", "inc", "llc", "ltd", "corp", "co", "cia", "sas", "sa", "cv", "rl",
     "da", "de", "do", "das", "dos", "di", "du", "e", "y", "del", "la", "las", "el", "los", "the", "of", "and", "to",
-    "para", "por", "com"
+    "para", "por", "com", "iof", "juros", "multa", "estorno", "anuidade", "cartao", "cheque", "pacote", "servico",
+    "servicos"
 })
 
 _WORD = re.compile(r"\w+")

@@ -599,11 +599,11 @@ def transactions_auto_reconcile(*, actor, bank_account=None, date_after: date | 
     picked = {}
     for claimants in claims.values():
         claimants.sort(key=lambda claim: -claim[0])
-        if len(claimants) > 1 and claimants[0][0] == claimants[1][0]:
+        if len(claimants) == 1 or claimants[0][0] > claimants[1][0]:
+            _, line_id, suggestion = claimants.pop(0)
+            picked[line_id] = suggestion
+        if claimants:  # the others, or all of them when the best two fit it equally
             report.skipped["claimed"] += len(claimants)
-            continue
-        picked[claimants[0][1]] = claimants[0][2]
-        report.skipped["claimed"] += len(claimants) - 1
     _auto_settle(actor, picked, report)
     return report
 

@@ -44,7 +44,9 @@ class Committed:
 
     def accounts(self, *amounts: str) -> list[Account]:
         return self.run(lambda: [
-            Account.objects.create(type="receivable", amount=Decimal(amount), currency="BRL", due_date=date(2025, 1, 15))
+            Account.objects.create(
+                type="receivable", amount=Decimal(amount), currency="BRL", due_date=date(2025, 1, 15)
+            )
             for amount in amounts
         ])
 

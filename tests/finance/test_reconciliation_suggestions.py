@@ -11,7 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from modules.finance.reconciliation import name_share, quoted, search_terms, transaction_suggestions
-from tests.finance.reconciliation_fixtures import admin_api, books, reconcile_url, suggestions_url  # noqa: F401
+from tests.finance import reconciliation_fixtures as fixtures
+from tests.finance.reconciliation_fixtures import reconcile_url, suggestions_url
+
+# Shared fixtures (tests/finance/conftest.py is another part's): pytest finds them under these names.
+admin_api, books = fixtures.admin_api, fixtures.books
 
 
 def suggested(admin_api, line) -> list[dict]:

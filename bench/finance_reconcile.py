@@ -149,7 +149,7 @@ def analyze() -> None:
 def time_suggestions(lines: list, client, fresh_connection: bool) -> tuple[Samples, Samples, int]:
     from django.db import connection
 
-    from modules.finance.reconciliation import transaction_suggestions
+    from modules.finance.matching import transaction_suggestions
 
     selector, request, found = Samples("selector"), Samples("request"), 0
     for line in lines:

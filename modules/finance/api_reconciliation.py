@@ -21,7 +21,7 @@ from modules.core.formats import amount_json, iso_date
 from modules.core.money import format_money
 from modules.tenancy.plans import Feature
 
-from . import reconciliation
+from . import matching, reconciliation
 from .access import access_bank_account, access_transaction
 from .models import AccountStatus, AccountType, PaymentMethod, TransactionType
 
@@ -88,7 +88,7 @@ class SuggestionSerializer(serializers.Serializer):
     confidence = serializers.IntegerField(min_value=0, max_value=100)
     reasons = ReasonSerializer(many=True)
 
-    def to_representation(self, suggestion: reconciliation.Suggestion) -> dict:
+    def to_representation(self, suggestion: matching.Suggestion) -> dict:
         account, currency = suggestion.account, suggestion.account.currency
         return {
             "account": {
@@ -230,7 +230,7 @@ class ReconciliationViewSet(ServiceActions):
     def suggestions(self, request: Request, pk=None) -> Response:
         """The open accounts the line may settle, best first (ten at most), each with its
         confidence (0 to 100) and the reasons for it."""
-        suggestions = reconciliation.transaction_suggestions(self.access())
+        suggestions = matching.transaction_suggestions(self.access())
         return Response(SuggestionSerializer(suggestions, many=True).data)
 
     @extend_schema(request=AutoReconcileSerializer, responses=AutoReportSerializer)

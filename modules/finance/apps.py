@@ -31,6 +31,12 @@ class FinanceConfig(AppConfig):
                 "finance-reconciliation",
             ),
         ),
+        enum_names={
+            "AccountTypeEnum": "modules.finance.models.AccountType",
+            "AccountStatusEnum": "modules.finance.models.AccountStatus",
+            "PaymentMethodEnum": "modules.finance.models.PaymentMethod",
+            "TransactionTypeEnum": "modules.finance.models.TransactionType",
+        },
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )
 

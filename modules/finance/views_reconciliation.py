@@ -22,7 +22,7 @@ from modules.core.money import money_formatter
 from modules.core.pagination import EstimatedCountPaginator
 from modules.workspace import pages
 
-from . import reconciliation
+from . import matching, reconciliation
 from .access import access_transaction
 from .forms_reconciliation import AutoReconcileForm, LineFilterForm, ReconcileForm
 from .models import Transaction
@@ -157,7 +157,7 @@ def _row(line, query: str) -> dict:
 
 def _panel(request, line, reconcile_form=None) -> dict:
     money = money_formatter(line.bank_account.currency)
-    suggestions = reconciliation.transaction_suggestions(line) if line.unreconciled_amount > 0 else []
+    suggestions = matching.transaction_suggestions(line) if line.unreconciled_amount > 0 else []
     return {
         "line": line,
         "amount": money(line.amount),

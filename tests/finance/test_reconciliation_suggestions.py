@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from modules.finance.reconciliation import name_share, quoted, search_terms, transaction_suggestions
+from modules.finance.matching import name_share, quoted, search_terms, transaction_suggestions
 from tests.finance import reconciliation_fixtures as fixtures
 from tests.finance.reconciliation_fixtures import reconcile_url, suggestions_url
 

@@ -198,6 +198,7 @@ class ReconciliationViewSet(ServiceActions):
     feature = Feature.FINANCE
     serializer_class = ReconciledTransactionSerializer
     lookup_value_regex = r"[0-9]+"
+    error_statuses = (404,)  # auto_reconcile's bank_account_id too: another workspace's is not found
 
     def access(self, *, for_write: bool = False, for_delete: bool = False):
         # Statement lines are never deleted here (access_transaction takes no for_delete).

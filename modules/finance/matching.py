@@ -324,10 +324,11 @@ def _ranked(suggestions: list[Suggestion], line: Transaction) -> list[Suggestion
     ))
 
 
-# What scoring reads of an account, and what a suggestion shows of it.
+# What scoring reads of an account, what a suggestion shows of it, and who may accept it
+# (core.access.may_change reads assigned_to and created_by).
 SUGGESTED_FIELDS = (
     "name", "type", "description", "reference", "amount", "paid_amount", "currency", "due_date", "status", "vendor",
-    "invoice_id", "customer__name", "customer__company",
+    "invoice_id", "customer__name", "customer__company", "assigned_to", "created_by",
 )
 
 
@@ -335,7 +336,7 @@ def suggestions_for_lines(lines: list[Transaction], *, dated: bool = True) -> di
     """Every candidate of each line, scored and best first (lines with nothing left to give have
     none). The lines come with their bank account. `dated=False` leaves out the accounts found by
     their due date alone: they score at most DATE_POINTS + NEAR_AMOUNT_POINTS, too little to matter
-    to auto-reconcile, which takes a best of 80 or more only when the next is within 10 of it."""
+    to auto-reconcile, which wants its best at 80 or more and 10 ahead of the next."""
     lines = [line for line in lines if line.unreconciled_amount > 0]
     if not lines:
         return {}

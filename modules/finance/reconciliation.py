@@ -134,12 +134,12 @@ def transaction_reconcile(*, actor, line: Transaction, allocations: list[Allocat
     for allocation in allocations:
         account = accounts[allocation.account_id]
         _fit_check(line, account)
-        amount = allocation.amount if allocation.amount is not None else min(account.remaining, left)
         if left == 0:
             raise DomainError(
                 _("Nothing is left on this line for account #%(id)s.") % {"id": account.pk},
                 field="amount", code="over_line",
             )
+        amount = allocation.amount if allocation.amount is not None else min(account.remaining, left)
         if quantize(amount, account.currency) != amount:
             raise DomainError(
                 _("Amounts in %(currency)s have at most %(digits)d decimals.")
@@ -269,11 +269,11 @@ def _auto_settle(actor, picked: dict[int, Suggestion], report: AutoReport) -> No
             line is not None and account is not None and account.status in OPEN_STATUSES
             and line.unreconciled_amount == account.remaining == suggestion.amount
         )
-        if unchanged and not may_change(actor, account):
-            report.skipped["not_permitted"] += 1
-            continue
         if not unchanged:  # reconciled or paid by someone else since it was scored
             report.skipped["changed"] += 1
+            continue
+        if not may_change(actor, account):
+            report.skipped["not_permitted"] += 1
             continue
         _settle(actor=actor, line=line, gifts=[(account, suggestion.amount)])
         report.matches.append({

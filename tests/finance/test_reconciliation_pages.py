@@ -248,6 +248,28 @@ def test_the_list_costs_as_many_queries_for_five_lines_as_for_twenty_five(books,
     assert few == many
 
 
+def test_the_panel_costs_as_many_queries_for_two_suggestions_as_for_ten(books, page, team_a):
+    line = books.line("60.00", description="PIX RECEBIDO MARIA SOUZA")
+    contact = books.contact("Maria Souza")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = page.get(f"{PAGE}lines/{line.pk}/", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return len(captured), html(response).count("data-accept")
+
+    for owner in (None, team_a.user):
+        books.account("60.00", customer=contact, assigned_to=owner)
+    page.get(PAGE)  # a session's first page also fills per-tenant caches (the time zone)
+    few = queries()
+    for day in range(8):
+        books.account("60.00", customer=contact, due_date=date(2025, 1, 2 + day), created_by=team_a.user)
+    many = queries()
+
+    assert (few[1], many[1]) == (2, 10)
+    assert few[0] == many[0]
+
+
 @pytest.mark.parametrize("method, path", [
     ("get", "lines/{pk}/"), ("post", "lines/{pk}/reconcile/"), ("post", "lines/{pk}/unreconcile/"),
     ("get", "?line={pk}"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from modules.core.access import may_change
 from modules.core.exceptions import DomainError
 from modules.core.money import format_money, minor_units, quantize
-from modules.events.services import event_record
+from modules.events.services import event_record, events_record_changed
 
 from . import events
 from .access import access_account
@@ -156,8 +156,20 @@ def transaction_reconcile(*, actor, line: Transaction, allocations: list[Allocat
     return _settle(actor=actor, line=line, gifts=gifts)
 
 
+LINE_FIELDS = ["reconciled_amount", "reconciled", "matched_account"]
+
+
 def _settle(*, actor, line: Transaction, gifts: list[tuple[Account, Decimal]]) -> Transaction:
-    """Record the payments (payments.py says when an account is paid), then the line's share."""
+    """Give the line to the accounts, save it and say so."""
+    line, payload = _give(actor=actor, line=line, gifts=gifts)
+    line.save(update_fields=LINE_FIELDS)
+    event_record(name=events.TRANSACTION_RECONCILED, actor=actor, payload=payload)
+    return line
+
+
+def _give(*, actor, line: Transaction, gifts: list[tuple[Account, Decimal]]) -> tuple[Transaction, dict]:
+    """Record the payments (payments.py says when an account is paid) and the line's new share;
+    the caller saves the line and records its event, whose payload comes back."""
     earlier = transaction_payments(line) if line.reconciled_amount > 0 else []
     paid_at, method = _paid_at(line), payment_method_of(line.description)
     made = [
@@ -168,11 +180,8 @@ def _settle(*, actor, line: Transaction, gifts: list[tuple[Account, Decimal]]) -
     line.reconciled = line.reconciled_amount == line.amount
     if line.matched_account_id is None:
         line.matched_account = gifts[0][0]
-    line.save(update_fields=["reconciled_amount", "reconciled", "matched_account"])
-    event_record(name=events.TRANSACTION_RECONCILED, actor=actor, payload={
-        **events.transaction_json(line), "payments": [events.payment_json(payment) for payment in earlier + made],
-    })
-    return line
+    payments = [events.payment_json(payment) for payment in earlier + made]
+    return line, {**events.transaction_json(line), "payments": payments}
 
 
 @db_transaction.atomic
@@ -256,12 +265,14 @@ def transactions_auto_reconcile(*, actor, bank_account=None, date_after: date | 
 
 def _auto_settle(actor, picked: dict[int, Suggestion], report: AutoReport) -> None:
     """Lock the picked lines, then their accounts, each in id order (one query each, whatever
-    their number), and settle those that still are as they were scored."""
+    their number), and settle those that still are as they were scored: each account through
+    payments.py, the lines together (one update, one batch of events)."""
     lines = {line.pk: line for line in Transaction.objects.select_for_update(of=("self",))
              .select_related("bank_account").filter(pk__in=picked).order_by("pk")}
     accounts = {account.pk: account for account in Account.objects.select_for_update(of=("self",))
                 .select_related("category", "customer", "assigned_to")
                 .filter(pk__in=[suggestion.account.pk for suggestion in picked.values()]).order_by("pk")}
+    settled, payloads = [], []
     for line_id in sorted(picked):
         suggestion, line = picked[line_id], lines.get(line_id)
         account = accounts.get(suggestion.account.pk)
@@ -275,9 +286,12 @@ def _auto_settle(actor, picked: dict[int, Suggestion], report: AutoReport) -> No
         if not may_change(actor, account):
             report.skipped["not_permitted"] += 1
             continue
-        _settle(actor=actor, line=line, gifts=[(account, suggestion.amount)])
+        line, payload = _give(actor=actor, line=line, gifts=[(account, suggestion.amount)])
+        settled.append(line)
+        payloads.append(payload)
         report.matches.append({
             "transaction_id": line.pk, "account_id": account.pk,
             "amount": str(quantize(suggestion.amount, account.currency)), "confidence": suggestion.confidence,
         })
-
+    Transaction.objects.bulk_update(settled, LINE_FIELDS)
+    events_record_changed(name=events.TRANSACTION_RECONCILED, payloads=payloads, actor=actor)

@@ -96,7 +96,7 @@ def reconciliation_unreconcile(request, pk: int):
 def reconciliation_auto(request):
     form = AutoReconcileForm(request.POST)
     if not form.is_valid():
-        return _page(request, error=" ".join(message for messages_ in form.errors.values() for message in messages_))
+        return _page(request, error=" ".join(message for errors in form.errors.values() for message in errors))
     report = reconciliation.transactions_auto_reconcile(
         actor=request.user, bank_account=form.cleaned_data["bank_account"]
     )

@@ -28,9 +28,10 @@ from .models import OPEN_STATUSES, TRANSACTION_TYPE_OF_ACCOUNT, Account, Account
 from .payments import payment_apply, payment_remove
 
 # Auto-reconcile settles a line only when its best suggestion has the exact amount, reaches
-# AUTO_CONFIDENCE (the exact amount with the name or the reference) and is AUTO_MARGIN ahead of
-# the next one (more than the due dates alone can make); a tie never.
-AUTO_CONFIDENCE = 80
+# AUTO_CONFIDENCE (the exact amount with the whole name or the reference, due within about two
+# weeks of the line: part of a name is not enough) and is AUTO_MARGIN ahead of the next one (more
+# than the due dates alone can make); a tie never.
+AUTO_CONFIDENCE = 85
 AUTO_MARGIN = 10
 AUTO_MAX_LINES = 2000  # a run examines the oldest lines first; the report says how many it left
 

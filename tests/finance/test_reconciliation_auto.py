@@ -1,5 +1,5 @@
 """POST /api/v1/finance/transactions/auto_reconcile/: the lines whose best suggestion leaves no doubt
-are reconciled (exactly the amount left on the account, a confidence of 80 or more, 10 ahead of
+are reconciled (exactly the amount left on the account, a confidence of 85 or more, 10 ahead of
 the next one), every other line is left for a person, and the report says which and why."""
 
 from datetime import date
@@ -57,6 +57,17 @@ def test_two_identical_open_accounts_are_never_chosen_between(books, admin_api):
 def test_the_amount_alone_is_not_enough(books, admin_api):
     books.account("250.00")
     line = books.line("250.00", description="PIX RECEBIDO")
+
+    report = run(admin_api)
+
+    assert (report["reconciled"], report["skipped_by_reason"]["low_confidence"]) == (0, 1)
+    assert not books.fresh(line).reconciled
+
+
+def test_the_amount_with_part_of_the_name_is_not_enough(books, admin_api):
+    # Another Maria, with the same amount due the same day: half a name must not decide.
+    books.account("250.00", customer=books.contact("Maria Souza Lima"))
+    line = books.line("250.00", description="PIX RECEBIDO MARIA SOUZA")
 
     report = run(admin_api)
 

@@ -1,6 +1,7 @@
 """A real Chromium reconciles statement lines from the keyboard alone: j and k (or the arrows) move
 between lines and show each one's suggestions, Enter accepts the best one, u undoes it; the focus
-stays visible on the selected line, and nothing breaks the Content-Security-Policy.
+stays visible on the selected line, nothing breaks the Content-Security-Policy, and axe-core finds
+no serious accessibility violation, before or after a reconciliation.
 
 The server (tests/e2e/conftest.py) commits what the browser does, so the records this module
 makes are committed too, and removed when it ends.
@@ -19,6 +20,7 @@ from modules.crm.models import Contact
 from modules.events.models import AuditEntry, Event
 from modules.finance.models import Account, BankAccount, Payment, Transaction
 from tests.e2e.conftest import chromium, server, sign_in, user_who_signs_in  # noqa: F401
+from tests.e2e.test_accessibility_browser import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +99,8 @@ def test_lines_are_reconciled_and_undone_from_the_keyboard(server, books):  # no
         page.goto(f"{base}/finance/reconciliation/?bank_account={books['bank_account'].pk}")
         panel = page.locator("#reconcile-panel")
         assert panel.get_attribute("data-line-id") == str(first.pk)
+        page.add_script_tag(url=AXE)
+        accessibility = page.evaluate(RUN_AXE)
 
         page.keyboard.press("j")
         page.wait_for_selector(f'#reconcile-panel[data-line-id="{second.pk}"]')
@@ -109,6 +113,7 @@ def test_lines_are_reconciled_and_undone_from_the_keyboard(server, books):  # no
         page.keyboard.press("Enter")
         page.wait_for_selector("text=“PIX RECEBIDO MARIA SOUZA” reconciled with Monthly fee.")
         after_accept = page.evaluate("document.activeElement.dataset.line")
+        accessibility += page.evaluate(RUN_AXE)
 
         page.keyboard.press("u")
         page.wait_for_selector("text=“PIX RECEBIDO MARIA SOUZA” is no longer reconciled: its accounts are open again.")
@@ -126,3 +131,4 @@ def test_lines_are_reconciled_and_undone_from_the_keyboard(server, books):  # no
     assert saved(books, first) == (False, [])
     assert saved(books, second) == (True, [books["accounts"][1].pk])
     assert violations == []
+    assert accessibility == []

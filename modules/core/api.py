@@ -22,8 +22,8 @@ from .filters import FilterBackend
 from .permissions import HasRole, IsTenantMember
 
 __all__ = [
-    "HasRole", "IsTenantMember", "PublicEndpoint", "ServiceViewSet", "TeammateField", "UserRefSerializer",
-    "feature_gate",
+    "HasRole", "IsTenantMember", "PublicEndpoint", "ServiceActions", "ServiceViewSet", "TeammateField",
+    "UserRefSerializer", "feature_gate",
 ]
 
 # --- Who may call ------------------------------------------------------------------------------
@@ -65,36 +65,27 @@ class TeammateField(serializers.PrimaryKeyRelatedField):
 # --- Records through services ------------------------------------------------------------------
 
 
-class ServiceViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
+class ServiceActions(viewsets.GenericViewSet):
+    """Custom actions only (no list, no detail), through the module's access and services: the
+    base of ServiceViewSet, and of a module's viewset that adds actions under another viewset's
+    prefix (finance's reconciliation actions on statement lines).
 
     Subclasses name the plan `feature` (required: a viewset without one is refused when its class
-    is made), the read serializer, the write serializer, the access function and the
-    `create_record`/`update_record`/`delete_record` services; PUT is not offered (PATCH changes
-    what it is sent). Every request that may write (POST, PATCH, DELETE, custom actions
-    included) runs in one transaction that an error answer rolls back: a write followed by a
-    refusal leaves nothing behind, whether or not the action remembered to be atomic.
+    is made) and the access function. Every request that may write runs in one transaction that
+    an error answer rolls back: a write followed by a refusal leaves nothing behind, whether or
+    not the action remembered to be atomic.
     """
 
     feature = None  # the plan feature (tenancy.plans.Feature) this module's endpoints need
     permission_classes = [IsTenantMember]
     filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    write_serializer_class: type[serializers.Serializer]
-    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
 
     access_record: staticmethod  # access_<record>(actor, pk, for_write=, for_delete=)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.feature is None:
+        if cls.feature is None and cls.__module__ != __name__:  # the kit's own bases name none
             raise TypeError(f"{cls.__name__} must name the plan `feature` its endpoints need.")
 
     def get_permissions(self):
@@ -116,6 +107,35 @@ class ServiceViewSet(
     def access(self, *, for_write: bool = False, for_delete: bool = False):
         return self.access_record(self.request.user, self.kwargs["pk"], for_write=for_write, for_delete=for_delete)
 
+    def validated(self, serializer_class=None, *, partial: bool = False) -> dict:
+        serializer = (serializer_class or self.write_serializer_class)(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def answer(self, record, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(record).data, status=status_code)
+
+
+class ServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ServiceActions,
+):
+    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
+
+    Subclasses name what ServiceActions asks (the plan `feature`, the access function), the read
+    serializer, the write serializer and the `create_record`/`update_record`/`delete_record`
+    services; PUT is not offered (PATCH changes what it is sent).
+    """
+
+    write_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
+
     def list(self, request: Request, *args, **kwargs) -> Response:
         """A deferred join: the page's ids first (a narrow query an index can answer alone),
         then those rows with what they show. Two queries whatever the page size."""
@@ -126,16 +146,6 @@ class ServiceViewSet(
 
     def get_object(self):
         return self.access(for_write=self.request.method not in SAFE_METHODS)
-
-    def validated(self, serializer_class=None, *, partial: bool = False) -> dict:
-        serializer = (serializer_class or self.write_serializer_class)(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def answer(self, record, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(record).data, status=status_code)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = self.validated(self.create_serializer_class)

@@ -90,9 +90,21 @@ INSERT INTO events_event (uuid, name, aggregate_type, aggregate_id, aggregate_ve
 SELECT gen_random_uuid(), %(name)s, %(type)s, batch.id,
        COALESCE((SELECT MAX(aggregate_version) FROM events_event AS prior
                  WHERE prior.aggregate_type = %(type)s AND prior.aggregate_id = batch.id), 0) + 1,
-       %(payload_version)s, batch.payload, NULL, now()
+       %(payload_version)s, batch.payload, %(actor)s, now()
 FROM unnest(%(ids)s::bigint[], %(payloads)s::jsonb[]) AS batch(id, payload)
 """
+
+
+def _record_many(name: str, payloads: list[dict], actor: User | None) -> str:
+    aggregate_type = name.split(".", 1)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_MANY_SQL, {
+            "name": name, "type": aggregate_type, "payload_version": PAYLOAD_VERSION,
+            "ids": [int(payload["id"]) for payload in payloads], "payloads": [Jsonb(payload) for payload in payloads],
+            "actor": getattr(actor, "pk", None),
+        })
+    _outbox_mark()
+    return aggregate_type
 
 
 def system_events_record(*, name: str, payloads: list[dict]) -> int:
@@ -100,13 +112,21 @@ def system_events_record(*, name: str, payloads: list[dict]) -> int:
     each, versioned after the record's earlier ones, in one statement; not audited."""
     if not payloads:
         return 0
-    aggregate_type = name.split(".", 1)[0]
-    with connection.cursor() as cursor:
-        cursor.execute(RECORD_MANY_SQL, {
-            "name": name, "type": aggregate_type, "payload_version": PAYLOAD_VERSION,
-            "ids": [int(payload["id"]) for payload in payloads], "payloads": [Jsonb(payload) for payload in payloads],
-        })
-    _outbox_mark()
+    _record_many(name, payloads, None)
+    return len(payloads)
+
+
+def events_record_changed(*, name: str, payloads: list[dict], actor: User | None) -> int:
+    """What an actor changed in many existing records at once (an auto-reconcile run): one event
+    each, versioned after the record's earlier ones, and audited, in three statements whatever
+    their number (event_record takes three for each). One payload a record."""
+    if not payloads:
+        return 0
+    aggregate_type = _record_many(name, payloads, actor)
+    AuditEntry.objects.bulk_create([
+        AuditEntry(action=name, aggregate_type=aggregate_type, aggregate_id=int(payload["id"]), actor=actor)
+        for payload in payloads
+    ])
     return len(payloads)
 
 

@@ -24,7 +24,19 @@ class FinanceConfig(AppConfig):
         urls="modules.finance.urls",
         api_routes=(
             ApiRoute("finance/cash-flow", "modules.finance.api_cashflow.CashFlowViewSet", "finance-cash-flow"),
+            # First of the routes at finance/transactions: a viewset with a detail route there
+            # (`{id}/`) would otherwise take `auto_reconcile/` for an id.
+            ApiRoute(
+                "finance/transactions", "modules.finance.api_reconciliation.ReconciliationViewSet",
+                "finance-reconciliation",
+            ),
         ),
+        enum_names={
+            "AccountTypeEnum": "modules.finance.models.AccountType",
+            "AccountStatusEnum": "modules.finance.models.AccountStatus",
+            "PaymentMethodEnum": "modules.finance.models.PaymentMethod",
+            "TransactionTypeEnum": "modules.finance.models.TransactionType",
+        },
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )
 

@@ -61,7 +61,9 @@ def payment_apply(
 
 def payment_remove(*, payment: Payment, actor) -> Account:
     """Take a payment back (its statement line was unreconciled): the account owes it again."""
-    account = Account.objects.select_for_update().select_related("category", "assigned_to").get(pk=payment.account_id)
+    # Of the account alone: PostgreSQL locks no row of an outer join's nullable side.
+    accounts = Account.objects.select_for_update(of=("self",)).select_related("category", "assigned_to")
+    account = accounts.get(pk=payment.account_id)
     payload = events.payment_json(payment)
     payment.delete()
     account.paid_amount -= payment.amount

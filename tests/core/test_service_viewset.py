@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from modules.core.api import ServiceViewSet
+from modules.core.api import ServiceActions, ServiceViewSet
 from modules.core.exceptions import DomainError
 from modules.crm import services
 from modules.crm.models import Lead
@@ -61,9 +61,10 @@ def test_a_custom_action_that_succeeds_keeps_what_it_wrote(team_a):
         assert Lead.objects.filter(email="half@example.com").exists()
 
 
-def test_a_viewset_without_its_plan_feature_is_refused_when_it_is_written():
+@pytest.mark.parametrize("base", [ServiceViewSet, ServiceActions])
+def test_a_viewset_without_its_plan_feature_is_refused_when_it_is_written(base):
     with pytest.raises(TypeError, match="feature"):
-        class Ungated(ServiceViewSet):  # noqa: F841 -- its creation is what fails
+        class Ungated(base):  # noqa: F841 -- its creation is what fails
             pass
 
 

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 
 from modules.crm import services
 from modules.events.models import AuditEntry, Event
-from modules.events.services import event_record, events_record, outbox_purge
+from modules.events.services import event_record, events_record, events_record_changed, outbox_purge
 from modules.events.tasks import outbox_purge_all
 from modules.tenancy.models import PendingOutbox
 from tests.conftest import on_own_connection
@@ -66,6 +66,25 @@ def test_an_import_records_first_versions_audit_entries_and_the_mark(alpha):
     imported = Event.objects.filter(aggregate_id__in=ids).values_list("aggregate_id", "aggregate_version")
     assert list(imported) == [(id_, 1) for id_ in ids]
     assert AuditEntry.objects.filter(aggregate_id__in=ids).count() == 3
+    assert PendingOutbox.objects.filter(tenant_id=alpha.tenant.pk).exists()
+
+
+def test_many_changes_by_one_actor_follow_each_records_versions_and_are_audited(alpha):
+    ids = [10**12 + n for n in range(3)]  # ids no record of the session has
+    event_record(name="transaction.reconciled", payload={"id": ids[0]}, actor=alpha.admin)
+    PendingOutbox.objects.filter(tenant_id=alpha.tenant.pk).delete()
+
+    count = events_record_changed(
+        name="transaction.reconciled", payloads=[{"id": id_, "reconciled": True} for id_ in ids], actor=alpha.user
+    )
+
+    assert count == 3
+    recorded = Event.objects.filter(aggregate_type="transaction", aggregate_id__in=ids).order_by("aggregate_id", "id")
+    assert list(recorded.values_list("aggregate_id", "aggregate_version", "actor_id")) == [
+        (ids[0], 1, alpha.admin.pk), (ids[0], 2, alpha.user.pk), (ids[1], 1, alpha.user.pk), (ids[2], 1, alpha.user.pk),
+    ]
+    audited = AuditEntry.objects.filter(aggregate_type="transaction", aggregate_id__in=ids, actor=alpha.user)
+    assert sorted(audited.values_list("aggregate_id", flat=True)) == ids
     assert PendingOutbox.objects.filter(tenant_id=alpha.tenant.pk).exists()
 
 

@@ -31,7 +31,8 @@ def test_the_pricing_page_includes_the_crm_and_marks_the_modules_not_built_yet_a
     page = public("/pricing/")
 
     for label in (
-        "CRM: leads, contacts", "Payables, receivables and cash flow", "Invoices with NF-e, CFDI, Stripe, boleto and PIX",
+        "CRM: leads, contacts", "Payables, receivables and cash flow",
+        "Invoices with NF-e, CFDI, Stripe, boleto and PIX",
     ):
         included = feature_line(page, "starter", label)
         assert "Included:" in included and "Coming soon" not in included, label

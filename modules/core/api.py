@@ -23,7 +23,7 @@ from .permissions import HasRole, IsTenantMember
 
 __all__ = [
     "HasRole", "IsTenantMember", "PublicEndpoint", "ServiceViewSet", "TeammateField", "UserRefSerializer",
-    "feature_gate",
+    "feature_gate", "respond_async",
 ]
 
 # --- Who may call ------------------------------------------------------------------------------
@@ -42,6 +42,12 @@ class PublicEndpoint(APIView):
 def feature_gate(feature) -> type[BasePermission]:
     """The permission refusing a tenant whose plan lacks `feature` (403 naming the plan)."""
     return import_string(settings.INNEXAR_FEATURE_GATE)(feature)
+
+
+def respond_async(request: Request) -> bool:
+    """RFC 7240's `Prefer: respond-async`: the client would rather poll than wait (an import)."""
+    prefer = {part.strip().lower() for part in request.headers.get("Prefer", "").split(",")}
+    return "respond-async" in prefer
 
 
 # --- Users in payloads -------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from .filters import FilterBackend
 from .permissions import HasRole, IsTenantMember
 
 __all__ = [
-    "HasRole", "IsTenantMember", "PublicEndpoint", "ServiceViewSet", "TeammateField", "UserRefSerializer",
-    "feature_gate", "respond_async",
+    "HasRole", "IsTenantMember", "PublicEndpoint", "RecordViewSet", "ServiceViewSet", "TeammateField",
+    "UserRefSerializer", "feature_gate", "respond_async",
 ]
 
 # --- Who may call ------------------------------------------------------------------------------
@@ -71,22 +71,23 @@ class TeammateField(serializers.PrimaryKeyRelatedField):
 # --- Records through services ------------------------------------------------------------------
 
 
-class ServiceViewSet(
+class RecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
+    """List, retrieve, PATCH and DELETE, each through the module's access and services: the
+    records that come in some other way than a POST of one (a bank's statement lines come from
+    files and feeds). ServiceViewSet adds the create.
 
     Subclasses name the plan `feature` (required: a viewset without one is refused when its class
     is made), the read serializer, the write serializer, the access function and the
-    `create_record`/`update_record`/`delete_record` services; PUT is not offered (PATCH changes
-    what it is sent). Every request that may write (POST, PATCH, DELETE, custom actions
-    included) runs in one transaction that an error answer rolls back: a write followed by a
-    refusal leaves nothing behind, whether or not the action remembered to be atomic.
+    `update_record`/`delete_record` services; PUT is not offered (PATCH changes what it is sent).
+    Every request that may write (POST, PATCH, DELETE, custom actions included) runs in one
+    transaction that an error answer rolls back: a write followed by a refusal leaves nothing
+    behind, whether or not the action remembered to be atomic.
     """
 
     feature = None  # the plan feature (tenancy.plans.Feature) this module's endpoints need
@@ -94,13 +95,12 @@ class ServiceViewSet(
     filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializer_class: type[serializers.Serializer]
-    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
 
     access_record: staticmethod  # access_<record>(actor, pk, for_write=, for_delete=)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.feature is None:
+        if cls.feature is None and cls.__module__ != __name__:  # the kit's own bases name none
             raise TypeError(f"{cls.__name__} must name the plan `feature` its endpoints need.")
 
     def get_permissions(self):
@@ -143,10 +143,6 @@ class ServiceViewSet(
     def answer(self, record, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(record).data, status=status_code)
 
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        data = self.validated(self.create_serializer_class)
-        return self.answer(self.create_record(data), status.HTTP_201_CREATED)
-
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         record = self.access(for_write=True)
         return self.answer(self.update_record(record, self.validated(partial=True)))
@@ -157,3 +153,14 @@ class ServiceViewSet(
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         self.delete_record(self.access(for_delete=True))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceViewSet(mixins.CreateModelMixin, RecordViewSet):
+    """RecordViewSet and the create: `create_record` through the module's create service, with
+    `write_serializer_class`, or `create_serializer_class` when creating takes less."""
+
+    create_serializer_class: type[serializers.Serializer] | None = None
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = self.validated(self.create_serializer_class)
+        return self.answer(self.create_record(data), status.HTTP_201_CREATED)

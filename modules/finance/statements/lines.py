@@ -85,9 +85,18 @@ def dedupe_keys(lines: list[StatementLine]) -> list[str]:
             identity = ("id", line.external_id)
         else:
             identity = ("line", line.date.isoformat(), str(line.amount), fold(" ".join(line.description.split())))
-        keys.append(hashlib.sha256("\x1f".join([*identity, str(ranks[identity])]).encode()).hexdigest())
+        keys.append(_key(identity, ranks[identity]))
         ranks[identity] += 1
     return keys
+
+
+def external_id_key(external_id: str) -> str:
+    """The dedupe key of the line the bank calls `external_id` (a feed's modified or removed line)."""
+    return _key(("id", external_id), 0)
+
+
+def _key(identity: tuple[str, ...], rank: int) -> str:
+    return hashlib.sha256("\x1f".join([*identity, str(rank)]).encode()).hexdigest()
 
 
 class LineProblems:

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from modules.events.models import Event
 from modules.finance.models import BankAccount, Category, Transaction
+from tests.finance.fakes.plaid import fake_plaid  # noqa: F401  (a fixture, for the modules that import these)
 
 SAMPLES = Path(__file__).parent / "samples"
 TRANSACTIONS = "/api/v1/finance/transactions/"

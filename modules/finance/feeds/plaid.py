@@ -35,6 +35,7 @@ SYNC_PAGE_SIZE = 500  # the most /transactions/sync gives a page
 # Plaid's answer when the item changed while we paged: start again from the first cursor.
 MUTATION_DURING_PAGINATION = "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION"
 SYNC_ATTEMPTS = 3
+UNEXPECTED_ANSWER = "UNEXPECTED_ANSWER"  # ours: an answer not in Plaid's documented shape
 # Link's languages, by ours.
 LINK_LANGUAGES = {"en": "en", "pt-br": "pt", "es": "es"}
 
@@ -115,6 +116,8 @@ class PlaidFeed:
             return endpoint(request, _request_timeout=TIMEOUT, **options)
         except plaid.ApiException as error:
             raise _feed_error(error) from error
+        except plaid.OpenApiException as error:  # an answer the client's models refuse
+            raise FeedError(UNEXPECTED_ANSWER, str(error)) from error
         except urllib3.exceptions.HTTPError as error:
             raise FeedError(UNREACHABLE, str(error)) from error
 

@@ -14,7 +14,7 @@ from modules.events.services import event_record
 
 from . import events
 from .access import access_transaction
-from .models import Category, Transaction
+from .models import BankAccount, Category, Transaction
 
 
 def access_line(actor, line_id, *, for_write: bool = False, for_delete: bool = False) -> Transaction:
@@ -25,6 +25,11 @@ def access_line(actor, line_id, *, for_write: bool = False, for_delete: bool = F
 
 def transaction_list() -> QuerySet[Transaction]:
     return Transaction.objects.select_related("bank_account", "category")
+
+
+def statement_bank_accounts() -> QuerySet[BankAccount]:
+    """The bank accounts a statement page lists lines of (archived ones too: their lines stay)."""
+    return BankAccount.objects.order_by("-is_active", "name", "id")
 
 
 def transaction_json(line: Transaction) -> dict:

@@ -88,3 +88,15 @@ def manager_api(api, team_a):
 def member_api(api, team_a):
     """team_a's plain user (role "user")."""
     return api(host=team_a.host, user=team_a.user)
+
+
+@pytest.fixture
+def pages_as(client, team_a):
+    """`pages_as(user)`: the test client signed in as `user` on team_a's workspace pages."""
+
+    def signed_in(user):
+        client.force_login(user)
+        client.defaults["HTTP_HOST"] = team_a.host
+        return client
+
+    return signed_in

@@ -52,8 +52,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "FeedError", "LinkToken", "SyncResult", "access_bank_feed", "bank_feed_connect", "bank_feed_disconnect",
-    "bank_feed_link_token", "bank_feed_sync", "bank_feeds_due", "default_provider", "feed_problem_text",
-    "needs_reconnection",
+    "bank_feed_link_token", "bank_feed_of", "bank_feed_sync", "bank_feeds_due", "default_provider",
+    "feed_problem_text", "needs_reconnection",
 ]
 
 
@@ -85,6 +85,10 @@ def access_bank_feed(actor, bank_account_id, *, for_write: bool = False) -> Bank
         return queryset.get(bank_account_id=int(bank_account_id))
     except (BankFeed.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404 from None
+
+
+def bank_feed_of(bank_account: BankAccount) -> BankFeed | None:
+    return BankFeed.objects.select_related("connected_by").filter(bank_account=bank_account).first()
 
 
 def _manager_check(actor) -> None:

@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
     # its descriptor (modules/workspace/registry.py), added when the apps are ready.
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
+        "ImportStatusEnum": "modules.core.models.ImportStatus",
     },
 }
 

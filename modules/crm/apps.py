@@ -37,6 +37,9 @@ class CrmConfig(AppConfig):
             "DealStageEnum": "modules.crm.models.Stage",
             "LeadStatusEnum": "modules.crm.models.LeadStatus",
             "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
+            # Named for what they are, now that other modules have fields called "type" and "source".
+            "ActivityTypeEnum": "modules.crm.models.ActivityType",
+            "LeadSourceEnum": "modules.crm.models.Source",
         },
         dashboard="modules.crm.selectors.dashboard_figures",
     )

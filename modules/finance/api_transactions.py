@@ -143,6 +143,7 @@ class TransactionViewSet(RecordViewSet):
     filterset_class = TransactionFilter
     queryset = Transaction.objects.none()
     lookup_value_regex = r"[0-9]+"
+    error_statuses = (404,)  # an import into a bank account this workspace does not have
 
     def get_queryset(self):
         return transactions.transaction_list()

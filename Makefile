@@ -57,6 +57,7 @@ bench: install
 	$(PY) bench/crm_board.py
 	$(PY) bench/finance_cashflow.py
 	$(PY) bench/brpay.py
+	$(PY) bench/finance_import.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

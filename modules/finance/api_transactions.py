@@ -7,6 +7,7 @@ detail routes here take numeric ids only, so `auto_reconcile/` never reads as a 
 
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -94,11 +95,25 @@ def transaction_representation(line: Transaction) -> dict:
 
 
 class TransactionWriteSerializer(input_serializers.Serializer):
-    """A line's figures are the bank's: its category is all a person changes."""
+    """A line's figures are the bank's: its category is all a person changes. Sending a figure
+    is refused rather than ignored, so a client never believes it changed one."""
 
     category_id = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), source="category", allow_null=True
     )
+
+    BANKS_FIGURES = (
+        "bank_account", "bank_account_id", "date", "description", "amount", "type", "currency", "source",
+        "reconciled", "reconciled_amount", "matched_account_id",
+    )
+
+    def validate(self, attrs):
+        sent = [name for name in self.BANKS_FIGURES if name in self.initial_data]
+        if sent:
+            raise serializers.ValidationError(
+                {name: [_("A statement line's figures are the bank's: only its category can change.")] for name in sent}
+            )
+        return attrs
 
 
 class StatementImportSerializer(serializers.Serializer):

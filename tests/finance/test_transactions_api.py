@@ -123,21 +123,33 @@ def test_the_lists_queries_do_not_grow_with_its_page_size(manager_api, books_a):
 # --- A line's category -------------------------------------------------------------------------------
 
 
-def test_a_member_gives_a_line_a_category_and_its_figures_stay(member_api, books_a, imported, team_a):
+def test_a_member_gives_a_line_a_category(member_api, books_a, imported, team_a):
     energy = line_id(books_a, "PAGTO BOLETO ENERGIA ELÉTRICA")
     utilities = books_a.category(name="Utilities")
 
-    response = member_api.patch(
-        f"{TRANSACTIONS}{energy}/", {"category_id": utilities.pk, "amount": "1.00", "description": "Mine"}
-    )
+    response = member_api.patch(f"{TRANSACTIONS}{energy}/", {"category_id": utilities.pk})
 
     assert response.status_code == 200
     assert response.json()["category"] == {
         "id": utilities.pk, "name": "Utilities", "type": "expense", "parent_id": None, "color": "#64748b",
     }
-    assert (response.json()["amount"], response.json()["description"]) == ("1250.40", "PAGTO BOLETO ENERGIA ELÉTRICA")
     [event] = books_a.events("transaction.updated")
     assert (event.actor_id, event.changes) == (team_a.user.pk, {"category_id": {"old": None, "new": utilities.pk}})
+
+
+def test_a_lines_figures_cannot_be_changed(manager_api, books_a, imported):
+    energy = line_id(books_a, "PAGTO BOLETO ENERGIA ELÉTRICA")
+    utilities = books_a.category(name="Utilities")
+
+    response = manager_api.patch(
+        f"{TRANSACTIONS}{energy}/", {"category_id": utilities.pk, "amount": "1.00", "description": "Mine"}
+    )
+
+    assert response.status_code == 400
+    message = "A statement line's figures are the bank's: only its category can change."
+    assert response.json() == {"description": [message], "amount": [message]}
+    assert manager_api.get(f"{TRANSACTIONS}{energy}/").json()["category"] is None
+    assert books_a.events("transaction.updated") == []
 
 
 def test_a_category_is_taken_off_with_null(manager_api, books_a, imported):

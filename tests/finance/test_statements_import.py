@@ -6,7 +6,7 @@ import pytest
 
 from modules.finance.models import TransactionSource
 from tests.finance.statements_fixtures import *  # noqa: F403
-from tests.finance.statements_fixtures import IMPORT, upload
+from tests.finance.statements_fixtures import IMPORT, sample, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,10 @@ def post(client, bank_account, name, content=None, **extra):
         ("2024-06-12", "Assinatura software - Parcela 1/3", "59.90", "debit"),
         ("2024-06-20", "Posto Ipiranga", "312.45", "debit"),
         ("2024-07-05", "Pagamento recebido", "500.00", "credit"),
+    ]),
+    ("no_header.ofx", "MXN", [  # a bank that leaves the OFX header out
+        ("2024-08-05", "RENTA OFICINA", "1250.00", "debit"),
+        ("2024-08-20", "SPEI RECIBIDO", "18000.00", "credit"),
     ]),
     ("signed.csv", "USD", [
         ("2024-02-01", "Client payment INV-2024-001", "1500.00", "credit"),
@@ -182,6 +186,8 @@ def test_the_refusal_is_in_the_readers_language(api, team_a, books_a, account_a)
     (b"", "The submitted file is empty."),
     (b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>",
      "This OFX file holds no bank or credit card statement."),
+    (sample("sgml_unclosed.ofx")[:600],  # a download cut short: ofxtools would close what it left open
+     "This OFX file ends too soon (it has no </OFX>): download the statement again."),
     (b"when,what\n2024-01-01,x\n",
      "The first row must name the columns: a date, a description and an amount, or a debit and a credit column. "
      "Missing: date, description, amount (or debit and credit)."),

@@ -14,8 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from ofxtools import Types as OfxTypes
-from ofxtools.header import OFXHeaderError
-from ofxtools.Parser import OFXTree, ParseError
+from ofxtools.Parser import OFXTree
 
 from modules.core.imports import file_error
 
@@ -28,6 +27,7 @@ _OFX_V1_HEADER = (
     "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
 )
 _STMTTRN_TAG = re.compile(r"<STMTTRN>", re.IGNORECASE)
+_OFX_END = re.compile(r"</OFX>\s*$", re.IGNORECASE)
 # Bank and credit card statements; an investment statement (INVSTMTRS) holds no bank lines.
 STATEMENT_TAGS = ("STMTRS", "CCSTMTRS")
 
@@ -52,17 +52,24 @@ class OfxReader:
         return _OFX_V1_HEADER + text[body:], text.count("\n", 0, body) - _OFX_V1_HEADER.count("\n")
 
     def read(self) -> Statement:
+        if not _OFX_END.search(self.text):
+            # ofxtools closes what a file leaves open: a download cut short would pass for a whole one.
+            raise file_error(_("This OFX file ends too soon (it has no </OFX>): download the statement again."))
         tree = OFXTree()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # ofxtools warns of tags it skips
                 tree.parse(io.BytesIO(self.text.encode("utf-8")))
-        except (ParseError, OFXHeaderError, ValueError, KeyError, IndexError):
+        # ofxtools' and ElementTree's ParseError and OFXHeaderError are SyntaxErrors.
+        except (SyntaxError, ValueError, KeyError, IndexError):
+            root = None
+        else:
+            root = tree.getroot()
+        if root is None:
             raise file_error(
                 _("This OFX file could not be read: its header or its tags are damaged. Export the statement from "
                   "your bank again.")
-            ) from None
-        root = tree.getroot()
+            )
         statements = [element for tag in STATEMENT_TAGS for element in root.iter(tag)]
         if not statements:
             raise file_error(_("This OFX file holds no bank or credit card statement."))

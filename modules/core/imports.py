@@ -156,7 +156,8 @@ def import_job_run(*, job_id: int, run: Callable[..., ImportReport]) -> None:
         with translation.override(job.language):
             report = run(actor=job.created_by, file=io.BytesIO(bytes(job.content)), progress=progress)
     except ValidationError as error:
-        job.status, job.failure = ImportStatus.FAILED, " ".join(error.message_dict.get("file", error.messages))
+        # One message a line: a refused statement names each of its bad lines.
+        job.status, job.failure = ImportStatus.FAILED, "\n".join(error.message_dict.get("file", error.messages))
     except Exception:
         with translation.override(job.language):
             job.status, job.failure = ImportStatus.FAILED, _("The import stopped on an unexpected error. Try again.")

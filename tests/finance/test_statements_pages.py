@@ -80,7 +80,8 @@ def test_a_refused_file_says_why_and_imports_nothing(pages_as, import_on_the_pag
     response = import_on_the_page(pages_as(team_a.user), account_a, "broken.ofx")
 
     assert response.status_code == 422
-    assert "Line 16: “12.3.4” (TRNAMT): it is not a number." in response.content.decode()
+    assert ("Nothing was imported. Fix these lines and import the file again.<br>"
+            "Line 16: “12.3.4” (TRNAMT): it is not a number.<br>") in response.content.decode()
     assert books_a.count() == 0
 
 

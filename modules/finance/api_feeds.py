@@ -7,6 +7,8 @@ token; `connect/` exchanges it for the bank account. The sandbox's link token co
 public token its make-believe widget would hand back, so the flow runs on any machine.
 """
 
+from dataclasses import asdict
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -199,5 +201,5 @@ class BankFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             result = feeds.bank_feed_sync(actor=request.user, bank_account_id=bank_account_id)
         except feeds.FeedError as error:
             raise _answer_for(error) from error
-        return Response({**result.__dict__, "feed": bank_feed_representation(self._feed())})
+        return Response({**asdict(result), "feed": bank_feed_representation(self._feed())})
 

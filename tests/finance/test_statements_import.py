@@ -66,6 +66,10 @@ def post(client, bank_account, name, content=None, **extra):
         ("2024-03-06", "Pagamento fornecedor", "2500.00", "debit"),
         ("2024-03-07", "Tarifa bancária", "12.90", "debit"),
     ]),
+    ("nubank_conta.csv", "BRL", [  # a Brazilian bank's CSV: its own ids, DD/MM/YYYY, decimal points
+        ("2024-07-01", "Transferência enviada pelo Pix - PADARIA SÃO JOÃO", "25.90", "debit"),
+        ("2024-07-02", "Transferência recebida pelo Pix - CLIENTE SOUZA", "1500.00", "credit"),
+    ]),
     ("windows1252.csv", "BRL", [  # Excel's CSV on Windows: debit and credit columns in Portuguese
         ("2024-04-10", "Conta de água", "89.90", "debit"),
         ("2024-04-11", "Depósito cliente", "450.00", "credit"),
@@ -112,6 +116,15 @@ def test_a_later_statement_overlapping_the_first_adds_only_its_new_lines(manager
 
     assert response.json() == {"imported": 2, "duplicates": 3}
     assert books_a.count() == 7
+
+
+def test_a_line_with_the_banks_id_is_known_by_it_whatever_its_text(manager_api, books_a, account_a):
+    post(manager_api, account_a, "nubank_conta.csv")
+    renamed = sample("nubank_conta.csv").replace(b"PADARIA", b"PADARIA CENTRAL")
+
+    response = post(manager_api, account_a, "nubank_conta.csv", renamed)
+
+    assert response.json() == {"imported": 0, "duplicates": 2}
 
 
 def test_a_line_is_the_same_line_in_another_bank_account_only_if_it_is_there(manager_api, books_a, account_a):

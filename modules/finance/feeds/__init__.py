@@ -18,7 +18,7 @@ sync leaves that feed alone until then.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -238,7 +238,7 @@ def bank_feed_sync(*, actor, bank_account_id) -> SyncResult:
             bank_account.save(update_fields=["last_sync", "updated_at"])
             event_record(
                 name=events.BANK_ACCOUNT_SYNCED,
-                payload={**events.bank_account_json(bank_account), "provider": feed.provider, **result.__dict__},
+                payload={**events.bank_account_json(bank_account), "provider": feed.provider, **asdict(result)},
                 actor=actor,
             )
     if refusal is not None:

@@ -3,7 +3,8 @@ parser and its value types (dates with time zones, decimal commas).
 
 The text is decoded here first, UTF-8 when it is, else Windows-1252, whatever the header says:
 banks write one and declare the other. A line's date is the day the bank wrote, not that instant
-in UTC. A file holds one account's statement, a bank's or a credit card's.
+in UTC. A file holds one account's statement, a bank's or a credit card's. Which way the money
+went is the amount's sign, as the OFX rule is: banks set TRNTYPE loosely.
 """
 
 import io

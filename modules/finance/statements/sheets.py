@@ -33,7 +33,9 @@ COLUMN_NAMES = {
     "credit": (
         "credit", "credits", "deposit", "credito", "creditos", "entrada", "entradas", "abono", "abonos", "deposito",
     ),
-    "external_id": ("id", "fitid", "transaction id", "id transacao", "id da transacao", "id transaccion"),
+    "external_id": (
+        "id", "fitid", "transaction id", "identificador", "id transacao", "id da transacao", "id transaccion",
+    ),
 }
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
 _DAY_FIRST_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")

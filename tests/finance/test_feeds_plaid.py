@@ -78,7 +78,7 @@ def test_the_access_token_is_kept_encrypted(books_a, dollars, connected):
 def test_the_account_must_be_one_of_the_sign_in_in_the_same_currency(
     manager_api, fake_plaid, books_a, dollars, account_id, message
 ):
-    public_token, _item = fake_plaid.item(FakeAccount("acc-checking"), FakeAccount("acc-pesos", currency="MXN"))
+    public_token, item = fake_plaid.item(FakeAccount("acc-checking"), FakeAccount("acc-pesos", currency="MXN"))
 
     response = manager_api.post(
         f"{FEEDS}connect/", {"bank_account_id": dollars.pk, "public_token": public_token, "account_id": account_id}
@@ -87,6 +87,7 @@ def test_the_account_must_be_one_of_the_sign_in_in_the_same_currency(
     assert response.status_code == 400
     assert response.json() == {"account_id": [message]}
     assert books_a.run(lambda: BankFeed.objects.count()) == 0
+    assert fake_plaid.calls("/item/remove") == [{"access_token": item.access_token}]  # the sign-in is not kept
 
 
 def test_a_public_token_plaid_does_not_know_is_a_400(manager_api, fake_plaid, dollars):

@@ -125,9 +125,14 @@ def bank_feed_connect(*, actor, bank_account_id, public_token: str, account_id: 
     adapter = feed_adapter(provider, bank_account.currency)
     try:
         item = adapter.exchange(public_token)
-        account = _account_chosen(adapter.accounts(item.access_token), account_id, bank_account)
+        accounts = adapter.accounts(item.access_token)
     except FeedError as error:
         raise _provider_refusal(error, field="public_token") from error
+    try:
+        account = _account_chosen(accounts, account_id, bank_account)
+    except DomainError:
+        _forget(provider, item.access_token, bank_account.currency)  # a sign-in we do not keep
+        raise
     previous = BankFeed.objects.select_for_update().filter(bank_account=bank_account).first()
     if previous is not None:
         _forget_on_commit(previous.provider, previous.access_token, bank_account.currency)
@@ -187,16 +192,17 @@ def bank_feed_disconnect(*, actor, bank_account_id) -> None:
 
 
 def _forget_on_commit(provider: str, access_token: str, currency: str) -> None:
-    """Revoke credentials once the change is saved; a provider that does not answer leaves them
-    to expire, which is no reason to keep a feed the person wanted gone."""
+    """Revoke credentials once the change is saved."""
+    transaction.on_commit(lambda: _forget(provider, access_token, currency))
 
-    def forget() -> None:
-        try:
-            feed_adapter(provider, currency).forget(access_token)
-        except FeedError as error:
-            logger.warning("Bank feed credentials not revoked (%s): %s", error.code, error.detail)
 
-    transaction.on_commit(forget)
+def _forget(provider: str, access_token: str, currency: str) -> None:
+    """A provider that does not answer leaves the credentials to expire, which is no reason to
+    keep a feed the person wanted gone."""
+    try:
+        feed_adapter(provider, currency).forget(access_token)
+    except FeedError as error:
+        logger.warning("Bank feed credentials not revoked (%s): %s", error.code, error.detail)
 
 
 def _provider_refusal(error: FeedError, *, field: str | None = None) -> Exception:

@@ -79,7 +79,10 @@ class FeedError(Exception):
 
     @property
     def message(self) -> str:
-        return feed_problem_text(self.code)
+        """What the person is told the moment it happens (a feed's state says it its own way)."""
+        if needs_reconnection(self.code) or self.code == UNREACHABLE:
+            return feed_problem_text(self.code)
+        return _("The bank feed refused the request (%(code)s). Try again later.") % {"code": self.code}
 
 
 def needs_reconnection(code: str) -> bool:

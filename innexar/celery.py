@@ -42,6 +42,7 @@ LANE_PATTERNS = (
     ("webhooks.*", "webhooks"),
     ("fiscal.*", "providers"),
     ("integrations.*", "providers"),
+    ("finance.bank_feed*", "providers"),
 )
 
 

@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
     # its descriptor (modules/workspace/registry.py), added when the apps are ready.
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
+        "ImportStatusEnum": "modules.core.models.ImportStatus",
     },
 }
 
@@ -359,6 +360,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Days a dispatched event (and the personal data in its payload) is kept (modules/events).
 INNEXAR_OUTBOX_RETENTION_DAYS = env_int("INNEXAR_OUTBOX_RETENTION_DAYS", 30, minimum=1)
+
+# --- Bank feeds ----------------------------------------------------------------------------------
+# Plaid (modules/finance/feeds/plaid.py); without credentials the sandbox feed stands in for it.
+PLAID_CLIENT_ID = env_str("PLAID_CLIENT_ID")
+PLAID_SECRET = env_str("PLAID_SECRET")
+PLAID_ENV = env_choice("PLAID_ENV", ["sandbox", "production"], "sandbox")
+PLAID_BASE_URL = env_str("PLAID_BASE_URL") or f"https://{PLAID_ENV}.plaid.com"
+PLAID_CLIENT_NAME = env_str("PLAID_CLIENT_NAME", "Innexar")
+PLAID_COUNTRY_CODES = env_list("PLAID_COUNTRY_CODES", ["US"])
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

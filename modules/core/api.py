@@ -22,8 +22,8 @@ from .filters import FilterBackend
 from .permissions import HasRole, IsTenantMember
 
 __all__ = [
-    "HasRole", "IsTenantMember", "PublicEndpoint", "ServiceActions", "ServiceViewSet", "TeammateField",
-    "UserRefSerializer", "feature_gate",
+    "HasRole", "IsTenantMember", "PublicEndpoint", "RecordViewSet", "ServiceActions", "ServiceViewSet",
+    "TeammateField", "UserRefSerializer", "feature_gate", "respond_async",
 ]
 
 # --- Who may call ------------------------------------------------------------------------------
@@ -42,6 +42,12 @@ class PublicEndpoint(APIView):
 def feature_gate(feature) -> type[BasePermission]:
     """The permission refusing a tenant whose plan lacks `feature` (403 naming the plan)."""
     return import_string(settings.INNEXAR_FEATURE_GATE)(feature)
+
+
+def respond_async(request: Request) -> bool:
+    """RFC 7240's `Prefer: respond-async`: the client would rather poll than wait (an import)."""
+    prefer = {part.strip().lower() for part in request.headers.get("Prefer", "").split(",")}
+    return "respond-async" in prefer
 
 
 # --- Users in payloads -------------------------------------------------------------------------
@@ -118,23 +124,23 @@ class ServiceActions(viewsets.GenericViewSet):
         return Response(self.get_serializer(record).data, status=status_code)
 
 
-class ServiceViewSet(
+class RecordViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     ServiceActions,
 ):
-    """List, create, retrieve, PATCH and DELETE, each through the module's access and services.
+    """List, retrieve, PATCH and DELETE, each through the module's access and services: the
+    records that come in some other way than a POST of one (a bank's statement lines come from
+    files and feeds). ServiceViewSet adds the create.
 
     Subclasses name what ServiceActions asks (the plan `feature`, the access function), the read
-    serializer, the write serializer and the `create_record`/`update_record`/`delete_record`
-    services; PUT is not offered (PATCH changes what it is sent).
+    serializer, the write serializer and the `update_record`/`delete_record` services; PUT is not
+    offered (PATCH changes what it is sent).
     """
 
     write_serializer_class: type[serializers.Serializer]
-    create_serializer_class: type[serializers.Serializer] | None = None  # when creating takes less
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """A deferred join: the page's ids first (a narrow query an index can answer alone),
@@ -147,10 +153,6 @@ class ServiceViewSet(
     def get_object(self):
         return self.access(for_write=self.request.method not in SAFE_METHODS)
 
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        data = self.validated(self.create_serializer_class)
-        return self.answer(self.create_record(data), status.HTTP_201_CREATED)
-
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         record = self.access(for_write=True)
         return self.answer(self.update_record(record, self.validated(partial=True)))
@@ -161,3 +163,14 @@ class ServiceViewSet(
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         self.delete_record(self.access(for_delete=True))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceViewSet(mixins.CreateModelMixin, RecordViewSet):
+    """RecordViewSet and the create: `create_record` through the module's create service, with
+    `write_serializer_class`, or `create_serializer_class` when creating takes less."""
+
+    create_serializer_class: type[serializers.Serializer] | None = None
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = self.validated(self.create_serializer_class)
+        return self.answer(self.create_record(data), status.HTTP_201_CREATED)

@@ -48,6 +48,8 @@ class ImportReport:
     warnings: list[dict]
     # The rows left out, in the file's own columns and separator, with the reason in a last column.
     rejected_csv: bytes
+    # Rows already there, skipped without being an error (a bank statement imported again).
+    duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,13 +156,15 @@ def import_job_run(*, job_id: int, run: Callable[..., ImportReport]) -> None:
         with translation.override(job.language):
             report = run(actor=job.created_by, file=io.BytesIO(bytes(job.content)), progress=progress)
     except ValidationError as error:
-        job.status, job.failure = ImportStatus.FAILED, " ".join(error.message_dict.get("file", error.messages))
+        # One message a line: a refused statement names each of its bad lines.
+        job.status, job.failure = ImportStatus.FAILED, "\n".join(error.message_dict.get("file", error.messages))
     except Exception:
         with translation.override(job.language):
             job.status, job.failure = ImportStatus.FAILED, _("The import stopped on an unexpected error. Try again.")
         raise
     else:
-        job.status, job.imported, job.errors = ImportStatus.DONE, report.imported, report.errors
+        job.status, job.imported, job.duplicates = ImportStatus.DONE, report.imported, report.duplicates
+        job.errors = report.errors
         job.warnings, job.rejected = report.warnings, report.rejected_csv
     finally:
         job.content, job.finished_at = b"", timezone.now()
@@ -248,11 +252,16 @@ def word(text: str) -> str:
     return " ".join(text.split())
 
 
-def sheet_read(text: str, *, model: type[Model], column_names: dict[str, Iterable[str]], required: Iterable[str]):
+def sheet_read(
+    text: str, *, model: type[Model], column_names: dict[str, Iterable[str]], required: Iterable[str],
+    labels: dict[str, str] | None = None,
+):
     """The header and every data row that has something in it: (line number, cells, {column: cell}).
 
     `column_names` gives each of `model`'s columns the header words (compared by word()) that
-    name it. The line number is where the row starts in the file (a quoted cell may span lines).
+    name it; `labels` names, for messages, the columns that are not the model's fields (a
+    statement's debit and credit). The line number is where the row starts in the file (a quoted
+    cell may span lines).
     """
     start = len(text) - len(text.lstrip("\r\n"))
     first_line = text[start:].split("\n", 1)[0]
@@ -261,7 +270,7 @@ def sheet_read(text: str, *, model: type[Model], column_names: dict[str, Iterabl
     try:
         header = next((cells for cells in reader if any(cell.strip() for cell in cells)), None)
         header = header or []
-        columns = _columns(header, model=model, column_names=column_names, required=required)
+        columns = _columns(header, model=model, column_names=column_names, required=required, labels=labels or {})
         records, last_line = [], reader.line_num
         for cells in reader:
             number, last_line = last_line + 1, reader.line_num
@@ -283,10 +292,10 @@ def sheet_read(text: str, *, model: type[Model], column_names: dict[str, Iterabl
     return Sheet(header=header, delimiter=delimiter, titles=titles, records=records)
 
 
-def _columns(header: list[str], *, model, column_names, required) -> list[tuple[str, int]]:
+def _columns(header: list[str], *, model, column_names, required, labels) -> list[tuple[str, int]]:
     """(our column, its index in the file); columns we do not know are ignored."""
     by_word = {name: column for column, names in column_names.items() for name in names}
-    label = lambda column: str(model._meta.get_field(column).verbose_name)  # noqa: E731
+    label = lambda column: str(labels.get(column) or model._meta.get_field(column).verbose_name)  # noqa: E731
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         column = by_word.get(word(title))

@@ -47,6 +47,7 @@ class ImportJob(models.Model):
     # Row errors are worded in the language of whoever started the import.
     language = models.CharField(max_length=8, default="en")
     imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)  # rows already there, left out quietly
     errors = models.JSONField(default=list)  # [{"row", "error", "label"}]: the rows left out
     warnings = models.JSONField(default=list)  # [{"row", "warning", "label"}]: imported, with a change
     rejected = models.BinaryField(default=b"")  # the rows left out, as a CSV to fix and import again

@@ -360,10 +360,12 @@ def money_formatter(currency: str) -> Callable[[Decimal], str]:
 # "12500.00". The pages' LocalDecimalField and the imports read them with this one function.
 
 
-def number_in_locale(value: Decimal | int, decimal_places: int | None) -> str:
+def number_in_locale(value: Decimal | int, decimal_places: int | None, locale: str | None = None) -> str:
     """`12.500,00` in pt-BR, `12,500.00` in en; `decimal_places` None writes the digits it has."""
     fraction = ".######" if decimal_places is None else "." + "0" * decimal_places if decimal_places else ""
-    return format_decimal(value, format=f"#,##0{fraction}", locale=money_locale(), decimal_quantization=False)
+    return format_decimal(
+        value, format=f"#,##0{fraction}", locale=locale or money_locale(), decimal_quantization=False
+    )
 
 
 # Currency signs and spaces around a pasted amount ("R$ 12.500,00", "12,500.50 MXN") say nothing
@@ -377,14 +379,17 @@ _NUMBER_CHARACTERS = re.compile(r"[+-]?[\d.,]+")
 _MACHINE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def amount_expected_message(decimal_places: int | None) -> str:
-    example = number_in_locale(Decimal("12500.5"), 2 if decimal_places is None else decimal_places)
+def amount_expected_message(decimal_places: int | None, locale: str | None = None) -> str:
+    example = number_in_locale(Decimal("12500.5"), 2 if decimal_places is None else decimal_places, locale)
     return gettext_now("Enter a number such as %(example)s.") % {"example": example}
 
 
-def parse_amount(text: str, *, decimal_places: int | None = 2, machine: bool = False) -> Decimal:
+def parse_amount(
+    text: str, *, decimal_places: int | None = 2, machine: bool = False, locale: str | None = None
+) -> Decimal:
     """A number as written in money_locale, read with Babel's strict parser ("12500,50" in en is
-    refused, not read as 1250050); with `machine`, only "-1234.56" as a program writes it.
+    refused, not read as 1250050); with `machine`, only "-1234.56" as a program writes it; with
+    `locale`, as written there whoever reads (a file that keeps its bank's style).
     Raises ValidationError (code "invalid" or "ambiguous").
 
     "1.234" is 1234 in pt-BR and 1.234 in en. Where `decimal_places` allows three decimals (or
@@ -399,9 +404,9 @@ def parse_amount(text: str, *, decimal_places: int | None = 2, machine: bool = F
             )
         return Decimal(text)
     text = _AROUND_NUMBER.match(text).group(1).strip()
-    locale = money_locale()
+    locale = locale or money_locale()
     if not _NUMBER_CHARACTERS.fullmatch(text):
-        raise ValidationError(amount_expected_message(decimal_places), code="invalid")
+        raise ValidationError(amount_expected_message(decimal_places, locale), code="invalid")
     grouped = _GROUPED_ONCE.fullmatch(text)
     fits_both = decimal_places is None or decimal_places >= 3
     if grouped and grouped[2] == get_group_symbol(locale) and fits_both:
@@ -417,4 +422,4 @@ def parse_amount(text: str, *, decimal_places: int | None = 2, machine: bool = F
     try:
         return parse_decimal(text, locale=locale, strict=True)
     except NumberFormatError:
-        raise ValidationError(amount_expected_message(decimal_places), code="invalid") from None
+        raise ValidationError(amount_expected_message(decimal_places, locale), code="invalid") from None

@@ -66,9 +66,11 @@ ERROR_DESCRIPTIONS = {
     401: ("Error", "No token, or one that is invalid or expired."),
     403: ("Error", "The user's role or the workspace's plan does not allow this."),
     404: ("Error", "Nothing here for this user (another workspace's records included), or no such page."),
+    409: ("Error", "The record is in a state that does not allow this now: the message says what to do first."),
     413: ("Error", "The request body is larger than the server accepts."),
     415: ("Error", "The body is not in a media type the operation reads."),
     429: ("Error", "Too many requests: the Retry-After header says when to try again."),
+    502: ("Error", "A provider the operation needs (a bank feed) did not answer, or refused."),
 }
 
 

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from modules.core import serializers as input_serializers
-from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer
+from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer, respond_async
 from modules.core.imports import import_job_json
 from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import Currency, format_money
@@ -190,12 +190,6 @@ class ImportJobSerializer(LeadImportReportSerializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
-def _respond_async(request: Request) -> bool:
-    """RFC 7240's `Prefer: respond-async`: the client would rather poll than wait."""
-    prefer = {part.strip().lower() for part in request.headers.get("Prefer", "").split(",")}
-    return "respond-async" in prefer
-
-
 class DealWriteSerializer(input_serializers.Serializer):
     title = serializers.CharField(max_length=200)
     contact_id = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), source="contact")
@@ -282,7 +276,7 @@ class LeadViewSet(CrmViewSet):
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request: Request) -> Response:
         upload = self.validated(LeadImportSerializer)["file"]
-        if _respond_async(request):
+        if respond_async(request):
             # A large file outlasts a request's time limit: a worker imports it, the client polls.
             # Queued when this request commits: the answer says so, the client polls for the rest.
             job = imports.lead_import_start(actor=request.user, file=upload, language=translation.get_language())

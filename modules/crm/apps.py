@@ -34,10 +34,12 @@ class CrmConfig(AppConfig):
         },
         demo="modules.crm.demo.crm_demo_load",
         enum_names={
-            "ActivityTypeEnum": "modules.crm.models.ActivityType",  # finance has "type" fields too
             "DealStageEnum": "modules.crm.models.Stage",
             "LeadStatusEnum": "modules.crm.models.LeadStatus",
             "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
+            # Named for what they are, now that other modules have fields called "type" and "source".
+            "ActivityTypeEnum": "modules.crm.models.ActivityType",
+            "LeadSourceEnum": "modules.crm.models.Source",
         },
         dashboard="modules.crm.selectors.dashboard_figures",
     )

@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ class FinanceConfig(AppConfig):
             ),
         ),
         urls="modules.finance.urls",
+        # Each part adds its routes, beat entries, demo loader and enum names as it lands.
         api_routes=(
             ApiRoute("finance/cash-flow", "modules.finance.api_cashflow.CashFlowViewSet", "finance-cash-flow"),
             # First of the routes at finance/transactions: a viewset with a detail route there
@@ -30,14 +32,26 @@ class FinanceConfig(AppConfig):
                 "finance/transactions", "modules.finance.api_reconciliation.ReconciliationViewSet",
                 "finance-reconciliation",
             ),
+            ApiRoute(
+                "finance/transactions", "modules.finance.api_transactions.TransactionViewSet", "finance-transaction"
+            ),
+            ApiRoute("finance/bank-feeds", "modules.finance.api_feeds.BankFeedViewSet", "finance-bank-feed"),
         ),
+        beat={
+            # Every connected bank account's new lines, a few times a day (banks post overnight and at noon).
+            "finance-bank-feeds-sync": {
+                "task": "finance.bank_feeds_sync_all", "schedule": crontab(minute=20, hour="*/4"),
+            },
+        },
         enum_names={
             "AccountTypeEnum": "modules.finance.models.AccountType",
             "AccountStatusEnum": "modules.finance.models.AccountStatus",
             "PaymentMethodEnum": "modules.finance.models.PaymentMethod",
             "TransactionTypeEnum": "modules.finance.models.TransactionType",
+            "TransactionSourceEnum": "modules.finance.models.TransactionSource",
+            "BankFeedStatusEnum": "modules.finance.api_feeds.FeedStatus",
+            "BankFeedProviderEnum": "modules.finance.feeds.base.FeedProvider",
         },
-        # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )
 
     def ready(self) -> None:

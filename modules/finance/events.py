@@ -25,6 +25,10 @@ BANK_ACCOUNT_SYNCED = "bank_account.synced"
 TRANSACTIONS_IMPORTED = "bank_account.statement_imported"  # one event per file or sync, not per line
 TRANSACTION_RECONCILED = "transaction.reconciled"
 TRANSACTION_UNRECONCILED = "transaction.unreconciled"
+TRANSACTION_UPDATED = "transaction.updated"  # its category: a line's figures are the bank's
+TRANSACTION_DELETED = "transaction.deleted"
+BANK_FEED_CONNECTED = "bank_account.feed_connected"
+BANK_FEED_DISCONNECTED = "bank_account.feed_disconnected"
 
 
 def category_json(category: Category | None) -> dict | None:

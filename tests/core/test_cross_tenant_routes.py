@@ -2,6 +2,10 @@
 configuration: another workspace's admin gets "not found" for our records, and nothing of ours
 changes. A new route that names a record fails here until it says which record it names."""
 
+import re
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import get_resolver
@@ -11,6 +15,7 @@ from django_tenants.utils import tenant_context
 from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
+from modules.finance.models import BankAccount, BankFeed, Transaction
 from tests.crm.conftest import Crm
 
 # The path before the id says what the id names; the longest match wins.
@@ -28,6 +33,12 @@ RECORD_KINDS = {
     "crm/pipeline/deals/": "deal",
     "api/v1/^crm/activities/": "activity",
     "crm/activities/": "activity",
+    "api/v1/^finance/transactions/": "transaction",
+    "api/v1/^finance/transactions/import/": "statement import",
+    "finance/statements/import/": "statement import",
+    "api/v1/^finance/bank-feeds/": "bank account",
+    "finance/statements/": "bank account",
+    "finance/reconciliation/lines/": "transaction",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -55,7 +66,8 @@ def _record_routes() -> list[tuple[str, str, str, str]]:
         kinds = [key for key in RECORD_KINDS if prefix.startswith(key)]
         assert kinds, f"{route} ({pattern.name}) names a record: say which in RECORD_KINDS"
         kind = RECORD_KINDS[max(kinds, key=len)]
-        template = route.replace("(?P<pk>[^/.]+)", "{id}").replace("<int:pk>", "{id}")
+        # The id however the route reads it: DRF's (?P<pk>...) with its pattern, a page's <int:...>.
+        template = re.sub(r"\(\?P<\w+>[^)]*\)|<int:\w+>", "{id}", route)
         template = "/" + template.replace("^", "").replace("$", "")
         assert "<" not in template and "(?P" not in template, f"{route}: an id parameter other than pk"
         actions = getattr(pattern.callback, "actions", None)
@@ -79,8 +91,20 @@ def alpha_records(team_a):
     activity = crm_a.activity(related_to_type="lead", related_to_id=lead.pk, subject="Alpha secret call")
     with tenant_context(team_a.tenant):
         job = ImportJob.objects.create(kind="crm.leads", created_by_id=team_a.admin.pk, file_name="alpha-secret.csv")
+        statement_import = ImportJob.objects.create(
+            kind="finance.statements", created_by_id=team_a.admin.pk, file_name="alpha-secret.ofx"
+        )
+        bank_account = BankAccount.objects.create(
+            name="Alpha secret bank", account_number="1", currency="BRL", plaid_account_id="sandbox-checking-a"
+        )
+        BankFeed.objects.create(bank_account=bank_account, provider="sandbox", access_token="access-sandbox-x")
+        line = Transaction.objects.create(
+            bank_account=bank_account, date=date(2025, 1, 2), description="Alpha secret line",
+            amount=Decimal("10.00"), type="debit", dedupe_key="alpha-secret",
+        )
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
-            "import": job.pk, "user": team_a.user.pk}
+            "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
+            "bank account": bank_account.pk, "transaction": line.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -88,7 +112,8 @@ def _snapshot(team, records) -> dict:
         return {
             kind: model_to_dict(model.objects.get(pk=records[kind]))
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
-                                ("import", ImportJob)]
+                                ("import", ImportJob), ("statement import", ImportJob),
+                                ("bank account", BankAccount), ("transaction", Transaction)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

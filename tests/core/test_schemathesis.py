@@ -34,9 +34,12 @@ from modules.accounts.tokens import tokens_for_user
 from modules.core import logs
 from modules.core.money import minor_units
 from modules.crm import services as crm_services
+from modules.finance.models import BankAccount
 
 EXAMPLES = 10
 STRONG_PASSWORD = "Vivid-Otter-Trumpet-93"
+LEADS = b"name,email\nAna Souza,ana-st@example.com\n"
+STATEMENT = b"date,description,amount\n2025-01-02,Schemathesis line,-12.50\n"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
@@ -71,7 +74,10 @@ def workspace(team_a):
         deal = crm_services.deal_create(
             actor=team_a.admin, contact=contact, title="Schemathesis deal", value=Decimal("1000.00"), currency="USD"
         )
-    return {"team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk}
+        bank_account = BankAccount.objects.create(name="Schemathesis bank", account_number="1", currency="USD")
+    return {
+        "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
+    }
 
 
 def _a_range_it_answers(query: dict) -> None:
@@ -103,9 +109,13 @@ def _with_real_refs(case, workspace) -> None:
     if case.path == "/api/v1/public/auth/password/reset/confirm/":
         uid, token, _ = password_reset_link(User.objects.get(pk=team.user.pk))  # its password as it is now
         body.update(uid=uid, token=token, new_password=STRONG_PASSWORD)
+    if "bank_account_id" in body:
+        body["bank_account_id"] = workspace["bank_account"]
+    if "public_token" in body:  # what the sandbox feed's sign-in hands back, reaching one account
+        body.update(public_token=f"public-sandbox-{unique}", account_id="")
     # An upload's schema says "binary"; what a valid one holds, only its parser knows.
     if "file" in body:
-        body["file"] = b"name,email\nAna Souza,ana-st@example.com\n"
+        body["file"] = STATEMENT if case.path == "/api/v1/finance/transactions/import/" else LEADS
     if "logo" in body:  # multipart only
         body["logo"] = PNG
     # Rules across fields: a tax id, tax regime and PIX key follow the country, an amount its currency.

@@ -148,7 +148,8 @@ def accounts_dashboard() -> Dashboard:
     currency = company_currency()
     by_currency = {currency: DueSums.nothing()}
     for row in rows:
-        by_currency[row.pop("currency")] = DueSums(**{name: value or Decimal(0) for name, value in row.items()})
+        code = row.pop("currency")
+        by_currency[code] = DueSums(**{name: value or Decimal(0) for name, value in row.items()})
     return Dashboard(currency=currency, by_currency=by_currency, today=today)
 
 

@@ -12,6 +12,7 @@ from modules.finance import services
 from modules.finance.models import Transaction
 from modules.finance.payments import payment_apply
 from modules.tenancy.scope import tenant_scope
+from modules.tenancy.services import company_profile_update
 from tests.crm.conftest import Crm
 
 
@@ -92,6 +93,22 @@ def finance_a(team_a) -> Finance:
 @pytest.fixture
 def finance_b(team_b) -> Finance:
     return Finance(team_b)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`clock(moment)`: Django's clock (`timezone.now`) stands at `moment`, so "today" is that
+    moment's date in whichever time zone asks (tokens keep the real clock)."""
+
+    def stand_at(moment) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return stand_at
+
+
+def company_in(team, **changes) -> None:
+    """The team's company moves (its country brings its currency and time zone, as settings do)."""
+    company_profile_update(actor=team.admin, tenant=team.tenant, changes=changes)
 
 
 @pytest.fixture

@@ -233,7 +233,9 @@ def test_a_partly_paid_account_keeps_its_currency_and_an_amount_above_what_was_p
     higher = admin_api.patch(f"{ACCOUNTS}{account.pk}/", {"amount": "1200.00"})
 
     assert currency.status_code == 400
-    assert currency.json() == {"currency": ["Part of this account was paid: its type and currency can no longer change."]}
+    assert currency.json() == {
+        "currency": ["Part of this account was paid: its type and currency can no longer change."]
+    }
     assert too_low.json() == {"amount": ["The amount must be more than what was already paid ($400.00)."]}
     assert (higher.json()["amount"], higher.json()["remaining"]) == ("1200.00", "800.00")
 
@@ -262,7 +264,8 @@ def test_mark_paid_pays_what_remains_and_twice_is_a_400(admin_api, finance_a):
 
     assert response.status_code == 200
     paid = response.json()
-    assert (paid["status"], paid["paid_at"], paid["payment_method"]) == ("paid", "2025-11-13T10:00:00Z", "bank_transfer")
+    assert (paid["status"], paid["paid_at"], paid["payment_method"]) == (
+        "paid", "2025-11-13T10:00:00Z", "bank_transfer")
     assert (paid["paid_amount"], paid["remaining"]) == ("5000.00", "0.00")
     assert again.status_code == 400
     assert again.json() == {"non_field_errors": ["This account is already paid."]}

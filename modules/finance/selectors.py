@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -180,6 +180,13 @@ def category_tree(categories: Iterable[Category] | None = None) -> list[Category
         ordered.append(category)
         stack.extend((child, depth + 1) for child in reversed(children[category.pk]))
     return ordered
+
+
+def categories_in_use() -> QuerySet[Category]:
+    """Categories with how many accounts and subcategories use them (what a delete would refuse)."""
+    return Category.objects.select_related("parent").annotate(
+        accounts_count=Count("accounts", distinct=True), children_count=Count("children", distinct=True)
+    )
 
 
 def category_with_descendants(category_ids: Iterable[int]) -> set[int]:

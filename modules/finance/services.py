@@ -174,14 +174,19 @@ def account_cancel(*, actor: User | None, account: Account, reason: str = "") ->
     return account
 
 
+def account_delete_refusal(account: Account) -> str:
+    """Why the account cannot be deleted ("" when it can): its page says so instead of the button."""
+    if account.payments.exists():
+        return _("Payments were recorded on this account, so it stays in the books: it cannot be deleted.")
+    return ""
+
+
 @transaction.atomic
 def account_delete(*, actor: User | None, account: Account) -> None:
     """An account money was recorded against stays in the books: it can be cancelled, not deleted."""
-    if account.payments.exists():
-        raise DomainError(
-            _("Payments were recorded on this account, so it stays in the books: it cannot be deleted."),
-            code="has_payments",
-        )
+    refusal = account_delete_refusal(account)
+    if refusal:
+        raise DomainError(refusal, code="has_payments")
     payload = events.account_json(account)
     account.delete()
     event_record(name=events.ACCOUNT_DELETED, payload=payload, actor=actor)
@@ -381,14 +386,20 @@ def bank_account_update(*, actor: User | None, bank_account: BankAccount, change
     return bank_account
 
 
+def bank_account_delete_refusal(bank_account: BankAccount) -> str:
+    """Why the bank account cannot be deleted ("" when it can): its page says so instead of the button."""
+    if bank_account.transactions.exists():
+        return _("This bank account has statement lines: deactivate it instead of deleting it.")
+    return ""
+
+
 @transaction.atomic
 def bank_account_delete(*, actor: User | None, bank_account: BankAccount) -> None:
     """A bank account with statement lines is history: it is deactivated, not deleted."""
     _setup_change_check(actor)
-    if bank_account.transactions.exists():
-        raise DomainError(
-            _("This bank account has statement lines: deactivate it instead of deleting it."), code="referenced"
-        )
+    refusal = bank_account_delete_refusal(bank_account)
+    if refusal:
+        raise DomainError(refusal, code="referenced")
     payload = events.bank_account_json(bank_account)
     bank_account.delete()
     event_record(name=events.BANK_ACCOUNT_DELETED, payload=payload, actor=actor)

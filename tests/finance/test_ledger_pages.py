@@ -241,7 +241,7 @@ def test_an_account_with_payments_offers_no_delete_and_says_why(manager, finance
     response = manager.post(f"/finance/accounts/{account.pk}/delete/", **HTMX)
 
     assert "Payments were recorded on this account, so it stays in the books: it cannot be deleted." in page
-    assert 'action="/finance/accounts/{}/delete/"'.format(account.pk) not in page
+    assert f'action="/finance/accounts/{account.pk}/delete/"' not in page
     assert response.status_code == 422  # a stale page's button
     assert finance_a.query(lambda: Account.objects.count()) == 1
 

@@ -25,7 +25,7 @@ from modules.crm.models import Contact
 from modules.tenancy.plans import Feature
 
 from . import access, events, selectors, services
-from .filters import AccountFilter, BankAccountFilter, CategoryFilter
+from .filters import AccountFilter, BankAccountFilter
 from .models import (
     Account,
     AccountStatus,
@@ -73,6 +73,8 @@ def account_representation(account: Account) -> dict:
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
+    parent_id = serializers.IntegerField(read_only=True, allow_null=True)
+
     class Meta:
         model = Category
         fields = ["id", "name", "type", "color", "parent_id"]
@@ -94,6 +96,7 @@ class AccountSerializer(serializers.ModelSerializer):
         choices=AccountStatus.choices, read_only=True,
         help_text="As of today in the company's time zone: an open account past its due date is overdue.",
     )
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, read_only=True, allow_null=True)
     customer = CustomerSerializer(read_only=True, allow_null=True)
     assigned_to = UserRefSerializer(read_only=True, allow_null=True)
 
@@ -121,6 +124,7 @@ def category_representation(category: Category) -> dict:
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    parent_id = serializers.IntegerField(read_only=True, allow_null=True)
     parent = CategoryRefSerializer(read_only=True, allow_null=True)
     depth = serializers.IntegerField(read_only=True, help_text="0 for a top-level category, 1 below it, and so on.")
 
@@ -137,6 +141,7 @@ class BankAccountSerializer(serializers.ModelSerializer):
         max_digits=14, decimal_places=2, read_only=True,
         help_text="The opening balance plus every credit, less every debit, of its statement lines.",
     )
+    plaid_account_id = serializers.CharField(read_only=True, allow_null=True, help_text="The bank feed's account id.")
 
     class Meta:
         model = BankAccount
@@ -346,7 +351,7 @@ class CategoryViewSet(FinanceViewSet):
     permission_classes = [ManagersChangeSetUp]
     serializer_class = CategorySerializer
     write_serializer_class = CategoryWriteSerializer
-    filterset_class = CategoryFilter
+    filter_backends = []  # the whole tree, as the spec lists it
     pagination_class = None
     queryset = Category.objects.none()
 
@@ -356,7 +361,7 @@ class CategoryViewSet(FinanceViewSet):
     access_record = staticmethod(access.access_category)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        categories = selectors.category_tree(self.filter_queryset(self.get_queryset()))
+        categories = selectors.category_tree(self.get_queryset())
         return Response(self.get_serializer(categories, many=True).data)
 
     def create_record(self, data):

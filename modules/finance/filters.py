@@ -9,7 +9,7 @@ from modules.core.money import Currency
 from modules.core.search import folded_contains, search_query
 from modules.crm.models import Contact
 
-from .models import Account, AccountStatus, AccountType, BankAccount, Category, CategoryType
+from .models import Account, AccountStatus, AccountType, BankAccount
 from .selectors import category_with_descendants
 
 
@@ -51,14 +51,6 @@ class AccountFilter(django_filters.FilterSet):
 
     def filter_category(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(category_id__in=category_with_descendants(value))
-
-
-class CategoryFilter(django_filters.FilterSet):
-    type = django_filters.ChoiceFilter(choices=CategoryType.choices, label=_("Type"))
-
-    class Meta:
-        model = Category
-        fields = []
 
 
 class BankAccountFilter(django_filters.FilterSet):

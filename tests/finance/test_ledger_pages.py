@@ -401,3 +401,25 @@ def test_another_workspace_does_not_find_our_pages(client, team_b, finance_a):
         assert b"Alpha secret" not in response.content
     for path in ("/finance/accounts/", "/finance/bank-accounts/", "/finance/categories/", "/finance/"):
         assert b"Alpha secret" not in client.get(path, HTTP_HOST=team_b.host).content
+
+
+# --- The workspace dashboard ---------------------------------------------------------------------
+
+
+def finance_panel(page: str) -> str:
+    block = page.split('id="finance-figures">')[1].split("</div>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block)).strip()
+
+
+def test_the_workspace_dashboard_shows_what_remains_per_currency(member, finance_a):
+    assert 'id="finance-figures"' not in page_of(member.get("/"))
+    finance_a.account(amount="1000.00")
+    finance_a.account(amount="250.00", currency="BRL", due_date=finance_a.today() - timedelta(days=3))
+    finance_a.account(type="payable", amount="80.00")
+
+    panel = finance_panel(page_of(member.get("/")))
+
+    assert panel == (
+        "To receive $1,000.00 R$0.00 See the receivables To pay $80.00 R$0.00 See the payables "
+        "Overdue $0.00 to receive $0.00 to pay R$250.00 to receive R$0.00 to pay See what is late"
+    )

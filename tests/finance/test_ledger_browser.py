@@ -18,8 +18,12 @@ from modules.accounts.models import Role
 from modules.events.models import AuditEntry, Event
 from modules.finance import services
 from modules.finance.models import Account, BankAccount, Category, Payment
-from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
-from tests.e2e.conftest import server  # noqa: F401  (the server process, a module fixture)
+from tests.e2e.conftest import (
+    chromium,
+    server,  # noqa: F401  (the server process, a module fixture)
+    sign_in,
+    user_who_signs_in,
+)
 from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 
 pytestmark = pytest.mark.browser

@@ -197,6 +197,7 @@ def accounts_mark_overdue() -> int:
     """Store as overdue the pending accounts whose due date has passed today, in the workspace's
     time zone (the task runs in it), one `account.overdue` event each; returns how many. Readers
     do not wait for it (selectors.status_expression): it is for what reacts to the event."""
+    # An account someone is paying at this moment is skipped (skip_locked): the next hour sees it.
     due = list(
         Account.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("category", "assigned_to")

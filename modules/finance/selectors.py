@@ -7,12 +7,13 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from modules.core.money import AmountField, active_country
-from modules.tenancy.countries import country_currency
+from modules.core.money import AmountField
+from modules.tenancy.selectors import tenant_currency
 
 from .models import (
     OPEN_STATUSES,
@@ -121,8 +122,9 @@ class Dashboard:
 
 
 def company_currency() -> str:
-    """The currency of the company's country (BR → BRL, MX → MXN, else USD)."""
-    return country_currency(active_country())
+    """The company's main currency: its country's (BR → BRL, MX → MXN, else USD) unless its
+    settings name another."""
+    return tenant_currency(connection.tenant)
 
 
 def accounts_dashboard() -> Dashboard:

@@ -330,6 +330,7 @@ def _bank_account_page(
         "bank_account": bank_account,
         "balance": selectors.bank_account_balance(bank_account),
         "can_manage": can_manage,
+        "can_change": can_manage,
         "edit_form": edit_form or BankAccountForm(
             initial=BankAccountForm.initial_from(bank_account), actor=request.user
         ),

@@ -60,12 +60,6 @@ COUNTRIES: dict[str, CountryDefaults] = {
 }
 
 
-def country_currency(country: str | None) -> str:
-    """The currency a company of `country` counts in; USD for a country we do not know."""
-    defaults = COUNTRIES.get(country)
-    return defaults.currency if defaults is not None else "USD"
-
-
 def country_for_language(language: str) -> str:
     """The country a signup in this language most likely is: pt-BR → BR, es → MX, else US."""
     prefix = (language or "").lower().split("-")[0].split("_")[0]

@@ -56,6 +56,7 @@ bench: install
 	$(PY) bench/crm_rescore.py
 	$(PY) bench/crm_board.py
 	$(PY) bench/finance_cashflow.py
+	$(PY) bench/finance_ledger.py
 	$(PY) bench/brpay.py
 <<<<<<< HEAD
 	$(PY) bench/finance_reconcile.py

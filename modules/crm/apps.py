@@ -34,7 +34,6 @@ class CrmConfig(AppConfig):
         },
         demo="modules.crm.demo.crm_demo_load",
         enum_names={
-            "ActivityTypeEnum": "modules.crm.models.ActivityType",
             "DealStageEnum": "modules.crm.models.Stage",
             "LeadStatusEnum": "modules.crm.models.LeadStatus",
             "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",

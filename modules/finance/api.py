@@ -25,6 +25,7 @@ from modules.crm.models import Contact
 from modules.tenancy.plans import Feature
 
 from . import access, events, selectors, services
+from .api_transactions import CategoryRefSerializer  # a category as a statement line carries it too
 from .filters import AccountFilter, BankAccountFilter
 from .models import (
     Account,
@@ -70,14 +71,6 @@ def account_representation(account: Account) -> dict:
         "assigned_to": user_json(account.assigned_to),
         "created_at": iso_datetime(account.created_at),
     }
-
-
-class CategoryRefSerializer(serializers.ModelSerializer):
-    parent_id = serializers.IntegerField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Category
-        fields = ["id", "name", "type", "color", "parent_id"]
 
 
 class CustomerSerializer(serializers.ModelSerializer):

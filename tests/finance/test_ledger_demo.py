@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from modules.demo.loader import demo_tenant_ensure
 from modules.finance.demo import finance_demo_load
+from modules.finance.matching import transaction_suggestions
 from modules.finance.models import Account, BankAccount, Category, Payment, Transaction
 from modules.finance.selectors import account_list, accounts_dashboard, bank_account_list
 from modules.tenancy.scope import tenant_scope
@@ -29,13 +30,22 @@ def test_the_demo_workspace_has_a_ledger_to_explore(db):
         banks = list(bank_account_list())
         lines = list(Transaction.objects.all())
         reconciled = [line for line in lines if line.reconciled]
-        # An open account with the line's amount whose reference the line quotes.
-        waiting = [
-            line for line in lines if not line.reconciled and Account.objects.filter(
+        # An open account with the line's amount whose reference the line quotes, and that the
+        # reconciliation screen suggests first, with both reasons.
+        waiting = {
+            line.pk: Account.objects.get(
                 status__in=["pending", "overdue"], paid_amount=0, amount=line.amount,
                 currency=line.bank_account.currency, reference__in=line.description.split(),
-            ).exists()
-        ]
+            ).pk
+            for line in lines
+            if not line.reconciled and any(word.startswith(("INV-", "BILL-")) for word in line.description.split())
+        }
+        suggested = {}
+        for line in lines:
+            if line.pk in waiting:
+                best = transaction_suggestions(line)[0]
+                suggested[line.pk] = best.account.pk
+                assert {"exact_amount", "reference"} <= {reason.code for reason in best.reasons}
         dashboard = accounts_dashboard()
         customers = {account.customer_id for account in accounts if account.type == "receivable"}
         vendors = {account.vendor for account in accounts if account.type == "payable"}
@@ -55,6 +65,7 @@ def test_the_demo_workspace_has_a_ledger_to_explore(db):
     assert len(reconciled) >= 20 and len(reconciled) == by_line
     assert all(line.reconciled_amount == line.amount and line.matched_account_id for line in reconciled)
     assert len(waiting) == 12
+    assert suggested == waiting
     assert len(customers) >= 10 and len(vendors) >= 8
     assert not dashboard.main.is_zero and dashboard.currency == "USD"
 

@@ -56,12 +56,10 @@ bench: install
 	$(PY) bench/crm_rescore.py
 	$(PY) bench/crm_board.py
 	$(PY) bench/finance_cashflow.py
+	$(PY) bench/finance_ledger.py
 	$(PY) bench/brpay.py
-<<<<<<< HEAD
 	$(PY) bench/finance_reconcile.py
-=======
 	$(PY) bench/finance_import.py
->>>>>>> fin-statements
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

@@ -17,12 +17,22 @@ from .money import number_in_locale, parse_amount
 def add_service_error(form: forms.Form, error: DomainError | ValidationError) -> None:
     """A service's refusal beside the field it names, or above the form when it names none of ours."""
     if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_error(_form_field(form, error.field), error.message)
     elif hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            form.add_error(_form_field(form, field), messages)
     else:
         form.add_error(None, error.messages)
+
+
+def _form_field(form: forms.Form, name: str | None) -> str | None:
+    """The form's field a service's error names. Services name a related record as the API does
+    (`category_id`); a form's field is the record itself (`category`)."""
+    if name in form.fields:
+        return name
+    if name and name.endswith("_id") and name.removesuffix("_id") in form.fields:
+        return name.removesuffix("_id")
+    return None
 
 
 def refuse_unchecked(form: forms.Form, message: str) -> None:

@@ -19,7 +19,7 @@ from babel import Locale, localedata
 from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language, to_language, to_locale
+from django.utils.translation import get_language, ngettext, to_language, to_locale
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +162,28 @@ class Money:
 
     def format(self, locale: str | None = None) -> str:
         return format_money(self.amount, self.currency, locale)
+
+
+def amount_check(amount: Decimal | None, currency: str, *, field: str, positive: bool = True) -> None:
+    """A service's check of an amount it is given: above zero (unless `positive` is False: an
+    opening balance may be anything) and in the currency's digits (12.5 CLP is refused, never
+    rounded). Raises ValidationError on `field`."""
+    if amount is None or (positive and amount <= 0):
+        raise ValidationError({field: [gettext_now("Enter an amount greater than zero.")]})
+    if quantize(amount, currency) == amount:
+        return
+    digits = minor_units(currency)
+    if digits == 0:  # "at most 0 decimal places" reads oddly, and Portuguese makes 0 singular
+        message = gettext_now("%(currency)s amounts are whole numbers, with no decimal places.") % {
+            "currency": currency
+        }
+    else:
+        message = ngettext(
+            "%(currency)s amounts have at most %(digits)d decimal place.",
+            "%(currency)s amounts have at most %(digits)d decimal places.",
+            digits,
+        ) % {"currency": currency, "digits": digits}
+    raise ValidationError({field: [message]})
 
 
 # --- Rounding and splitting ----------------------------------------------------------------------

@@ -134,6 +134,10 @@ class AutoSchema(SpectacularAutoSchema):
             schema["pattern"] = amount_pattern(
                 field.max_digits - field.decimal_places, field.decimal_places, positive=field.min_value > 0
             )
+        elif isinstance(field, serializers.DecimalField) and field.min_value is None:
+            # Any sign (an opening balance): DRF's own pattern would let "" and "-" through.
+            unsigned = amount_pattern(field.max_digits - field.decimal_places, field.decimal_places, positive=False)
+            schema["pattern"] = "^-?" + unsigned.removeprefix("^")
         return schema
 
     def _error_component(self, name: str) -> dict:

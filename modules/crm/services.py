@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from modules.accounts.models import User
 from modules.core.board import column_make_room
 from modules.core.exceptions import DomainError
-from modules.core.money import minor_units, quantize
+from modules.core.money import amount_check
 from modules.core.phones import phone_normalize, tenant_region
 from modules.core.references import delete_refusal
 from modules.events.services import event_record, payload_changes
@@ -419,22 +419,6 @@ def contact_delete(*, actor: User | None, contact: Contact) -> None:
 # --- Deals ----------------------------------------------------------------------------------
 
 
-def _check_value(value: Decimal, currency: str) -> None:
-    if value is None or value <= 0:
-        raise ValidationError({"value": [_("Enter an amount greater than zero.")]})
-    if quantize(value, currency) != value:
-        digits = minor_units(currency)
-        if digits == 0:  # "at most 0 decimal places" reads oddly, and Portuguese makes 0 singular
-            message = _("%(currency)s amounts are whole numbers, with no decimal places.") % {"currency": currency}
-        else:
-            message = ngettext(
-                "%(currency)s amounts have at most %(digits)d decimal place.",
-                "%(currency)s amounts have at most %(digits)d decimal places.",
-                digits,
-            ) % {"currency": currency, "digits": digits}
-        raise ValidationError({"value": [message]})
-
-
 @transaction.atomic
 def deal_create(
     *,
@@ -450,7 +434,7 @@ def deal_create(
     lost_reason: str = "",
 ) -> Deal:
     access.assignment_check(actor, assigned_to)
-    _check_value(value, currency)
+    amount_check(value, currency, field="value")
     deal = Deal(
         title=title.strip(), contact=contact, value=value, currency=currency, stage=stage,
         probability=STAGE_PROBABILITY[stage] if probability is None else probability,
@@ -474,7 +458,7 @@ def deal_update(*, actor: User | None, deal: Deal, changes: dict) -> Deal:
     probability = changes.pop("probability", None)
     lost_reason = changes.pop("lost_reason", None)
     if "value" in changes or "currency" in changes:
-        _check_value(changes.get("value", deal.value), changes.get("currency", deal.currency))
+        amount_check(changes.get("value", deal.value), changes.get("currency", deal.currency), field="value")
     _apply(deal, changes)
     if stage is not None and stage != deal.stage:
         return deal_move(actor=actor, deal=deal, stage=stage, probability=probability, lost_reason=lost_reason or "")

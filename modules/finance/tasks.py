@@ -8,6 +8,7 @@ from modules.tenancy.scope import for_each_tenant
 from modules.tenancy.tasks import TenantTask
 
 from .feeds import FeedError, bank_feed_sync, bank_feeds_due
+from .services import accounts_mark_overdue
 from .statements import statement_import_run
 
 # --- Statements and bank feeds (a name with "import" waits in the imports lane, "finance.bank_feed"
@@ -48,3 +49,19 @@ def bank_feed_sync_task(bank_account_id: int) -> None:
         bank_feed_sync(actor=None, bank_account_id=bank_account_id)
     except (FeedError, Http404):
         return
+
+
+# --- Payables and receivables ----------------------------------------------------------------------
+
+
+@app.task(base=TenantTask, name="finance.accounts_mark_overdue", ignore_result=True)
+def accounts_mark_overdue_task() -> int:
+    """Store as overdue what passed its due date in this workspace's time zone (TenantTask runs it
+    there); running it twice marks nothing twice."""
+    return accounts_mark_overdue()
+
+
+@app.task(name="finance.accounts_mark_overdue_all", ignore_result=True)
+def accounts_mark_overdue_all() -> int:
+    """Hourly: one task per active workspace, each in its own schema and time zone; returns how many."""
+    return for_each_tenant(lambda tenant: accounts_mark_overdue_task.delay())

@@ -158,9 +158,9 @@ def dashboard(request):
     tenant = request.tenant
     entries = module_entries(tenant.plan)
     team_size = User.objects.filter(tenant=tenant, is_active=True).count()
-    crm = next(entry for entry in entries if entry.module.feature == Feature.CRM)
-    crm_module = installed_module(Feature.CRM)
-    figures = import_string(crm_module.dashboard)(user=request.user) if crm.included and crm_module else None
+    panels = _module_figures(entries, request.user)
+    # The CRM's figures are drawn by the page itself: its leads also tick a first step.
+    figures = panels.pop(Feature.CRM, None)
     context = {
         "entries": entries,
         "offer": OFFERS[tenant.plan],
@@ -171,8 +171,20 @@ def dashboard(request):
         "checklist": setup_checklist(
             tenant=tenant, user=request.user, has_leads=bool(figures and figures.leads), team_size=team_size
         ),
+        # Every other module's panel: its own template, given its figures.
+        "module_panels": [(f"{key}/partials/_dashboard.html", panel) for key, panel in panels.items()],
     }
     return render(request, "workspace/dashboard.html", context)
+
+
+def _module_figures(entries, user) -> dict:
+    """The dashboard figures (the descriptor's `dashboard`) of each module the plan includes, by key."""
+    figures = {}
+    for entry in entries:
+        module = installed_module(entry.module.key) if entry.included else None
+        if module is not None and module.dashboard:
+            figures[module.key] = import_string(module.dashboard)(user=user)
+    return figures
 
 
 @login_required

@@ -93,6 +93,23 @@
     }
   });
 
+  // A link marked data-dialog="<id>" opens that <dialog> as a modal; [data-dialog-close] inside
+  // one closes it. Without JavaScript the link loads a page that draws the dialog open.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-dialog]");
+    var dialog = opener && document.getElementById(opener.dataset.dialog);
+    if (dialog && dialog.showModal) {
+      event.preventDefault();
+      dialog.showModal();
+      return;
+    }
+    var closer = event.target.closest && event.target.closest("dialog [data-dialog-close]");
+    if (closer) {
+      event.preventDefault();
+      closer.closest("dialog").close();
+    }
+  });
+
   // A live filter htmx holds back as invalid (a score of 150) says why instead of doing nothing.
   document.addEventListener("htmx:validation:halted", function (event) {
     if (event.target.reportValidity) {

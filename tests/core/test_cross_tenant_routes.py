@@ -15,8 +15,9 @@ from django_tenants.utils import tenant_context
 from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
-from modules.finance.models import BankAccount, BankFeed, Transaction
+from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
 from tests.crm.conftest import Crm
+from tests.finance.conftest import Finance
 
 # The path before the id says what the id names; the longest match wins.
 RECORD_KINDS = {
@@ -39,6 +40,12 @@ RECORD_KINDS = {
     "api/v1/^finance/bank-feeds/": "bank account",
     "finance/statements/": "bank account",
     "finance/reconciliation/lines/": "transaction",
+    "api/v1/^finance/accounts/": "account",
+    "finance/accounts/": "account",
+    "api/v1/^finance/categories/": "category",
+    "finance/categories/": "category",
+    "api/v1/^finance/bank-accounts/": "bank account",
+    "finance/bank-accounts/": "bank account",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -102,9 +109,12 @@ def alpha_records(team_a):
             bank_account=bank_account, date=date(2025, 1, 2), description="Alpha secret line",
             amount=Decimal("10.00"), type="debit", dedupe_key="alpha-secret",
         )
+    finance_a = Finance(team_a)
+    category = finance_a.category(name="Alpha secret category")
+    account = finance_a.account(description="Alpha secret account", category=category)
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
-            "bank account": bank_account.pk, "transaction": line.pk}
+            "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -113,7 +123,8 @@ def _snapshot(team, records) -> dict:
             kind: model_to_dict(model.objects.get(pk=records[kind]))
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
                                 ("import", ImportJob), ("statement import", ImportJob),
-                                ("bank account", BankAccount), ("transaction", Transaction)]
+                                ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
+                                ("category", Category)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -34,6 +34,7 @@ from modules.accounts.tokens import tokens_for_user
 from modules.core import logs
 from modules.core.money import minor_units
 from modules.crm import services as crm_services
+from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
 
 EXAMPLES = 10
@@ -75,8 +76,13 @@ def workspace(team_a):
             actor=team_a.admin, contact=contact, title="Schemathesis deal", value=Decimal("1000.00"), currency="USD"
         )
         bank_account = BankAccount.objects.create(name="Schemathesis bank", account_number="1", currency="USD")
+        categories = {
+            kind: finance_services.category_create(actor=team_a.admin, name=f"Schemathesis {kind}", type=kind).pk
+            for kind in ("income", "expense")
+        }
     return {
         "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
+        "categories": categories,
     }
 
 
@@ -98,9 +104,20 @@ def _with_real_refs(case, workspace) -> None:
         body["assigned_to"] = team.user.pk
     if "contact_id" in body:
         body["contact_id"] = workspace["contact"]
+    if "customer_id" in body:
+        body["customer_id"] = workspace["contact"]
+    # A category fits its account's type, a parent its child's.
+    kind = {"receivable": "income", "payable": "expense"}.get(body.get("type"), body.get("type") or "income")
+    for field in ("category_id", "parent_id"):
+        if body.get(field) is not None:
+            body[field] = workspace["categories"].get(kind, workspace["categories"]["income"])
+    if body.get("paid_at"):
+        body["paid_at"] = "2026-01-15T10:00:00Z"  # a payment is never dated in the future
     if "related_to_id" in body:
         body["related_to_id"] = workspace[body.get("related_to_type") or "lead"]
     unique = uuid.uuid4().hex[:12]
+    if case.path.startswith("/api/v1/finance/categories/") and "name" in body:  # one name a place
+        body["name"] = f"{body['name'][:80]} {unique}"
     if "email" in body:  # leads, contacts and users are one per address
         body["email"] = f"st-{unique}@example.com"
     if case.path == "/api/v1/public/tenants/":
@@ -125,6 +142,9 @@ def _with_real_refs(case, workspace) -> None:
         body["tax_regime"] = "simples_nacional"
     if "value" in body and minor_units(body.get("currency") or "USD") == 0:
         body["value"] = str(max(1, int(Decimal(body["value"]))))
+    for field in ("amount", "opening_balance"):
+        if body.get(field) and minor_units(body.get("currency") or "USD") == 0:
+            body[field] = str(max(1, int(Decimal(body[field]))))
 
 
 @schema.parametrize()

@@ -225,7 +225,7 @@ def test_a_bradesco_return_reads_payments_and_rejections():
 
     assert (returned.bank, returned.file_number, returned.created_on) == ("bradesco", 42, date(2025, 12, 14))
     paid, rejected = returned.items
-    assert paid.nosso_numero == "09/00000000123-P" and paid.paid and paid.occurrence_label == "Paid"
+    assert paid.nosso_numero == "09/00000000123-P" and paid.paid and paid.occurrence_label == "Settled"
     assert (paid.amount, paid.amount_paid, paid.net_credit, paid.interest, paid.fees) == (
         Decimal("5999.00"), Decimal("6011.00"), Decimal("6008.10"), Decimal("12.00"), Decimal("2.90"))
     assert (paid.due_date, paid.occurred_on, paid.credited_on) == (date(2025, 12, 15), date(2025, 12, 12),

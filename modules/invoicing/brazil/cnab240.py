@@ -36,7 +36,7 @@ NUMBER, TEXT = "9", "X"
 OCCURRENCES = {
     "02": gettext_lazy("Entry confirmed"),
     "03": gettext_lazy("Entry rejected"),
-    "06": gettext_lazy("Paid"),
+    "06": gettext_lazy("Settled"),
     "09": gettext_lazy("Written off"),
     "12": gettext_lazy("Rebate granted"),
     "14": gettext_lazy("Due date changed"),

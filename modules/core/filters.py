@@ -150,13 +150,21 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class FilterBackend(DjangoFilterBackend):
-    """The API's filters. A parameter sent empty (`created_after=`) is refused unless it is text:
-    the schema's date, number or choice is never empty. (The pages read an empty form field as
-    no filter; only API clients come here.)"""
+    """The API's filters. A parameter the list does not know (`stauts=lost`, a typo) is refused
+    rather than ignored: ignoring it would answer the whole list as if it were the filtered one.
+    A parameter sent empty (`created_after=`) is refused unless it is text: the schema's date,
+    number or choice is never empty. (The pages read an empty form field as no filter; only API
+    clients come here.)"""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
+            known = {*filterset_class.base_filters, *_paging_parameters(view)}
+            unknown = {
+                name: [_("This list has no such parameter.")] for name in request.query_params if name not in known
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
             empty = {
                 name: [_("Give this parameter a value, or leave it out.")]
                 for name, filter_ in filterset_class.base_filters.items()
@@ -165,3 +173,9 @@ class FilterBackend(DjangoFilterBackend):
             if empty:
                 raise serializers.ValidationError(empty)
         return super().filter_queryset(request, queryset, view)
+
+
+def _paging_parameters(view) -> set[str]:
+    paginator = getattr(view, "paginator", None)
+    names = {getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None)}
+    return {name for name in names if name}

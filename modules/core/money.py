@@ -332,9 +332,10 @@ def format_language(language: str | None = None, country: str | None = None) -> 
 _LETTERS_THEN_DIGIT = re.compile(r"(?<=[^\W\d])(?=[\d-])|(?<=\d)(?=[^\W\d])")
 
 
-def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
+def format_money(amount: Decimal, currency: str, locale: str | None = None, *, digits: int | None = None) -> str:
     """`$5,000.00` in en, `R$ 5.000,00` in pt-BR, `$12,500.50` in es for a Mexican company:
-    the currency's display digits (CurrencySpec), the signs of money_locale.
+    the currency's display digits (CurrencySpec), or `digits` (a unit price of 0.125), the
+    signs of money_locale.
 
     Babel separates symbol and number with a no-break space; API clients compare plain text,
     so it becomes an ordinary space.
@@ -342,7 +343,8 @@ def format_money(amount: Decimal, currency: str, locale: str | None = None) -> s
     if not isinstance(amount, Decimal):
         raise TypeError("format_money takes a Decimal, never a float")
     locale = money_locale(locale)
-    digits = currency_spec(currency).display_digits
+    if digits is None:
+        digits = currency_spec(currency).display_digits
     pattern = _currency_pattern(locale, digits)
     text = pattern.apply(_round(amount, digits), locale, currency=currency, currency_digits=False)
     return _LETTERS_THEN_DIGIT.sub(" ", text.replace("\xa0", " ").replace("\u202f", " "))

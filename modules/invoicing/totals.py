@@ -32,6 +32,8 @@ from modules.core.money import allocate, minor_units, quantize
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+# What an amount column holds (core.money.AmountField: 14 digits, 2 of them decimals).
+AMOUNT_LIMIT = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,10 @@ def invoice_figures(lines: Sequence[Line], *, invoice_discount: Decimal, currenc
     subtotal = sum(grosses, ZERO)
     discount = sum((line.discount for line in lines), ZERO) + invoice_discount
     tax = sum(taxes, ZERO)
-    return Figures(
-        currency=currency, lines=figures, subtotal=subtotal, discount=discount, tax=tax,
-        total=subtotal - discount + tax,
-    )
+    total = subtotal - discount + tax
+    if max(subtotal, total) >= AMOUNT_LIMIT:
+        raise ValidationError({"items": [_("The items add up to more than an invoice can hold.")]})
+    return Figures(currency=currency, lines=figures, subtotal=subtotal, discount=discount, tax=tax, total=total)
 
 
 def _line_problem(number: int, line: Line, currency: str) -> str:

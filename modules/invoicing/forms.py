@@ -1,0 +1,106 @@
+"""The invoice pages' forms: they read what a person typed (money and quantities in their locale,
+never a browser's number field); the services decide what may be stored."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modules.core.forms import LocalDecimalField, RecordSelect, ServiceForm, date_input
+from modules.core.money import Currency
+from modules.crm.forms import record_choices
+from modules.crm.models import Contact, RelatedType
+from modules.finance.models import PaymentMethod
+
+from .models import Invoice
+from .services import ITEM_FIELDS, MAX_ITEMS
+
+
+class InvoiceForm(ServiceForm):
+    """The invoice's own fields; its items are ItemFormSet's."""
+
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Contact.objects.all(),
+        widget=RecordSelect(lookup_url=reverse_lazy("crm:lookup"), record_type=RelatedType.CONTACT),
+    )
+    issue_date = forms.DateField(label=_("Issue date"), widget=date_input())
+    due_date = forms.DateField(label=_("Due date"), widget=date_input())
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("The customer's")), *settings.LANGUAGES], required=False,
+        help_text=_("What its PDF and mail are written in."),
+    )
+    invoice_discount = LocalDecimalField(
+        label=_("Discount on the whole invoice"), required=False, help_text=_("Spread over the items, before tax."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].widget.choices = [
+            ("", "---------"), *record_choices(RelatedType.CONTACT, selected=self["customer"].value())
+        ]
+
+    @classmethod
+    def initial_from(cls, invoice: Invoice) -> dict:
+        return {
+            "customer": invoice.customer_id, "issue_date": invoice.issue_date, "due_date": invoice.due_date,
+            "currency": invoice.currency, "language": invoice.language, "invoice_discount": invoice.invoice_discount,
+            "notes": invoice.notes,
+        }
+
+    def clean_invoice_discount(self):
+        return self.cleaned_data["invoice_discount"] or 0
+
+
+class ItemForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=500)
+    quantity = LocalDecimalField(label=_("Quantity"), max_digits=15, decimal_places=6)
+    unit_price = LocalDecimalField(label=_("Unit price"), max_digits=21, decimal_places=10)
+    discount = LocalDecimalField(label=_("Discount"), required=False)
+    tax_rate = LocalDecimalField(label=_("Tax %"), max_digits=7, decimal_places=4, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ("discount", "tax_rate"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = 0
+        return cleaned
+
+
+ItemFormSet = formset_factory(ItemForm, extra=0, min_num=1, validate_min=True, max_num=MAX_ITEMS, validate_max=True)
+
+
+def item_rows(invoice: Invoice) -> list[dict]:
+    """An invoice's items as its edit form starts from them."""
+    return [{field: getattr(item, field) for field in ITEM_FIELDS} for item in invoice.items.all()]
+
+
+class CancelForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MarkPaidForm(ServiceForm):
+    """The day it was paid and how; a day other than today is taken at noon in the company's time."""
+
+    paid_on = forms.DateField(label=_("Paid on"), widget=date_input())
+    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        day = cleaned.pop("paid_on", None)
+        if day is not None and day == timezone.localdate():
+            cleaned["paid_at"] = timezone.now()
+        elif day is not None:
+            cleaned["paid_at"] = timezone.make_aware(datetime.combine(day, time(12)))
+        return cleaned
+
+
+class SendForm(ServiceForm):
+    to = forms.EmailField(label=_("Send to"), required=False, help_text=_("The customer's email when left empty."))

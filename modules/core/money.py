@@ -170,20 +170,20 @@ def amount_check(amount: Decimal | None, currency: str, *, field: str, positive:
     rounded). Raises ValidationError on `field`."""
     if amount is None or (positive and amount <= 0):
         raise ValidationError({field: [gettext_now("Enter an amount greater than zero.")]})
-    if quantize(amount, currency) == amount:
-        return
+    if quantize(amount, currency) != amount:
+        raise ValidationError({field: [amount_digits_message(currency)]})
+
+
+def amount_digits_message(currency: str) -> str:
+    """Why an amount finer than its currency is refused: "CLP amounts are whole numbers…"."""
     digits = minor_units(currency)
     if digits == 0:  # "at most 0 decimal places" reads oddly, and Portuguese makes 0 singular
-        message = gettext_now("%(currency)s amounts are whole numbers, with no decimal places.") % {
-            "currency": currency
-        }
-    else:
-        message = ngettext(
-            "%(currency)s amounts have at most %(digits)d decimal place.",
-            "%(currency)s amounts have at most %(digits)d decimal places.",
-            digits,
-        ) % {"currency": currency, "digits": digits}
-    raise ValidationError({field: [message]})
+        return gettext_now("%(currency)s amounts are whole numbers, with no decimal places.") % {"currency": currency}
+    return ngettext(
+        "%(currency)s amounts have at most %(digits)d decimal place.",
+        "%(currency)s amounts have at most %(digits)d decimal places.",
+        digits,
+    ) % {"currency": currency, "digits": digits}
 
 
 # --- Rounding and splitting ----------------------------------------------------------------------

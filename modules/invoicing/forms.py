@@ -1,20 +1,16 @@
 """The invoice pages' forms: they read what a person typed (money and quantities in their locale,
 never a browser's number field); the services decide what may be stored."""
 
-from datetime import datetime, time
-
 from django import forms
 from django.conf import settings
 from django.forms import formset_factory
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.forms import LocalDecimalField, RecordSelect, ServiceForm, date_input
 from modules.core.money import Currency
 from modules.crm.forms import record_choices
 from modules.crm.models import Contact, RelatedType
-from modules.finance.models import PaymentMethod
 
 from .models import Invoice
 from .services import ITEM_FIELDS, MAX_ITEMS
@@ -84,22 +80,6 @@ class CancelForm(ServiceForm):
     reason = forms.CharField(
         label=_("Why is it cancelled?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class MarkPaidForm(ServiceForm):
-    """The day it was paid and how; a day other than today is taken at noon in the company's time."""
-
-    paid_on = forms.DateField(label=_("Paid on"), widget=date_input())
-    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        day = cleaned.pop("paid_on", None)
-        if day is not None and day == timezone.localdate():
-            cleaned["paid_at"] = timezone.now()
-        elif day is not None:
-            cleaned["paid_at"] = timezone.make_aware(datetime.combine(day, time(12)))
-        return cleaned
 
 
 class SendForm(ServiceForm):

@@ -26,9 +26,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from modules.core.money import allocate, minor_units, quantize
+from modules.core.money import allocate, amount_check, amount_digits_message, quantize
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -68,13 +67,11 @@ class Figures:
 def invoice_figures(lines: Sequence[Line], *, invoice_discount: Decimal, currency: str) -> Figures:
     """The invoice's figures by the rule above; ValidationError on `items` or `invoice_discount`
     for what the rule cannot take."""
-    problems = [
-        _line_problem(number, line, currency) for number, line in enumerate(lines, start=1)
-    ]
+    problems = [_line_problem(number, line, currency) for number, line in enumerate(lines, start=1)]
     problems = [problem for problem in problems if problem]
     if problems:
         raise ValidationError({"items": problems})
-    _amount_digits_check(invoice_discount, currency, field="invoice_discount")
+    _invoice_discount_check(invoice_discount, currency)
     grosses = [quantize(line.quantity * line.unit_price, currency) for line in lines]
     totals = [gross - line.discount for gross, line in zip(grosses, lines, strict=True)]
     shares = _discount_shares(invoice_discount, totals, currency)
@@ -106,7 +103,7 @@ def _line_problem(number: int, line: Line, currency: str) -> str:
     elif not ZERO <= line.tax_rate <= HUNDRED:
         message = _("the tax rate is a percentage from 0 to 100.")
     elif quantize(line.discount, currency) != line.discount:
-        message = _digits_message(currency)
+        message = amount_digits_message(currency)
     elif line.discount > quantize(line.quantity * line.unit_price, currency):
         message = _("the discount is more than the item's amount.")
     else:
@@ -114,22 +111,10 @@ def _line_problem(number: int, line: Line, currency: str) -> str:
     return _("Item %(number)d: %(problem)s") % {"number": number, "problem": message}
 
 
-def _amount_digits_check(amount: Decimal, currency: str, *, field: str) -> None:
-    if amount < 0:
-        raise ValidationError({field: [_("The discount cannot be negative.")]})
-    if quantize(amount, currency) != amount:
-        raise ValidationError({field: [_digits_message(currency)]})
-
-
-def _digits_message(currency: str) -> str:
-    digits = minor_units(currency)
-    if digits == 0:
-        return _("%(currency)s amounts are whole numbers, with no decimal places.") % {"currency": currency}
-    return ngettext(
-        "%(currency)s amounts have at most %(digits)d decimal place.",
-        "%(currency)s amounts have at most %(digits)d decimal places.",
-        digits,
-    ) % {"currency": currency, "digits": digits}
+def _invoice_discount_check(invoice_discount: Decimal, currency: str) -> None:
+    if invoice_discount < 0:
+        raise ValidationError({"invoice_discount": [_("The discount cannot be negative.")]})
+    amount_check(invoice_discount, currency, field="invoice_discount", positive=False)
 
 
 def _discount_shares(invoice_discount: Decimal, totals: list[Decimal], currency: str) -> list[Decimal]:

@@ -31,12 +31,14 @@ from django.views.decorators.http import require_POST
 from modules.core.access import may_change, may_delete
 from modules.core.exceptions import DomainError
 from modules.core.money import Currency
+from modules.finance.forms import MarkPaidForm
+from modules.finance.models import PaymentMethod
 from modules.tenancy.selectors import tenant_currency
 from modules.workspace import pages
 
 from . import access, selectors, services
 from .filters import InvoiceFilter
-from .forms import CancelForm, InvoiceForm, ItemFormSet, MarkPaidForm, SendForm, item_rows
+from .forms import CancelForm, InvoiceForm, ItemFormSet, SendForm, item_rows
 from .models import OPEN_STATUSES, InvoiceStatus
 from .pdf import invoice_pdf, invoice_pdf_filename
 from .tables import InvoiceTable, status_badge
@@ -212,7 +214,9 @@ def _invoice_page(
         "can_change": may_change(request.user, invoice),
         "can_delete": may_delete(request.user, invoice) and invoice.status == InvoiceStatus.DRAFT,
         "cancel_form": cancel_form or CancelForm(),
-        "pay_form": pay_form or MarkPaidForm(initial={"paid_on": timezone.localdate(), "method": "bank_transfer"}),
+        "pay_form": pay_form or MarkPaidForm(
+            initial={"paid_on": timezone.localdate(), "payment_method": PaymentMethod.BANK_TRANSFER}
+        ),
         "pay_open": pay_form is not None or "pay" in request.GET,
         "send_form": send_form or SendForm(initial={"to": invoice.customer.email}),
         "charge_dialogs": _installed(CHARGE_DIALOGS) if is_open else [],
@@ -277,7 +281,9 @@ def invoice_cancel(request, pk: int):
 def invoice_pay(request, pk: int):
     return _invoice_action(
         request, pk, MarkPaidForm(request.POST), form_name="pay_form", done=_("The invoice was marked paid."),
-        act=lambda invoice, data: services.invoice_mark_paid(actor=request.user, invoice=invoice, **data),
+        act=lambda invoice, data: services.invoice_mark_paid(
+            actor=request.user, invoice=invoice, method=data["payment_method"], paid_at=data["paid_at"]
+        ),
     )
 
 

@@ -327,9 +327,7 @@ def invoice_send(*, actor: User | None, invoice: Invoice, to: str = "") -> Invoi
     company's country writes it), to `to` or else the customer; it leaves when this commits."""
     if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED):
         raise DomainError(_("Only an issued or paid invoice can be sent."), code="not_sendable")
-    recipient = (to or invoice.customer.email).strip()
-    if not recipient:
-        raise ValidationError({"to": [_("The customer has no email address: give one.")]})
+    recipient = to or invoice.customer.email
     message = _invoice_message(invoice, recipient)
     transaction.on_commit(message.send)
     invoice.sent_at = timezone.now()

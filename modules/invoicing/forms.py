@@ -58,7 +58,7 @@ class ItemForm(forms.Form):
     quantity = LocalDecimalField(label=_("Quantity"), max_digits=15, decimal_places=6)
     unit_price = LocalDecimalField(label=_("Unit price"), max_digits=21, decimal_places=10)
     discount = LocalDecimalField(label=_("Discount"), required=False)
-    tax_rate = LocalDecimalField(label=_("Tax %"), max_digits=7, decimal_places=4, required=False)
+    tax_rate = LocalDecimalField(label=_("Tax rate"), max_digits=7, decimal_places=4, required=False)
 
     def clean(self) -> dict:
         cleaned = super().clean()

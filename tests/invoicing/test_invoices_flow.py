@@ -64,8 +64,9 @@ def test_without_a_fiscal_issuer_for_the_country_an_invoice_has_no_fiscal_docume
 
 
 @pytest.fixture
-def brazilian_issuer(team_a):
+def brazilian_issuer(team_a, settings, tmp_path):
     """An NF-e issuer for Brazil, as issue 13 will register one: it files the XML and answers."""
+    settings.MEDIA_ROOT = tmp_path
     company_in(team_a, country="BR", tax_id="11222333000181")
     seen = []
 

@@ -1,6 +1,8 @@
 """The invoice pages' forms: they read what a person typed (money and quantities in their locale,
 never a browser's number field); the services decide what may be stored."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.forms import formset_factory
@@ -49,8 +51,8 @@ class InvoiceForm(ServiceForm):
             "notes": invoice.notes,
         }
 
-    def clean_invoice_discount(self):
-        return self.cleaned_data["invoice_discount"] or 0
+    def clean_invoice_discount(self) -> Decimal:
+        return self.cleaned_data["invoice_discount"] or Decimal(0)
 
 
 class ItemForm(forms.Form):
@@ -64,7 +66,7 @@ class ItemForm(forms.Form):
         cleaned = super().clean()
         for name in ("discount", "tax_rate"):
             if name in cleaned and cleaned[name] is None:
-                cleaned[name] = 0
+                cleaned[name] = Decimal(0)
         return cleaned
 
 

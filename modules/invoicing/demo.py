@@ -49,7 +49,9 @@ _REASONS = ["The customer cancelled the order.", "Billed twice by mistake: repla
 
 def invoicing_demo_load(*, actor: User, team: list[User]) -> None:
     rng = random.Random(12)  # the same demo every time
-    contacts = list(Contact.objects.order_by("id")[:12])
+    # The customers the sales team is working with first (they have phones: their country shows),
+    # then those the history converted.
+    contacts = sorted(Contact.objects.all(), key=lambda contact: (not contact.phone, contact.pk))[:12]
     if not contacts:
         return
     today = timezone.localdate()

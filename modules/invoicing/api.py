@@ -26,6 +26,7 @@ from modules.core.formats import amount_json, iso_datetime
 from modules.core.money import Currency, format_money
 from modules.core.signing import file_url
 from modules.crm.models import Contact
+from modules.finance.api import CustomerSerializer, customer_json
 from modules.finance.models import PaymentMethod
 from modules.tenancy.plans import Feature
 
@@ -45,10 +46,6 @@ TOTALS_DESCRIPTION = (
 )
 
 # --- Reading -------------------------------------------------------------------------------------
-
-
-def customer_json(contact: Contact) -> dict:
-    return {"id": contact.pk, "name": contact.name, "email": contact.email, "company": contact.company}
 
 
 def _signed_link(path: str) -> str | None:
@@ -92,12 +89,6 @@ def invoice_representation(invoice: Invoice) -> dict:
         "created_at": payload["created_at"],
         "updated_at": payload["updated_at"],
     }
-
-
-class CustomerSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Contact
-        fields = ["id", "name", "email", "company"]
 
 
 class InvoiceItemSerializer(serializers.ModelSerializer):
@@ -205,16 +196,16 @@ class InvoiceWriteSerializer(input_serializers.Serializer):
     )
 
 
-class CancelSerializer(input_serializers.Serializer):
+class InvoiceCancelSerializer(input_serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class MarkPaidSerializer(input_serializers.Serializer):
+class InvoiceMarkPaidSerializer(input_serializers.Serializer):
     paid_at = serializers.DateTimeField(required=False, help_text="When it was paid; now when left out.")
     method = serializers.ChoiceField(choices=PaymentMethod.choices, help_text="How it was paid.")
 
 
-class SendSerializer(input_serializers.Serializer):
+class InvoiceSendSerializer(input_serializers.Serializer):
     to = serializers.EmailField(required=False, allow_blank=True, help_text="The customer's email when left out.")
 
 
@@ -263,28 +254,28 @@ class InvoiceViewSet(ServiceViewSet):
         country has an issuer (none yet: the `nfe_*` and `cfdi_*` fields stay empty)."""
         return self.answer(services.invoice_issue(actor=request.user, invoice=self.access(for_write=True)))
 
-    @extend_schema(request=CancelSerializer, responses=InvoiceSerializer)
+    @extend_schema(request=InvoiceCancelSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
         """Its receivable is cancelled and its pending charges withdrawn; a paid invoice cannot be cancelled."""
         invoice = self.access(for_write=True)
-        data = self.validated(CancelSerializer)
+        data = self.validated(InvoiceCancelSerializer)
         return self.answer(services.invoice_cancel(actor=request.user, invoice=invoice, **data))
 
-    @extend_schema(request=MarkPaidSerializer, responses=InvoiceSerializer)
+    @extend_schema(request=InvoiceMarkPaidSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
     def mark_paid(self, request: Request, pk=None) -> Response:
         """A payment that came some other way (a transfer, cash): the invoice and its receivable are settled."""
         invoice = self.access(for_write=True)
-        data = self.validated(MarkPaidSerializer)
+        data = self.validated(InvoiceMarkPaidSerializer)
         return self.answer(services.invoice_mark_paid(actor=request.user, invoice=invoice, **data))
 
-    @extend_schema(request=SendSerializer, responses=InvoiceSerializer)
+    @extend_schema(request=InvoiceSendSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk=None) -> Response:
         """By email, with its PDF, in the invoice's language, to the customer (or `to`)."""
         invoice = self.access(for_write=True)
-        data = self.validated(SendSerializer)
+        data = self.validated(InvoiceSendSerializer)
         return self.answer(services.invoice_send(actor=request.user, invoice=invoice, **data))
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from modules.crm.models import Contact
 from modules.invoicing.models import Invoice, InvoiceItem
 
 from .conftest import item
@@ -407,3 +408,17 @@ def test_the_totals_are_decimals_never_floats(invoicing_a):
     stored = invoicing_a.fresh(invoice)
 
     assert (stored.total, type(stored.total)) == (Decimal("1.00"), Decimal)
+
+
+def test_a_customer_with_invoices_stays_in_the_crm(admin_api, invoicing_a):
+    customer = invoicing_a.customer()
+    invoicing_a.invoice(customer=customer)
+    invoicing_a.invoice(customer=customer)
+
+    response = admin_api.delete(f"/api/v1/crm/contacts/{customer.pk}/")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [
+        "This contact is the customer of 2 invoices, which keep their customer."
+    ]}
+    assert invoicing_a.query(lambda: Contact.objects.filter(pk=customer.pk).exists())

@@ -61,7 +61,8 @@ def home(request):
 
 
 def invoices(request):
-    filterset = pages.filterset(InvoiceFilter, request, selectors.invoice_list(), multi=("status", "currency"))
+    invoices = selectors.invoice_list().prefetch_related(None)  # the list shows no items
+    filterset = pages.filterset(InvoiceFilter, request, invoices, multi=("status", "currency"))
     filtered = pages.is_filtered(request, INVOICE_FILTERS)
     table = InvoiceTable(
         filterset.qs,

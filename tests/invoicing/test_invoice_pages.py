@@ -8,6 +8,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from modules.finance.models import Account
 from modules.invoicing.models import Invoice, InvoiceItem
@@ -80,6 +82,22 @@ def test_the_list_filters_with_htmx_and_totals_each_currency(member, invoicing_a
     totals = re.sub(r"\s+", " ", page_of(everything).split("data-list-totals")[1].split("</dl>")[0])
     assert "Total in BRL</dt> <dd><strong>R$1,000.00</strong> <span class=\"muted\">R$0.00 still to receive" in totals
     assert "Total in USD</dt> <dd><strong>$357.00</strong> <span class=\"muted\">$350.00 still to receive" in totals
+
+
+def test_the_list_pages_queries_do_not_grow_with_its_rows(member, invoicing_a):
+    def queries() -> int:
+        member.get("/invoicing/invoices/")  # the session's user and workspace, looked up once
+        with CaptureQueriesContext(connection) as captured:
+            assert member.get("/invoicing/invoices/").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        invoicing_a.invoice()
+    few = queries()
+    for _ in range(28):
+        invoicing_a.invoice()
+
+    assert queries() == few
 
 
 def test_a_bad_filter_is_shown_and_answers_422(member):

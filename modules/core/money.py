@@ -170,20 +170,20 @@ def amount_check(amount: Decimal | None, currency: str, *, field: str, positive:
     rounded). Raises ValidationError on `field`."""
     if amount is None or (positive and amount <= 0):
         raise ValidationError({field: [gettext_now("Enter an amount greater than zero.")]})
-    if quantize(amount, currency) == amount:
-        return
+    if quantize(amount, currency) != amount:
+        raise ValidationError({field: [amount_digits_message(currency)]})
+
+
+def amount_digits_message(currency: str) -> str:
+    """Why an amount finer than its currency is refused: "CLP amounts are whole numbers…"."""
     digits = minor_units(currency)
     if digits == 0:  # "at most 0 decimal places" reads oddly, and Portuguese makes 0 singular
-        message = gettext_now("%(currency)s amounts are whole numbers, with no decimal places.") % {
-            "currency": currency
-        }
-    else:
-        message = ngettext(
-            "%(currency)s amounts have at most %(digits)d decimal place.",
-            "%(currency)s amounts have at most %(digits)d decimal places.",
-            digits,
-        ) % {"currency": currency, "digits": digits}
-    raise ValidationError({field: [message]})
+        return gettext_now("%(currency)s amounts are whole numbers, with no decimal places.") % {"currency": currency}
+    return ngettext(
+        "%(currency)s amounts have at most %(digits)d decimal place.",
+        "%(currency)s amounts have at most %(digits)d decimal places.",
+        digits,
+    ) % {"currency": currency, "digits": digits}
 
 
 # --- Rounding and splitting ----------------------------------------------------------------------
@@ -332,9 +332,10 @@ def format_language(language: str | None = None, country: str | None = None) -> 
 _LETTERS_THEN_DIGIT = re.compile(r"(?<=[^\W\d])(?=[\d-])|(?<=\d)(?=[^\W\d])")
 
 
-def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
+def format_money(amount: Decimal, currency: str, locale: str | None = None, *, digits: int | None = None) -> str:
     """`$5,000.00` in en, `R$ 5.000,00` in pt-BR, `$12,500.50` in es for a Mexican company:
-    the currency's display digits (CurrencySpec), the signs of money_locale.
+    the currency's display digits (CurrencySpec), or `digits` (a unit price of 0.125), the
+    signs of money_locale.
 
     Babel separates symbol and number with a no-break space; API clients compare plain text,
     so it becomes an ordinary space.
@@ -342,7 +343,8 @@ def format_money(amount: Decimal, currency: str, locale: str | None = None) -> s
     if not isinstance(amount, Decimal):
         raise TypeError("format_money takes a Decimal, never a float")
     locale = money_locale(locale)
-    digits = currency_spec(currency).display_digits
+    if digits is None:
+        digits = currency_spec(currency).display_digits
     pattern = _currency_pattern(locale, digits)
     text = pattern.apply(_round(amount, digits), locale, currency=currency, currency_digits=False)
     return _LETTERS_THEN_DIGIT.sub(" ", text.replace("\xa0", " ").replace("\u202f", " "))

@@ -13,6 +13,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from modules.core.serializers import NumberField
 from modules.core.validators import validate_single_line
 
 from .filters import AMOUNT_PATTERN, FILTER_YEAR_PATTERN, AmountFilter, DayFilter
@@ -130,6 +131,15 @@ class AutoSchema(SpectacularAutoSchema):
                 schema["pattern"] = SINGLE_LINE_TEXT
             else:
                 schema["pattern"] = TEXT if field.allow_blank or not field.trim_whitespace else NOT_BLANK_TEXT
+        if isinstance(field, serializers.ListSerializer):  # nested records (an invoice's items)
+            minimum = max(field.min_length or 0, 0 if field.allow_empty else 1)
+            if minimum:
+                schema["minItems"] = minimum
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        if isinstance(field, NumberField):  # a JSON number within the field's limits (it names both)
+            described = {"description": schema["description"]} if "description" in schema else {}
+            return {**described, "type": "number", "minimum": float(field.min_value), "maximum": float(field.max_value)}
         if isinstance(field, serializers.DecimalField) and field.min_value is not None and field.min_value >= 0:
             schema["pattern"] = amount_pattern(
                 field.max_digits - field.decimal_places, field.decimal_places, positive=field.min_value > 0

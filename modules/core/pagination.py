@@ -12,6 +12,8 @@ is there exactly when more rows are, any page that has rows is served (the estim
 short), and the last page turns the count exact again.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -108,6 +110,15 @@ class TablePaginator(EstimatedCountPaginator):
         return getattr(self.object_list.data, "data", self.object_list)
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only, as the schema's integer says: Django's IntegerField also takes `2.0`."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"\s*[0-9]+\s*", str(value)):
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`page_size` is checked like any parameter: `page_size=0` or `abc` is a 400 naming it (DRF
     would quietly use the default); a larger size than 200 is served as 200. A `page` that is not
@@ -122,7 +133,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if self.page_size_query_param not in request.query_params:
             return self.page_size
         try:
-            size = forms.IntegerField(min_value=1).clean(request.query_params[self.page_size_query_param])
+            size = WholeNumberField(min_value=1).clean(request.query_params[self.page_size_query_param])
         except DjangoValidationError as error:
             raise ValidationError({self.page_size_query_param: error.messages}) from None
         return min(size, self.max_page_size)

@@ -15,9 +15,24 @@ from rest_framework.utils import html
 
 from .phones import E164_PATTERN
 
+
+class NumberField(serializers.DecimalField):
+    """A decimal the API takes as a JSON number, as the spec writes quantities and tax rates (40,
+    1.5, 18): a float is read as the number it was written as (its shortest text: 0.1, not
+    0.1000000000000000055), then held to the field's digits and limits like any decimal; more
+    decimals than the field keeps are refused, never rounded. Text is refused, as the schema
+    (`number`) says."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float):
+            data = repr(data)
+        return super().to_internal_value(data)
+
+
 # (DRF already refuses anything but a string for choices, dates and times.)
 _JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
     (serializers.BooleanField, (bool,), "invalid"),
+    (NumberField, (int, float), "invalid"),
     (serializers.DecimalField, (str,), "invalid"),
     (serializers.IntegerField, (int,), "invalid"),
     (serializers.CharField, (str,), "invalid"),

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from modules.core.due import status_as_of, status_as_of_today
 from modules.core.money import AmountField
 from modules.tenancy.selectors import tenant_currency
 
@@ -25,7 +26,6 @@ from .models import (
     Transaction,
     TransactionType,
 )
-from .payments import open_status
 
 # How far ahead the dashboard's "next days" look: today and the six days after it.
 NEXT_DAYS = 7
@@ -38,22 +38,20 @@ REMAINING = F("amount") - F("paid_amount")
 def status_expression() -> Case:
     """An account's status as of today, in SQL: an open account (stored pending, or overdue once the
     hourly task has passed it) is overdue after its due date in the workspace's time zone, pending
-    until then; paid and cancelled are what they are."""
-    today = timezone.localdate()
-    return Case(
-        When(status__in=OPEN_STATUSES, due_date__lt=today, then=Value(AccountStatus.OVERDUE)),
-        When(status__in=OPEN_STATUSES, then=Value(AccountStatus.PENDING)),
-        default=F("status"), output_field=CharField(),
-    )
+    until then; paid and cancelled are what they are (core.due)."""
+    return status_as_of_today(open_statuses=OPEN_STATUSES, overdue=AccountStatus.OVERDUE, on_time=AccountStatus.PENDING)
 
 
 def account_status(account: Account) -> str:
     """What an account reads as: the list's SQL answer when it came from `account_list`, else the
-    same rule (payments.open_status) for the one account in hand."""
+    same rule for the one account in hand."""
     current = getattr(account, "current_status", None)
     if current is not None:
         return current
-    return open_status(account) if account.status in OPEN_STATUSES else account.status
+    return status_as_of(
+        account.status, account.due_date, open_statuses=OPEN_STATUSES, overdue=AccountStatus.OVERDUE,
+        on_time=AccountStatus.PENDING,
+    )
 
 
 def account_list() -> QuerySet[Account]:

@@ -84,12 +84,14 @@ def account_create(
     vendor: str = "",
     notes: str = "",
     assigned_to: User | None = None,
+    invoice_id: int | None = None,
 ) -> Account:
-    """A new payable or receivable, open (overdue already when its due date has passed)."""
+    """A new payable or receivable, open (overdue already when its due date has passed);
+    `invoice_id`, the invoice that raised a receivable (invoicing issues it)."""
     assignment_check(actor, assigned_to)
     amount_check(amount, currency, field="amount")
     _category_check(category, type)
-    account = Account(created_by=actor, paid_amount=Decimal(0))
+    account = Account(created_by=actor, paid_amount=Decimal(0), invoice_id=invoice_id)
     _apply(account, {
         "name": name, "type": type, "category": category, "description": description, "reference": reference,
         "amount": amount, "currency": currency, "due_date": due_date, "customer": customer, "vendor": vendor,

@@ -1,8 +1,9 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from modules.tenancy.plans import Feature
-from modules.workspace.registry import ModuleDescriptor, SidebarEntry
+from modules.workspace.registry import ApiRoute, ModuleDescriptor, SidebarEntry
 
 
 class InvoicingConfig(AppConfig):
@@ -23,7 +24,29 @@ class InvoicingConfig(AppConfig):
         ),
         urls="modules.invoicing.urls",
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
+        api_routes=(
+            ApiRoute("invoicing/invoices", "modules.invoicing.api.InvoiceViewSet", "invoicing-invoice"),
+        ),
+        beat={
+            # Hourly: each workspace's midnight comes at its own hour.
+            "invoicing-invoices-overdue": {
+                "task": "invoicing.invoices_mark_overdue_all", "schedule": crontab(minute=10),
+            },
+        },
+        demo="modules.invoicing.demo.invoicing_demo_load",
+        enum_names={
+            "InvoiceStatusEnum": "modules.invoicing.models.InvoiceStatus",
+            "FiscalStatusEnum": "modules.invoicing.models.FiscalStatus",
+        },
+        dashboard="modules.invoicing.selectors.dashboard_figures",
     )
 
     def ready(self) -> None:
+        from modules.core.references import referrer_register
+        from modules.crm.models import Contact
+
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
+        from .services import contact_invoices_count, contact_invoices_refusal
+
+        # A CRM contact that is the customer of invoices stays while they do.
+        referrer_register(Contact, "invoicing.invoices", count=contact_invoices_count, message=contact_invoices_refusal)

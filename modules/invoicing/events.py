@@ -1,9 +1,12 @@
 """Invoicing's domain events and their payloads (the records as the API shows them, minus what
 depends on the reader). Services record them in the transaction that made the change."""
 
-from modules.core.formats import amount_json, iso_date, iso_datetime
+from decimal import Decimal
 
-from .models import CustomerCredit, Invoice, InvoicePayment, Subscription
+from modules.core.formats import amount_json, iso_date, iso_datetime
+from modules.core.money import minor_units
+
+from .models import CustomerCredit, Invoice, InvoiceItem, InvoicePayment, Subscription
 
 INVOICE_CREATED = "invoice.created"
 INVOICE_UPDATED = "invoice.updated"
@@ -81,4 +84,44 @@ def subscription_json(subscription: Subscription) -> dict:
         "next_billing_date": iso_date(subscription.next_billing_date),
         "cancel_at": iso_date(subscription.cancel_at),
         "stripe_subscription_id": subscription.stripe_subscription_id or None,
+    }
+
+
+def number_json(value: Decimal) -> int | float:
+    """A quantity or a tax rate as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
+    15 significant digits of either, which a float holds exactly."""
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def unit_price_json(price: Decimal, currency: str) -> str:
+    """The currency's digits at least, more where the price has them: "150.00", "0.125" USD,
+    "1500" CLP."""
+    digits = max(minor_units(currency), -price.normalize().as_tuple().exponent)
+    return str(price.quantize(Decimal(1).scaleb(-digits)))
+
+
+def invoice_item_json(item: InvoiceItem, currency: str) -> dict:
+    return {
+        "id": item.pk,
+        "description": item.description,
+        "quantity": number_json(item.quantity),
+        "unit_price": unit_price_json(item.unit_price, currency),
+        "discount": amount_json(item.discount, currency),
+        "tax_rate": number_json(item.tax_rate),
+        "total": amount_json(item.total, currency),
+        "product_code": item.product_code,
+        "unit_code": item.unit_code,
+    }
+
+
+def invoice_document_json(invoice: Invoice, items: list[InvoiceItem]) -> dict:
+    """The invoice with what its draft can change (items, discount, notes, language): the payload
+    of its created, updated and deleted events, whose `changes` then name the items too."""
+    return {
+        **invoice_json(invoice),
+        "language": invoice.language,
+        "invoice_discount": amount_json(invoice.invoice_discount, invoice.currency),
+        "notes": invoice.notes,
+        "items": [invoice_item_json(item, invoice.currency) for item in items],
     }

@@ -27,7 +27,13 @@ class InvoiceStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
-    OVERDUE = "overdue", _("Overdue")  # read only: an issued invoice past its due date
+    # Never sent by a client: an issued invoice past its due date. Readers compute it
+    # (selectors.invoice_list); the daily task stores it once, with its `invoice.overdue` event.
+    OVERDUE = "overdue", _("Overdue")
+
+
+# What can still be paid or cancelled.
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE)
 
 
 class FiscalStatus(models.TextChoices):

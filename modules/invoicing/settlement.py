@@ -25,6 +25,7 @@ from modules.finance.payments import payment_apply
 
 from . import events
 from .models import (
+    OPEN_STATUSES,
     Boleto,
     ChargeStatus,
     CheckoutSession,
@@ -51,9 +52,10 @@ Charge = Boleto | Pix | CheckoutSession
 
 def invoice_payment_receive(
     *, invoice_id: int, rail: str, external_id: str, amount: Decimal, paid_at: datetime,
-    charge: Charge | None = None, actor=None,
+    charge: Charge | None = None, actor=None, method: str = "",
 ) -> Received:
-    """`charge` is the boleto, PIX charge or checkout session the money came through, if any.
+    """`charge` is the boleto, PIX charge or checkout session the money came through, if any;
+    `method`, the finance payment method of money recorded by hand (the rail's own otherwise).
     Less than the invoice's total is refused (nothing is recorded: a provider retries, a person
     is told); more (a boleto paid late with interest) settles it and the rest is a credit."""
     with transaction.atomic():
@@ -61,7 +63,7 @@ def invoice_payment_receive(
         earlier = InvoicePayment.objects.filter(rail=rail, external_id=external_id).first()
         if earlier is not None:
             return Received(earlier, duplicate=True, credit=getattr(earlier, "credit", None))
-        settles = invoice.status == InvoiceStatus.ISSUED
+        settles = invoice.status in OPEN_STATUSES  # issued, past its due date or not
         if amount <= 0 or (settles and amount < invoice.total):
             raise DomainError(
                 _("The amount paid (%(paid)s) is less than the invoice's total (%(total)s).")
@@ -80,7 +82,7 @@ def invoice_payment_receive(
         if charge is not None:
             _charge_paid(charge, payment)
         if settles:
-            _settle(invoice, payment, actor=actor)
+            _settle(invoice, payment, method=method or RAIL_METHODS[rail], actor=actor)
         left_over = amount - invoice.total if settles else amount
         credit = _credit(invoice, payment, left_over, actor=actor) if left_over > 0 else None
         return Received(payment, duplicate=False, credit=credit)
@@ -103,12 +105,12 @@ def _credit(invoice: Invoice, payment: InvoicePayment, amount: Decimal, *, actor
     return credit
 
 
-def _settle(invoice: Invoice, payment: InvoicePayment, *, actor) -> None:
+def _settle(invoice: Invoice, payment: InvoicePayment, *, method: str, actor) -> None:
     if invoice.receivable_id is not None:
         receivable = access_account(None, invoice.receivable_id, for_write=True)
         payment_apply(
             account=receivable, amount=receivable.remaining, paid_at=payment.paid_at,
-            method=RAIL_METHODS[payment.rail], actor=actor,
+            method=method, actor=actor,
         )
     invoice.status, invoice.paid_at = InvoiceStatus.PAID, payment.paid_at
     invoice.save(update_fields=["status", "paid_at", "updated_at"])

@@ -1,1 +1,22 @@
 """Invoicing's background work; the services queue these by name."""
+
+from innexar.celery import app
+from modules.tenancy.scope import for_each_tenant
+from modules.tenancy.tasks import TenantTask
+
+from .services import invoices_mark_overdue
+
+# --- Invoices ------------------------------------------------------------------------------------
+
+
+@app.task(base=TenantTask, name="invoicing.invoices_mark_overdue", ignore_result=True)
+def invoices_mark_overdue_task() -> int:
+    """Store as overdue what passed its due date in this workspace's time zone (TenantTask runs it
+    there), with its event; running it twice marks nothing twice."""
+    return invoices_mark_overdue()
+
+
+@app.task(name="invoicing.invoices_mark_overdue_all", ignore_result=True)
+def invoices_mark_overdue_all() -> int:
+    """Hourly: one task per active workspace, each in its own schema and time zone; returns how many."""
+    return for_each_tenant(lambda tenant: invoices_mark_overdue_task.delay())

@@ -8,4 +8,15 @@ app_name = "invoicing"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("invoices/new/", views.invoice_new, name="invoice_new"),
+    path("invoices/totals/", views.invoice_totals, name="invoice_totals"),
+    path("invoices/<int:pk>/", views.invoice, name="invoice"),
+    path("invoices/<int:pk>/edit/", views.invoice_edit, name="invoice_edit"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf_view, name="invoice_pdf"),
+    path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice_cancel"),
+    path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
+    path("invoices/<int:pk>/send/", views.invoice_send, name="invoice_send"),
+    path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
 ]

@@ -16,8 +16,10 @@ from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
+from modules.invoicing.models import Invoice
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
+from tests.invoicing.conftest import Invoicing, item
 
 # The path before the id says what the id names; the longest match wins.
 RECORD_KINDS = {
@@ -46,6 +48,8 @@ RECORD_KINDS = {
     "finance/categories/": "category",
     "api/v1/^finance/bank-accounts/": "bank account",
     "finance/bank-accounts/": "bank account",
+    "api/v1/^invoicing/invoices/": "invoice",
+    "invoicing/invoices/": "invoice",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -112,9 +116,11 @@ def alpha_records(team_a):
     finance_a = Finance(team_a)
     category = finance_a.category(name="Alpha secret category")
     account = finance_a.account(description="Alpha secret account", category=category)
+    invoice = Invoicing(team_a).invoice(items=[item("Alpha secret item")], notes="Alpha secret notes")
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
-            "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk}
+            "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
+            "invoice": invoice.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -124,7 +130,7 @@ def _snapshot(team, records) -> dict:
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
-                                ("category", Category)]
+                                ("category", Category), ("invoice", Invoice)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -145,6 +145,23 @@ def _with_real_refs(case, workspace) -> None:
     for field in ("amount", "opening_balance"):
         if body.get(field) and minor_units(body.get("currency") or "USD") == 0:
             body[field] = str(max(1, int(Decimal(body[field]))))
+    if case.path.startswith("/api/v1/invoicing/invoices/"):
+        _an_invoice_it_can_bill(body)
+
+
+def _an_invoice_it_can_bill(body: dict) -> None:
+    """An invoice's rules across fields: due on or after its issue, discounts no larger than what
+    they come off, quantities in the 6 decimals they are counted in, a total a column holds."""
+    if body.get("issue_date") and body.get("due_date"):
+        body["issue_date"], body["due_date"] = sorted([body["issue_date"], body["due_date"]])
+    if "invoice_discount" in body:
+        body["invoice_discount"] = "0"
+    for item in body.get("items") or []:
+        item["quantity"] = min(1000, max(1, round(item["quantity"])))
+        item["unit_price"] = str(min(Decimal(item["unit_price"]), Decimal(100000)))
+        item.pop("discount", None)
+        if "tax_rate" in item:
+            item["tax_rate"] = round(item["tax_rate"], 2)
 
 
 @schema.parametrize()

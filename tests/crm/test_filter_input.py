@@ -93,6 +93,7 @@ def test_the_pages_refuse_a_date_outside_the_years_a_filter_takes_in_the_users_l
 @pytest.mark.parametrize("query, field, message", [
     ("page_size=0", "page_size", "Ensure this value is greater than or equal to 1."),
     ("page_size=abc", "page_size", "Enter a whole number."),
+    ("page_size=2.0", "page_size", "Enter a whole number."),
     ("created_after=", "created_after", "Give this parameter a value, or leave it out."),
     ("status=", "status", "Give this parameter a value, or leave it out."),
 ])

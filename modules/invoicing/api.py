@@ -1,0 +1,291 @@
+"""/api/v1/invoicing/invoices/: invoices and their flow (issue, cancel, mark paid, send, PDF).
+Parse, call a service, serialize.
+
+Invoices are written out by `invoice_representation`, over the payload builders of events.py plus
+what depends on the reader or the day: the status as of today, the totals formatted in the
+reader's locale, signed links to the fiscal files. The read serializers declare those fields for
+the OpenAPI schema and hand the work to it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from modules.core import serializers as input_serializers
+from modules.core.api import ServiceViewSet
+from modules.core.formats import amount_json, iso_datetime
+from modules.core.money import Currency, format_money
+from modules.core.signing import file_url
+from modules.crm.models import Contact
+from modules.finance.api import CustomerSerializer, customer_json
+from modules.finance.models import PaymentMethod
+from modules.tenancy.plans import Feature
+
+from . import access, events, selectors, services
+from .filters import InvoiceFilter
+from .models import FiscalStatus, Invoice, InvoiceItem, InvoiceStatus
+from .pdf import invoice_pdf, invoice_pdf_filename
+
+# totals.py's rule, for API clients.
+TOTALS_DESCRIPTION = (
+    "`subtotal`, `discount`, `tax`, `total` and each item's `total` are computed by the server, in the currency's"
+    " digits (CLP has none), rounding half up: each item's amount is quantity × unit price rounded to the currency,"
+    " less its own `discount` (its `total`); the invoice's `invoice_discount` is spread over the items in"
+    " proportion to their totals so that the shares add up to it exactly; each item's tax is (its total − its"
+    " share) × `tax_rate` ÷ 100, rounded to the currency. `subtotal` is the sum of the items' amounts, `discount`"
+    " the items' discounts plus the invoice's, `tax` the items' taxes, and `total` = subtotal − discount + tax."
+)
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def _signed_link(path: str) -> str | None:
+    """A fiscal file's link, signed for this workspace and expiring (core.signing)."""
+    if not path:
+        return None
+    tenant = connection.tenant
+    return tenant.workspace_url(file_url(path, tenant_id=tenant.pk))
+
+
+def invoice_representation(invoice: Invoice) -> dict:
+    payload = events.invoice_json(invoice)
+    currency = invoice.currency
+    return {
+        **{field: payload[field] for field in ("id", "number")},
+        "customer": customer_json(invoice.customer),
+        **{field: payload[field] for field in ("issue_date", "due_date", "currency")},
+        "status": selectors.invoice_status(invoice),
+        "language": invoice.language,
+        "items": [events.invoice_item_json(item, currency) for item in invoice.items.all()],
+        "invoice_discount": amount_json(invoice.invoice_discount, currency),
+        **{field: payload[field] for field in ("subtotal", "discount", "tax", "total")},
+        "formatted": {
+            field: format_money(getattr(invoice, field), currency) for field in ("subtotal", "discount", "tax", "total")
+        },
+        "notes": invoice.notes,
+        "payment_link": invoice.payment_link or None,
+        "receivable_id": invoice.receivable_id,
+        "issued_at": payload["issued_at"],
+        "paid_at": payload["paid_at"],
+        "cancelled_at": payload["cancelled_at"],
+        "cancel_reason": invoice.cancel_reason,
+        "sent_at": iso_datetime(invoice.sent_at),
+        "nfe_number": invoice.nfe_number or None,
+        "nfe_key": invoice.nfe_key or None,
+        "nfe_status": invoice.nfe_status or None,
+        "nfe_xml_url": _signed_link(invoice.nfe_xml),
+        "nfe_pdf_url": _signed_link(invoice.nfe_pdf),
+        "cfdi_uuid": invoice.cfdi_uuid or None,
+        "cfdi_xml_url": _signed_link(invoice.cfdi_xml),
+        "created_at": payload["created_at"],
+        "updated_at": payload["updated_at"],
+    }
+
+
+class InvoiceItemSerializer(serializers.ModelSerializer):
+    quantity = serializers.FloatField(help_text="How many units (a JSON number).")
+    unit_price = serializers.DecimalField(max_digits=21, decimal_places=10)
+    tax_rate = serializers.FloatField(help_text="A percentage: 18 for 18 %.")
+    total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Quantity × unit price, rounded to the currency, less the discount."
+    )
+
+    class Meta:
+        model = InvoiceItem
+        fields = ["id", "description", "quantity", "unit_price", "discount", "tax_rate", "total", "product_code",
+                  "unit_code"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer = CustomerSerializer(read_only=True)
+    status = serializers.ChoiceField(
+        choices=InvoiceStatus.choices, read_only=True,
+        help_text="As of today in the company's time zone: an issued invoice past its due date is overdue.",
+    )
+    items = InvoiceItemSerializer(many=True, read_only=True)
+    formatted = inline_serializer("InvoiceFormattedTotals", {
+        field: serializers.CharField() for field in ("subtotal", "discount", "tax", "total")
+    }, help_text="The totals written for the request's locale.")
+    receivable_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Its receivable in finance, once issued."
+    )
+    payment_link = serializers.URLField(read_only=True, allow_null=True)
+    nfe_number = serializers.CharField(read_only=True, allow_null=True)
+    nfe_key = serializers.CharField(read_only=True, allow_null=True)
+    nfe_status = serializers.ChoiceField(choices=FiscalStatus.choices, read_only=True, allow_null=True)
+    nfe_xml_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
+    nfe_pdf_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
+    cfdi_uuid = serializers.CharField(read_only=True, allow_null=True)
+    cfdi_xml_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id", "number", "customer", "issue_date", "due_date", "currency", "status", "language", "items",
+            "invoice_discount", "subtotal", "discount", "tax", "total", "formatted", "notes", "payment_link",
+            "receivable_id", "issued_at", "paid_at", "cancelled_at", "cancel_reason", "sent_at", "nfe_number",
+            "nfe_key", "nfe_status", "nfe_xml_url", "nfe_pdf_url", "cfdi_uuid", "cfdi_xml_url", "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Invoice) -> dict:
+        return invoice_representation(instance)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+class InvoiceItemWriteSerializer(input_serializers.Serializer):
+    description = serializers.CharField(max_length=500)
+    quantity = input_serializers.NumberField(
+        max_digits=15, decimal_places=6, min_value=Decimal("0.000001"), max_value=Decimal("999999999"),
+        help_text="How many units, up to 6 decimals (a JSON number: 40, 1.5).",
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=21, decimal_places=10, min_value=Decimal(0), help_text="Up to 10 decimals: \"150.00\", \"0.125\".",
+    )
+    discount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="An amount off this item, in the invoice's currency, no more than its quantity × unit price.",
+    )
+    tax_rate = input_serializers.NumberField(
+        max_digits=7, decimal_places=4, min_value=Decimal(0), max_value=Decimal(100), required=False,
+        help_text="A percentage: 18 for 18 %.",
+    )
+    product_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        # A PATCH is partial, its items are not: they replace the invoice's, whole.
+        missing = [name for name in ("description", "quantity", "unit_price") if name not in attrs]
+        if missing:
+            required = {name: [self.fields[name].error_messages["required"]] for name in missing}
+            raise serializers.ValidationError(required)
+        return attrs
+
+
+class InvoiceWriteSerializer(input_serializers.Serializer):
+    customer_id = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), source="customer", help_text="A CRM contact of this workspace.",
+    )
+    issue_date = serializers.DateField()
+    due_date = serializers.DateField(help_text="On or after the issue date.")
+    currency = serializers.ChoiceField(choices=Currency.choices)
+    items = InvoiceItemWriteSerializer(
+        many=True, allow_empty=False, max_length=services.MAX_ITEMS,
+        help_text="At least one. In a PATCH they replace the invoice's items as a whole.",
+    )
+    invoice_discount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="An amount off the whole invoice, spread over its items before tax.",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False,
+        help_text="What its PDF and mail are written in; by default Portuguese for a customer in Brazil, Spanish in"
+        " Mexico (by their phone's country, else the company's), else the company's language.",
+    )
+
+
+class InvoiceCancelSerializer(input_serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class InvoiceMarkPaidSerializer(input_serializers.Serializer):
+    paid_at = serializers.DateTimeField(required=False, help_text="When it was paid; now when left out.")
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, help_text="How it was paid.")
+
+
+class InvoiceSendSerializer(input_serializers.Serializer):
+    to = serializers.EmailField(required=False, allow_blank=True, help_text="The customer's email when left out.")
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["Invoicing: invoices"])
+@extend_schema_view(
+    create=extend_schema(description=f"A draft invoice, numbered INV-<year>-<seq>. {TOTALS_DESCRIPTION}"),
+    partial_update=extend_schema(description=f"A draft only; `items` replace its items. {TOTALS_DESCRIPTION}"),
+    destroy=extend_schema(description="A draft only: an issued invoice is cancelled instead."),
+)
+class InvoiceViewSet(ServiceViewSet):
+
+    feature = Feature.INVOICING
+    serializer_class = InvoiceSerializer
+    write_serializer_class = InvoiceWriteSerializer
+    filterset_class = InvoiceFilter
+    queryset = Invoice.objects.none()
+
+    def get_queryset(self):
+        return selectors.invoice_list()
+
+    access_record = staticmethod(access.access_invoice)
+
+    def create_record(self, data):
+        return services.invoice_create(actor=self.request.user, **data)
+
+    def update_record(self, invoice, data):
+        return services.invoice_update(actor=self.request.user, invoice=invoice, changes=data)
+
+    def delete_record(self, invoice):
+        services.invoice_delete(actor=self.request.user, invoice=invoice)
+
+    def answer(self, record, *args, **kwargs):
+        return super().answer(self._fresh(record), *args, **kwargs)
+
+    def _fresh(self, invoice: Invoice) -> Invoice:
+        """The invoice as the list reads it (items, status as of today) after a service changed it."""
+        return selectors.invoice_list().get(pk=invoice.pk)
+
+    @extend_schema(request=None, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk=None) -> Response:
+        """The draft becomes due: its receivable in finance, and its fiscal document where the company's
+        country has an issuer (none yet: the `nfe_*` and `cfdi_*` fields stay empty)."""
+        return self.answer(services.invoice_issue(actor=request.user, invoice=self.access(for_write=True)))
+
+    @extend_schema(request=InvoiceCancelSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk=None) -> Response:
+        """Its receivable is cancelled and its pending charges withdrawn; a paid invoice cannot be cancelled."""
+        invoice = self.access(for_write=True)
+        data = self.validated(InvoiceCancelSerializer)
+        return self.answer(services.invoice_cancel(actor=request.user, invoice=invoice, **data))
+
+    @extend_schema(request=InvoiceMarkPaidSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def mark_paid(self, request: Request, pk=None) -> Response:
+        """A payment that came some other way (a transfer, cash): the invoice and its receivable are settled."""
+        invoice = self.access(for_write=True)
+        data = self.validated(InvoiceMarkPaidSerializer)
+        return self.answer(services.invoice_mark_paid(actor=request.user, invoice=invoice, **data))
+
+    @extend_schema(request=InvoiceSendSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk=None) -> Response:
+        """By email, with its PDF, in the invoice's language, to the customer (or `to`)."""
+        invoice = self.access(for_write=True)
+        data = self.validated(InvoiceSendSerializer)
+        return self.answer(services.invoice_send(actor=request.user, invoice=invoice, **data))
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def pdf(self, request: Request, pk=None) -> HttpResponse:
+        """The invoice as a PDF, in its own language."""
+        invoice = self.access()
+        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=invoice_pdf_filename(invoice)
+        )
+        return response
+

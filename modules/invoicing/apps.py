@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from modules.tenancy.plans import Feature
-from modules.workspace.registry import ModuleDescriptor, SidebarEntry
+from modules.workspace.registry import ApiRoute, ModuleDescriptor, SettingsPage, SidebarEntry
 
 
 class InvoicingConfig(AppConfig):
@@ -22,8 +22,23 @@ class InvoicingConfig(AppConfig):
             ),
         ),
         urls="modules.invoicing.urls",
+        public_urls="modules.invoicing.public_urls",
+        api_routes=(
+            ApiRoute(
+                "integrations/stripe", "modules.invoicing.api_stripe.StripeIntegrationViewSet", "integration-stripe"
+            ),
+            ApiRoute(
+                "invoicing/invoices", "modules.invoicing.api_stripe.InvoicePaymentLinkViewSet", "invoice-payment-link"
+            ),
+        ),
+        settings_pages=(SettingsPage(_("Card payments"), "invoicing:stripe_settings"),),
         # Each part adds its routes, beat entries, demo loader and enum names as it lands.
     )
 
     def ready(self) -> None:
+        from modules.core.webhooks import inbound_provider_register
+
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
+        from .stripe_services import STRIPE_WEBHOOKS
+
+        inbound_provider_register(STRIPE_WEBHOOKS)

@@ -3,7 +3,7 @@ depends on the reader). Services record them in the transaction that made the ch
 
 from modules.core.formats import amount_json, iso_date, iso_datetime
 
-from .models import CustomerCredit, Invoice, InvoicePayment, Subscription
+from .models import CustomerCredit, Invoice, InvoicePayment, StripeConnection, Subscription
 
 INVOICE_CREATED = "invoice.created"
 INVOICE_UPDATED = "invoice.updated"
@@ -23,6 +23,10 @@ SUBSCRIPTION_PAST_DUE = "subscription.past_due"
 SUBSCRIPTION_PAUSED = "subscription.paused"
 SUBSCRIPTION_RESUMED = "subscription.resumed"
 SUBSCRIPTION_CANCELLED = "subscription.cancelled"
+INVOICE_PAYMENT_LINK_CREATED = "invoice.payment_link_created"
+STRIPE_CONNECTED = "stripe.connected"
+STRIPE_UPDATED = "stripe.updated"
+STRIPE_DISCONNECTED = "stripe.disconnected"
 
 
 def invoice_json(invoice: Invoice, *, payment: InvoicePayment | None = None) -> dict:
@@ -82,3 +86,21 @@ def subscription_json(subscription: Subscription) -> dict:
         "cancel_at": iso_date(subscription.cancel_at),
         "stripe_subscription_id": subscription.stripe_subscription_id or None,
     }
+
+
+def stripe_connection_json(connection: StripeConnection) -> dict:
+    """What the API shows of the connection: never a key or a secret (the publishable key masked)."""
+    return {
+        "id": connection.pk,
+        "account_id": connection.account_id,
+        "mode": "live" if connection.livemode else "test",
+        "publishable_key": key_masked(connection.publishable_key),
+        "webhook_secret_set": bool(connection.webhook_secret),
+        "connected_at": iso_datetime(connection.connected_at),
+    }
+
+
+def key_masked(key: str) -> str:
+    """pk_test_…4242: the kind of key and its last four characters."""
+    prefix = key[: key.index("_", 3) + 1] if key.count("_") >= 2 else ""
+    return f"{prefix}…{key[-4:]}"

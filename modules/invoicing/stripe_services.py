@@ -41,8 +41,9 @@ PUBLISHABLE_KEY = re.compile(r"pk_(test|live)_[A-Za-z0-9]{16,240}")
 SECRET_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{16,240}")
 WEBHOOK_SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]{16,240}")
 SANDBOX_PREFIX = "sandbox_cs_"
-# Stripe keeps a Checkout Session open 24 hours at most; one is handed out again for 23.
-SESSION_LIFETIME = timedelta(hours=24)
+# Stripe keeps a Checkout Session open 24 hours at most (counted on its clock, so a little less
+# is asked for); one is handed out again for 23 hours, while it has time left to be paid.
+SESSION_LIFETIME = timedelta(hours=23, minutes=50)
 SESSION_REUSE = timedelta(hours=23)
 PAYABLE = (InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE)
 # Checkout speaks the customer's language (Invoice.language).

@@ -74,10 +74,12 @@ class FakeStripe:
         })
 
     def _session_create(self, request: Request) -> Response:
-        if self._account_id(self._key(request)) is None:
-            return _invalid_key(self._key(request))
         key = request.headers.get("Idempotency-Key", "")
         self.idempotency_keys.append(key)
+        if self.unavailable:
+            return _error(500, "api_error", None, "An unknown error occurred")
+        if self._account_id(self._key(request)) is None:
+            return _invalid_key(self._key(request))
         if key in self._sessions:  # Stripe answers a repeated request with what it answered first
             return _json(200, self._sessions[key], headers={"Idempotent-Replayed": "true"})
         form = dict(parse_qsl(request.get_data(as_text=True), keep_blank_values=True))

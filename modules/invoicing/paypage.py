@@ -12,7 +12,6 @@ redirects that follow them on our own hosts.
 
 from dataclasses import dataclass
 
-import segno
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from modules.core.signing import file_url
 from modules.tenancy.models import CompanyProfile
 
 from . import stripe_gateway
+from .brazil.pix import qr_png_data_uri
 from .models import Boleto, ChargeStatus, Invoice, InvoiceStatus, Pix
 from .paylinks import pay_token_invoice_id
 from .stripe_services import (
@@ -136,7 +136,7 @@ def _offers(invoice: Invoice, tenant_id: int) -> dict:
     now = timezone.now()
     pix = [
         PixOffer(
-            qr_code=segno.make(charge.qr_code_text, error="m").png_data_uri(scale=5, border=2),
+            qr_code=qr_png_data_uri(charge.qr_code_text, scale=5),
             text=charge.qr_code_text, amount=format_money(charge.amount or invoice.total, invoice.currency),
             expires_at=charge.expires_at,
         )

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from modules.core.exceptions import DomainError
 from modules.core.money import from_minor_units, to_minor_units
@@ -239,7 +240,7 @@ def _stripe_session(keys: StripeConnection, invoice: Invoice) -> stripe_gateway.
     link = pay_url(invoice.pk)
     language = invoice.language.lower()
     with translation.override(language):
-        description = _("Invoice %(number)s") % {"number": invoice.number}
+        description = pgettext("payment", "Invoice %(number)s") % {"number": invoice.number}
     try:
         return stripe_gateway.checkout_session_create(
             secret_key=keys.secret_key, amount=amount, currency=invoice.currency, description=description,

@@ -88,7 +88,8 @@ def test_it_creates_a_checkout_session_for_the_invoices_total(admin_api, connect
     with tenant_context(team_a.tenant):
         assert pay_token_invoice_id(pay_page.rsplit("/pay/", 1)[1].strip("/")) == invoice.pk
         [event] = Event.objects.filter(name="invoice.payment_link_created")
-    assert (event.aggregate_id, event.payload["payment_link"], event.actor_id) == (invoice.pk, session.url, team_a.admin.pk)
+    assert (event.aggregate_id, event.payload["payment_link"]) == (invoice.pk, session.url)
+    assert event.actor_id == team_a.admin.pk
 
 
 def test_amounts_go_out_in_the_currencys_minor_units_and_the_page_speaks_the_customers_language(
@@ -101,8 +102,8 @@ def test_amounts_go_out_in_the_currencys_minor_units_and_the_page_speaks_the_cus
     admin_api.post(link_url(reais))
 
     clp, brl = connected.session_requests
-    assert (clp["line_items[0][price_data][currency]"], clp["line_items[0][price_data][unit_amount]"]) == ("clp", "150000")
-    assert (brl["line_items[0][price_data][currency]"], brl["line_items[0][price_data][unit_amount]"]) == ("brl", "9990")
+    price = ("line_items[0][price_data][currency]", "line_items[0][price_data][unit_amount]")
+    assert [(clp[field], brl[field]) for field in price] == [("clp", "brl"), ("150000", "9990")]
     assert (brl["locale"], brl["line_items[0][price_data][product_data][name]"]) == ("pt-BR", f"Fatura {reais.number}")
 
 

@@ -10,7 +10,7 @@ this one has no list and no detail of its own, so the two never answer the same 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -44,10 +44,28 @@ def stripe_call(service, **kwargs):
 # --- The workspace's keys ----------------------------------------------------------------------
 
 
+# The keys' shapes, stated in the schema; the services check them (and say what is wrong).
+@extend_schema_field({"type": "string", "pattern": f"^{stripe_services.PUBLISHABLE_KEY.pattern}$"})
+class PublishableKeyField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": f"^{stripe_services.SECRET_KEY.pattern}$"})
+class SecretKeyField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": f"^({stripe_services.WEBHOOK_SECRET.pattern})?$"})
+class WebhookSecretField(serializers.CharField):
+    pass
+
+
 class StripeConnectSerializer(input_serializers.Serializer):
-    publishable_key = serializers.CharField(max_length=255, help_text="pk_test_… or pk_live_…")
-    secret_key = serializers.CharField(max_length=255, help_text="sk_test_… or sk_live_…, of the same mode.")
-    webhook_secret = serializers.CharField(
+    publishable_key = PublishableKeyField(max_length=255, help_text="pk_test_… or pk_live_…")
+    secret_key = SecretKeyField(
+        max_length=255, help_text="sk_test_… or sk_live_…, of the same mode as the publishable key."
+    )
+    webhook_secret = WebhookSecretField(
         max_length=255, required=False, allow_blank=True,
         help_text="whsec_…: the signing secret of the endpoint added in Stripe for `webhook_url`. It can also be"
         " sent later to webhook_secret/.",
@@ -55,7 +73,7 @@ class StripeConnectSerializer(input_serializers.Serializer):
 
 
 class StripeWebhookSecretSerializer(input_serializers.Serializer):
-    webhook_secret = serializers.CharField(max_length=255, help_text="whsec_…")
+    webhook_secret = WebhookSecretField(max_length=255, help_text="whsec_…")
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,7 @@ class StripeIntegrationViewSet(ServiceActions):
     feature = Feature.INVOICING
     permission_classes = [IsTenantManager]
     serializer_class = StripeConnectionSerializer
-    error_statuses = (502,)
+    error_statuses = (404, 502)  # webhook_secret/ before connecting: there is no connection to add it to
 
     def answer(self, connection: StripeConnection | None, status_code: int = status.HTTP_200_OK) -> Response:
         return super().answer(StripeState(connection), status_code)
@@ -121,7 +139,7 @@ class StripeIntegrationViewSet(ServiceActions):
     @extend_schema(request=StripeWebhookSecretSerializer, responses=StripeConnectionSerializer)
     @action(detail=False, methods=["post"])
     def webhook_secret(self, request: Request) -> Response:
-        """The signing secret of the webhook endpoint added in Stripe (`webhook_url`)."""
+        """The signing secret of the webhook endpoint added in Stripe (`webhook_url`); 404 before connecting."""
         data = self.validated(StripeWebhookSecretSerializer)
         return self.answer(stripe_services.stripe_webhook_secret_set(actor=request.user, **data))
 
@@ -136,19 +154,22 @@ class StripeIntegrationViewSet(ServiceActions):
 # --- An invoice's payment link -----------------------------------------------------------------
 
 
+class PaymentLinkSerializer(serializers.Serializer):
+    payment_link = serializers.URLField(
+        help_text="Stripe Checkout's page (https://checkout.stripe.com/c/pay/cs_test_…), or, for a workspace without"
+        " Stripe keys, the customer's pay page on this workspace's host with its sandbox card payment."
+    )
+
+
 @extend_schema(tags=["Invoicing: invoices"])
 class InvoicePaymentLinkViewSet(ServiceActions):
     feature = Feature.INVOICING
+    serializer_class = PaymentLinkSerializer
     lookup_value_regex = r"[0-9]+"
     access_record = staticmethod(access_invoice)
     error_statuses = (502,)
 
-    @extend_schema(request=None, responses=inline_serializer("InvoicePaymentLink", {
-        "payment_link": serializers.URLField(
-            help_text="Stripe Checkout's page (https://checkout.stripe.com/c/pay/cs_test_…), or, for a workspace"
-            " without Stripe keys, the customer's pay page on this workspace's host with its sandbox card payment."
-        ),
-    }))
+    @extend_schema(request=None, responses=PaymentLinkSerializer)
     @action(detail=True, methods=["post"])
     def payment_link(self, request: Request, pk=None) -> Response:
         """A page where the customer pays the invoice's total by card: the same one again while it is

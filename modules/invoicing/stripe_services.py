@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -101,8 +102,8 @@ def stripe_webhook_secret_set(*, actor, webhook_secret: str) -> StripeConnection
     if not WEBHOOK_SECRET.fullmatch(webhook_secret):
         raise ValidationError({"webhook_secret": _webhook_secret_message()})
     current = StripeConnection.objects.select_for_update().first()
-    if current is None:
-        raise DomainError(_("Connect your Stripe account first."), code="not_connected")
+    if current is None:  # nothing to add it to, as for a record another workspace has
+        raise Http404
     before = events.stripe_connection_json(current)
     current.webhook_secret = webhook_secret
     current.save(update_fields=["webhook_secret"])

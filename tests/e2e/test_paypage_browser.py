@@ -30,7 +30,7 @@ from tests.e2e.test_cashflow_browser import LISTEN
 
 pytestmark = pytest.mark.browser
 
-COPIED = "() => document.querySelector('[data-copy=\"#paypage-pix-code\"]').textContent === 'Copied'"
+COPIED = "() => document.querySelector('[data-copy=\"{}\"]').textContent === 'Copied'"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_a_customer_copies_the_pix_code_then_pays_by_card_in_the_sandbox(server,
         page.add_script_tag(url=AXE)
         accessibility = page.evaluate(RUN_AXE)
         page.get_by_role("button", name="Copy the PIX code").click()
-        page.wait_for_function(COPIED)
+        page.wait_for_function(COPIED.format("#paypage-pix-code"))
         copied = page.evaluate("navigator.clipboard.readText()")
         page.get_by_role("button", name="Pay $480.00 (sandbox)").click()
         page.wait_for_selector(".paypage-state")
@@ -123,7 +123,9 @@ def connected(django_db_setup, django_db_blocker):
     tag = uuid.uuid4().hex[:6]
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
-        manager = user_who_signs_in(f"stripe.{tag}@alpha.example.com", name="Mia", tenant=team.tenant, role=Role.MANAGER)
+        manager = user_who_signs_in(
+            f"stripe.{tag}@alpha.example.com", name="Mia", tenant=team.tenant, role=Role.MANAGER
+        )
         with tenant_context(team.tenant):
             StripeConnection.objects.create(
                 account_id="acct_1OaLphaAccount00", publishable_key="pk_test_51HqLyjWDarjtT1zdp7dcAbCdEf",
@@ -152,7 +154,7 @@ def test_a_manager_copies_the_webhook_url_from_the_card_payments_settings(server
     page.add_script_tag(url=AXE)
     accessibility = page.evaluate(RUN_AXE)
     page.get_by_role("button", name="Copy", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-copy=\"#stripe-webhook-url\"]').textContent === 'Copied'")
+    page.wait_for_function(COPIED.format("#stripe-webhook-url"))
     copied = page.evaluate("navigator.clipboard.readText()")
     violations = page.evaluate("window.__violations")
     context.close()

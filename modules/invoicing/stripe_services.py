@@ -29,6 +29,7 @@ from modules.core.exceptions import DomainError
 from modules.core.money import from_minor_units, to_minor_units
 from modules.core.webhooks import InboundProvider
 from modules.events.services import event_record, payload_changes
+from modules.tenancy.models import Tenant
 from modules.tenancy.webhooks import provider_account_link, provider_account_unlink
 
 from . import events, stripe_gateway
@@ -72,15 +73,16 @@ def stripe_connect(*, actor, publishable_key: str, secret_key: str, webhook_secr
             _("Stripe did not accept this secret key. Copy it again from Stripe's dashboard (Developers → API keys)."),
             field="secret_key", code="stripe_refused",
         ) from None
-    tenant = connection.tenant
     with transaction.atomic():
+        # One connection a workspace: two people connecting at once take turns on the tenant's
+        # row (there is no connection row yet to lock for the first one).
+        tenant = Tenant.objects.select_for_update().get(pk=connection.tenant.pk)
         current = StripeConnection.objects.select_for_update().first()
         before = events.stripe_connection_json(current) if current else None
-        if current is not None and current.account_id != account_id:
-            provider_account_unlink(tenant=tenant, provider=PROVIDER, external_id=current.account_id)
-        if current is None or current.account_id != account_id:
-            _account_link(tenant, account_id)
-        if current is not None and current.account_id == account_id and not webhook_secret:
+        same_account = current is not None and current.account_id == account_id
+        if not same_account:
+            _account_relink(tenant, current, account_id)
+        if same_account and not webhook_secret:
             webhook_secret = current.webhook_secret
         kept = current or StripeConnection()
         kept.account_id, kept.publishable_key, kept.secret_key = account_id, publishable_key, secret_key
@@ -151,7 +153,11 @@ def _webhook_secret_message() -> str:
     return _("Enter the endpoint's signing secret: it starts with whsec_.")
 
 
-def _account_link(tenant, account_id: str) -> None:
+def _account_relink(tenant, current: StripeConnection | None, account_id: str) -> None:
+    """A Connect platform's events about the account now reach this workspace (and those of the
+    account it replaces no longer do)."""
+    if current is not None:
+        provider_account_unlink(tenant=tenant, provider=PROVIDER, external_id=current.account_id)
     try:
         with transaction.atomic():
             provider_account_link(tenant=tenant, provider=PROVIDER, external_id=account_id)

@@ -25,6 +25,7 @@ from modules.tenancy.plans import Feature
 from . import events, stripe_gateway, stripe_services
 from .access import access_invoice
 from .models import StripeConnection
+from .stripe_webhooks import stripe_webhook_url
 
 
 class StripeUnavailable(exceptions.APIException):
@@ -104,7 +105,7 @@ class StripeConnectionSerializer(serializers.Serializer):
             "mode": shown.get("mode"),
             "publishable_key": shown.get("publishable_key"),
             "webhook_secret_set": shown.get("webhook_secret_set", False),
-            "webhook_url": stripe_services.stripe_webhook_url(),
+            "webhook_url": stripe_webhook_url(),
             "connected_at": iso_datetime(kept.connected_at) if kept else None,
         }
 

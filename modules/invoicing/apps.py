@@ -39,6 +39,6 @@ class InvoicingConfig(AppConfig):
         from modules.core.webhooks import inbound_provider_register
 
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
-        from .stripe_services import STRIPE_WEBHOOKS
+        from .stripe_webhooks import STRIPE_WEBHOOKS
 
         inbound_provider_register(STRIPE_WEBHOOKS)

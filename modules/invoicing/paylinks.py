@@ -19,7 +19,7 @@ def pay_token(invoice_id: int) -> str:
 
 def pay_url(invoice_id: int) -> str:
     """The absolute link, on the host of the workspace at work now."""
-    path = reverse("invoicing_pay:page", args=[pay_token(invoice_id)], urlconf=settings.ROOT_URLCONF)
+    path = reverse("invoicing_pay:pay_page", args=[pay_token(invoice_id)], urlconf=settings.ROOT_URLCONF)
     return connection.tenant.workspace_url(path)
 
 

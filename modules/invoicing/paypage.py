@@ -57,7 +57,7 @@ def pay_page(request, token: str) -> HttpResponse:
 @require_GET
 def pay_card(request, token: str) -> HttpResponse:
     """To Stripe Checkout; without Stripe keys, back to the page's card section (the sandbox)."""
-    page = reverse("invoicing_pay:page", args=[token])
+    page = reverse("invoicing_pay:pay_page", args=[token])
     if stripe_connection_get() is None:
         return redirect(f"{page}#card")
     error, status = None, 200
@@ -84,7 +84,7 @@ def pay_sandbox(request, token: str) -> HttpResponse:
             sandbox_card_pay(invoice=invoice)
         except DomainError as refusal:
             return _render(request, token, invoice, error=refusal.message, status=422)
-    return redirect("invoicing_pay:page", token=token)
+    return redirect("invoicing_pay:pay_page", token=token)
 
 
 def _invoice(token: str, *, lock: bool = False) -> Invoice:
@@ -163,6 +163,6 @@ def _offers(invoice: Invoice, tenant_id: int) -> dict:
 def _pdf_url(token: str) -> str | None:
     """The invoice's PDF for the customer, once the invoices' part serves one by this name."""
     try:
-        return reverse("invoicing_pay:pdf", args=[token])
+        return reverse("invoicing_pay:pay_pdf", args=[token])
     except NoReverseMatch:
         return None

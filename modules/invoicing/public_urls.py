@@ -8,7 +8,7 @@ from . import paypage
 app_name = "invoicing_pay"
 
 urlpatterns = [
-    path("pay/<str:token>/", paypage.pay_page, name="page"),
-    path("pay/<str:token>/card/", paypage.pay_card, name="card"),
-    path("pay/<str:token>/card/sandbox/", paypage.pay_sandbox, name="sandbox"),
+    path("pay/<str:token>/", paypage.pay_page, name="pay_page"),
+    path("pay/<str:token>/card/", paypage.pay_card, name="pay_card"),
+    path("pay/<str:token>/card/sandbox/", paypage.pay_sandbox, name="pay_sandbox"),
 ]

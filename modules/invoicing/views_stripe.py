@@ -15,6 +15,7 @@ from modules.core.forms import ServiceForm
 from modules.workspace.pages import SERVICE_ERRORS, redirect_to
 
 from . import events, stripe_gateway, stripe_services
+from .stripe_webhooks import stripe_webhook_url
 
 SETTINGS_URL = "invoicing:stripe_settings"
 
@@ -93,7 +94,7 @@ def _page(request, *, connect_form=None, secret_form=None, status: int = 200):
     context = {
         "stripe": events.stripe_connection_json(kept) if kept else None,
         "connected_at": kept.connected_at if kept else None,
-        "webhook_url": stripe_services.stripe_webhook_url(),
+        "webhook_url": stripe_webhook_url(),
         "sandbox": stripe_services.card_payments_available() and kept is None,
         "connect_form": connect_form or StripeConnectForm(),
         "secret_form": secret_form or StripeWebhookSecretForm(),

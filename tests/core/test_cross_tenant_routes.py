@@ -16,6 +16,7 @@ from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
+from modules.invoicing.models import Invoice
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 
@@ -46,11 +47,16 @@ RECORD_KINDS = {
     "finance/categories/": "category",
     "api/v1/^finance/bank-accounts/": "bank account",
     "finance/bank-accounts/": "bank account",
+    "api/v1/^invoicing/invoices/": "invoice",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
-# invitation_accept: tests/workspace/test_invitation_accept.py.
-NOT_RECORDS = {"password_reset_confirm", "invitation_accept", "file_download"}
+# invitation_accept: tests/workspace/test_invitation_accept.py; the pay page's (invoicing_pay):
+# tests/invoicing/test_paypage.py; a provider's name: tests/tenancy/test_inbound_webhooks.py.
+NOT_RECORDS = {
+    "password_reset_confirm", "invitation_accept", "file_download", "tenant_inbound_webhook",
+    "pay_page", "pay_card", "pay_sandbox",
+}
 PAGE_METHODS = ("get", "post")
 BODIES = {"patch": {"name": "Hijacked", "title": "Hijacked", "subject": "Hijacked", "role": "admin"}}
 
@@ -109,12 +115,18 @@ def alpha_records(team_a):
             bank_account=bank_account, date=date(2025, 1, 2), description="Alpha secret line",
             amount=Decimal("10.00"), type="debit", dedupe_key="alpha-secret",
         )
+        invoice = Invoice.objects.create(
+            number="INV-ALPHA-SECRET", customer_id=deal.contact_id, issue_date=date(2025, 1, 2),
+            due_date=date(2025, 2, 1), currency="USD", status="issued", total=Decimal("10.00"),
+            notes="Alpha secret invoice",
+        )
     finance_a = Finance(team_a)
     category = finance_a.category(name="Alpha secret category")
     account = finance_a.account(description="Alpha secret account", category=category)
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
-            "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk}
+            "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
+            "invoice": invoice.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -124,7 +136,7 @@ def _snapshot(team, records) -> dict:
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
-                                ("category", Category)]
+                                ("category", Category), ("invoice", Invoice)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.signing import TimestampSigner, b62_encode
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -260,3 +262,18 @@ def test_the_page_runs_no_inline_script_or_style(customer, billing, team_a):
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert "<style" not in html and " style=" not in html and " on" + "click=" not in html
     assert '<script src="/static/js/copy.js" defer></script>' in html
+
+
+def test_the_pages_queries_do_not_grow_with_its_items(customer, billing, team_a):
+    short = billing.invoice(total="20.00", items=[("Line", "1", "10.00")] * 2)
+    long = billing.invoice(total="300.00", items=[("Line", "1", "10.00")] * 30)
+
+    counts = []
+    customer.get(page_of(team_a, short))  # the workspace's snapshots, read once a process
+    for invoice in (short, long):
+        page = page_of(team_a, invoice)
+        with CaptureQueriesContext(connection) as queries:
+            assert customer.get(page).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

@@ -70,7 +70,7 @@ def invoice(django_db_setup, django_db_blocker):
             Payment.objects.filter(account=receivable).delete()
             receivable.delete()
             customer.delete()
-            for kind, pk in (("invoice", record.pk), ("account", receivable.pk)):
+            for kind, pk in (("invoice", record.pk), ("account", record.receivable_id)):
                 Event.objects.filter(aggregate_type=kind, aggregate_id=pk).delete()
                 AuditEntry.objects.filter(aggregate_type=kind, aggregate_id=pk).delete()
         if not outbox_pending:

@@ -292,6 +292,16 @@ INNEXAR_FEATURE_GATE = "modules.tenancy.permissions.requires_feature"
 INNEXAR_TENANT_API_RATE = env_int("INNEXAR_TENANT_API_RATE", 3000, minimum=1)
 # Fernet keys for secrets kept at rest (core/secrets.py): the first encrypts, all decrypt.
 INNEXAR_ENCRYPTION_KEYS = env_list("INNEXAR_ENCRYPTION_KEYS", [])
+
+# Payments (modules/invoicing): where the official Stripe library sends its calls (tests point it
+# at a local fake), the secret of the platform's Connect endpoint on the public host (empty: none),
+# how long a customer's pay link opens, and whether a workspace without Stripe keys gets the
+# sandbox card payment (development only by default: it marks an invoice paid without money).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20, minimum=1)
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET")
+INNEXAR_PAY_LINK_DAYS = env_int("INNEXAR_PAY_LINK_DAYS", 120, minimum=1)
+INNEXAR_PAYMENTS_SANDBOX = env_bool("INNEXAR_PAYMENTS_SANDBOX", DEVELOPMENT)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),

@@ -71,7 +71,7 @@ ERROR_DESCRIPTIONS = {
     413: ("Error", "The request body is larger than the server accepts."),
     415: ("Error", "The body is not in a media type the operation reads."),
     429: ("Error", "Too many requests: the Retry-After header says when to try again."),
-    502: ("Error", "A provider the operation needs (a bank feed) did not answer, or refused."),
+    502: ("Error", "A provider the operation needs (a bank feed, Stripe) did not answer, or refused."),
 }
 
 

@@ -5,6 +5,12 @@ A provider gives three functions: `verify(body, headers)` checks the signature o
 body, before anything else reads it; `account_of(event)` names the provider's account the event
 is about (a Stripe `account`, a bank's client id), which tenancy maps to a tenant; `handle(event)`
 then runs inside that tenant's scope and transaction.
+
+Where each workspace signs up with the provider itself and is given its own signing secret (a
+Stripe account's endpoint secret), the events name no account we could map: the workspace
+pastes its own host's URL into the provider (`acme.innexar.app/webhooks/<provider>/`), and
+`verify_here(body, headers)` checks the signature there with the secret that workspace stored
+(it runs in the workspace's schema). A provider without it is not served on workspace hosts.
 """
 
 import hashlib
@@ -22,6 +28,7 @@ class InboundProvider:
     verify: Callable[[bytes, Mapping[str, str]], bool]
     account_of: Callable[[dict], str | None]
     handle: Callable[[dict], None]
+    verify_here: Callable[[bytes, Mapping[str, str]], bool] | None = None
 
 
 INBOUND_PROVIDERS: dict[str, InboundProvider] = {}

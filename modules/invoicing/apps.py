@@ -3,7 +3,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from modules.tenancy.plans import Feature
-from modules.workspace.registry import ApiRoute, ModuleDescriptor, SidebarEntry
+from modules.workspace.registry import ApiRoute, ModuleDescriptor, SettingsPage, SidebarEntry
 
 
 class InvoicingConfig(AppConfig):
@@ -23,10 +23,17 @@ class InvoicingConfig(AppConfig):
             ),
         ),
         urls="modules.invoicing.urls",
-        # Each part adds its routes, beat entries, demo loader and enum names as it lands.
+        public_urls="modules.invoicing.public_urls",
         api_routes=(
             ApiRoute("invoicing/invoices", "modules.invoicing.api.InvoiceViewSet", "invoicing-invoice"),
+            ApiRoute(
+                "integrations/stripe", "modules.invoicing.api_stripe.StripeIntegrationViewSet", "integration-stripe"
+            ),
+            ApiRoute(
+                "invoicing/invoices", "modules.invoicing.api_stripe.InvoicePaymentLinkViewSet", "invoice-payment-link"
+            ),
         ),
+        settings_pages=(SettingsPage(_("Card payments"), "invoicing:stripe_settings"),),
         beat={
             # Hourly: each workspace's midnight comes at its own hour.
             "invoicing-invoices-overdue": {
@@ -43,10 +50,13 @@ class InvoicingConfig(AppConfig):
 
     def ready(self) -> None:
         from modules.core.references import referrer_register
+        from modules.core.webhooks import inbound_provider_register
         from modules.crm.models import Contact
 
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
         from .services import contact_invoices_count, contact_invoices_refusal
+        from .stripe_webhooks import STRIPE_WEBHOOKS
 
         # A CRM contact that is the customer of invoices stays while they do.
         referrer_register(Contact, "invoicing.invoices", count=contact_invoices_count, message=contact_invoices_refusal)
+        inbound_provider_register(STRIPE_WEBHOOKS)

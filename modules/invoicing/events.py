@@ -6,7 +6,7 @@ from decimal import Decimal
 from modules.core.formats import amount_json, iso_date, iso_datetime
 from modules.core.money import minor_units
 
-from .models import CustomerCredit, Invoice, InvoiceItem, InvoicePayment, Subscription
+from .models import CustomerCredit, Invoice, InvoiceItem, InvoicePayment, StripeConnection, Subscription
 
 INVOICE_CREATED = "invoice.created"
 INVOICE_UPDATED = "invoice.updated"
@@ -26,6 +26,10 @@ SUBSCRIPTION_PAST_DUE = "subscription.past_due"
 SUBSCRIPTION_PAUSED = "subscription.paused"
 SUBSCRIPTION_RESUMED = "subscription.resumed"
 SUBSCRIPTION_CANCELLED = "subscription.cancelled"
+INVOICE_PAYMENT_LINK_CREATED = "invoice.payment_link_created"
+STRIPE_CONNECTED = "stripe.connected"
+STRIPE_UPDATED = "stripe.updated"
+STRIPE_DISCONNECTED = "stripe.disconnected"
 
 
 def invoice_json(invoice: Invoice, *, payment: InvoicePayment | None = None) -> dict:
@@ -125,3 +129,21 @@ def invoice_document_json(invoice: Invoice, items: list[InvoiceItem]) -> dict:
         "notes": invoice.notes,
         "items": [invoice_item_json(item, invoice.currency) for item in items],
     }
+
+
+def stripe_connection_json(connection: StripeConnection) -> dict:
+    """What the API shows of the connection: never a key or a secret (the publishable key masked)."""
+    return {
+        "id": connection.pk,
+        "account_id": connection.account_id,
+        "mode": "live" if connection.livemode else "test",
+        "publishable_key": key_masked(connection.publishable_key),
+        "webhook_secret_set": bool(connection.webhook_secret),
+        "connected_at": iso_datetime(connection.connected_at),
+    }
+
+
+def key_masked(key: str) -> str:
+    """pk_test_…4242: the kind of key and its last four characters."""
+    prefix = key[: key.index("_", 3) + 1] if key.count("_") >= 2 else ""
+    return f"{prefix}…{key[-4:]}"

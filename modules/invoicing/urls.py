@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_stripe
 
 app_name = "invoicing"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("invoices/<int:pk>/send/", views.invoice_send, name="invoice_send"),
     path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
+    path("settings/stripe/", views_stripe.stripe_settings, name="stripe_settings"),
+    path("settings/stripe/connect/", views_stripe.stripe_connect, name="stripe_connect"),
+    path("settings/stripe/webhook-secret/", views_stripe.stripe_webhook_secret, name="stripe_webhook_secret"),
+    path("settings/stripe/disconnect/", views_stripe.stripe_disconnect, name="stripe_disconnect"),
 ]

@@ -1,4 +1,7 @@
-"""The public home of inbound webhooks: `POST /webhooks/<provider>/` on the public host.
+"""The homes of inbound webhooks: `POST /webhooks/<provider>/` on the public host, for events
+that name the provider's account (mapped to a tenant by `ProviderAccount`), and the same path on
+a workspace's own host, for a provider that signs each workspace's events with a secret of that
+workspace's (`InboundProvider.verify_here`).
 
 The answer tells the provider whether to send again, so each one is chosen for that:
 - unknown provider: 404;
@@ -34,6 +37,11 @@ def provider_account_link(*, tenant: Tenant, provider: str, external_id: str) ->
     return ProviderAccount.objects.create(tenant=tenant, provider=provider, external_id=external_id)
 
 
+def provider_account_unlink(*, tenant: Tenant, provider: str, external_id: str) -> None:
+    """The workspace disconnected its account: the provider's events for it are no longer its."""
+    ProviderAccount.objects.filter(tenant=tenant, provider=provider, external_id=external_id).delete()
+
+
 def provider_account_tenant(provider: str, external_id: str) -> Tenant | None:
     account = ProviderAccount.objects.select_related("tenant").filter(provider=provider, external_id=external_id)
     account = account.first()
@@ -45,9 +53,41 @@ def provider_account_tenant(provider: str, external_id: str) -> Tenant | None:
 def inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
     spec = INBOUND_PROVIDERS.get(provider)
     if spec is None:
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return _not_found()
+    event = _verified_event(request, provider, spec.verify)
+    if not isinstance(event, dict):
+        return event
+    external_id = spec.account_of(event)
+    tenant = provider_account_tenant(provider, external_id) if external_id else None
+    if tenant is None:
+        logger.info("webhook for an unknown account ignored", extra={"provider": provider, "account": external_id})
+        return JsonResponse({"received": True})
+    with tenant_scope(tenant):
+        return _handled(spec.handle, event, provider)
+
+
+@csrf_exempt
+@require_POST
+def tenant_inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
+    """The same, on a workspace's host (the tenant middleware has put the request in its scope),
+    checked with the workspace's own secret."""
+    spec = INBOUND_PROVIDERS.get(provider)
+    if spec is None or spec.verify_here is None:
+        return _not_found()
+    event = _verified_event(request, provider, spec.verify_here)
+    if not isinstance(event, dict):
+        return event
+    return _handled(spec.handle, event, provider)
+
+
+def _not_found() -> JsonResponse:
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+def _verified_event(request: HttpRequest, provider: str, verify) -> dict | JsonResponse:
+    """The event, once its signature is checked over the raw body; else the 400 to answer."""
     body = request.body
-    if not spec.verify(body, request.headers):
+    if not verify(body, request.headers):
         logger.warning("webhook signature refused", extra={"provider": provider})
         return JsonResponse({"detail": _("The webhook signature is missing or wrong.")}, status=400)
     try:
@@ -56,15 +96,14 @@ def inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
         event = None
     if not isinstance(event, dict):
         return JsonResponse({"detail": _("The webhook body is not a JSON object.")}, status=400)
-    external_id = spec.account_of(event)
-    tenant = provider_account_tenant(provider, external_id) if external_id else None
-    if tenant is None:
-        logger.info("webhook for an unknown account ignored", extra={"provider": provider, "account": external_id})
-        return JsonResponse({"received": True})
+    return event
+
+
+def _handled(handle, event: dict, provider: str) -> JsonResponse:
     try:
-        with tenant_scope(tenant), transaction.atomic():
-            spec.handle(event)
+        with transaction.atomic():
+            handle(event)
     except Exception:
-        logger.exception("webhook handler failed", extra={"provider": provider, "account": external_id})
+        logger.exception("webhook handler failed", extra={"provider": provider})
         return JsonResponse({"detail": internal_error_message()}, status=500)
     return JsonResponse({"received": True})

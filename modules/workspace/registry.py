@@ -34,11 +34,25 @@ class ApiRoute:
 
 
 @dataclass(frozen=True)
+class SettingsPage:
+    """A module's page among the workspace settings' tabs (Stripe's keys, the PIX set-up)."""
+
+    title: Promise
+    url_name: str  # under the module's namespace, e.g. "invoicing:stripe_settings"
+    managers_only: bool = True  # shown to admins and managers only (the page refuses the others itself)
+
+
+@dataclass(frozen=True)
 class ModuleDescriptor:
     key: str  # the app label, the plan feature's value and the pages' path segment and namespace
     feature: Feature
     sidebar: SidebarEntry
     urls: str  # dotted path of the pages' urlconf, mounted at /<key>/ behind the plan gate
+    # Pages for people who are not members (a customer's pay page), mounted at the workspace
+    # host's root under the urlconf's own app_name, with no sign-in and no plan gate: each view
+    # checks what it is given (a signed link).
+    public_urls: str | None = None
+    settings_pages: tuple[SettingsPage, ...] = ()
     api_routes: tuple[ApiRoute, ...] = ()
     beat: dict[str, dict] = field(default_factory=dict)  # Celery beat entries, by name
     # `loader(*, actor, team)`, run inside the demo workspace's schema by `load_demo`.

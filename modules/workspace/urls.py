@@ -55,6 +55,13 @@ def module_patterns(module) -> list:
     return [path(f"{module.key}/", include((patterns, urlconf.app_name), namespace=module.key))]
 
 
+def public_patterns(module) -> list:
+    """A module's pages for people who are not members, at the host's root (namespace: the
+    urlconf's app_name)."""
+    urlconf = import_module(module.public_urls)
+    return [path("", include((urlconf.urlpatterns, urlconf.app_name), namespace=urlconf.app_name))]
+
+
 urlpatterns = [
     # Only allauth's sign in and out: workspaces have no self sign-up, and allauth reverses
     # these names without a namespace.
@@ -62,4 +69,5 @@ urlpatterns = [
     path("accounts/logout/", allauth_views.logout, name="account_logout"),
     path("", include((workspace_patterns, "workspace"))),
     *[pattern for module in installed_modules() for pattern in module_patterns(module)],
+    *[pattern for module in installed_modules() if module.public_urls for pattern in public_patterns(module)],
 ]

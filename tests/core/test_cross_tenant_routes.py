@@ -53,8 +53,12 @@ RECORD_KINDS = {
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
-# invitation_accept: tests/workspace/test_invitation_accept.py.
-NOT_RECORDS = {"password_reset_confirm", "invitation_accept", "file_download"}
+# invitation_accept: tests/workspace/test_invitation_accept.py; the pay page's (invoicing_pay):
+# tests/invoicing/test_paypage.py; a provider's name: tests/tenancy/test_inbound_webhooks.py.
+NOT_RECORDS = {
+    "password_reset_confirm", "invitation_accept", "file_download", "tenant_inbound_webhook",
+    "pay_page", "pay_card", "pay_sandbox",
+}
 PAGE_METHODS = ("get", "post")
 BODIES = {"patch": {"name": "Hijacked", "title": "Hijacked", "subject": "Hijacked", "role": "admin"}}
 
@@ -112,6 +116,11 @@ def alpha_records(team_a):
         line = Transaction.objects.create(
             bank_account=bank_account, date=date(2025, 1, 2), description="Alpha secret line",
             amount=Decimal("10.00"), type="debit", dedupe_key="alpha-secret",
+        )
+        invoice = Invoice.objects.create(
+            number="INV-ALPHA-SECRET", customer_id=deal.contact_id, issue_date=date(2025, 1, 2),
+            due_date=date(2025, 2, 1), currency="USD", status="issued", total=Decimal("10.00"),
+            notes="Alpha secret invoice",
         )
     finance_a = Finance(team_a)
     category = finance_a.category(name="Alpha secret category")

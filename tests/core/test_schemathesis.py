@@ -36,6 +36,7 @@ from modules.core.money import minor_units
 from modules.crm import services as crm_services
 from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
+from tests.invoicing.fake_stripe import FakeStripe
 
 EXAMPLES = 10
 STRONG_PASSWORD = "Vivid-Otter-Trumpet-93"
@@ -65,8 +66,10 @@ def server_in_this_transaction():
 
 
 @pytest.fixture
-def workspace(team_a):
-    """Records for the valid cases to point at, made once per operation."""
+def workspace(team_a, httpserver, settings):
+    """Records for the valid cases to point at, made once per operation; a local Stripe that
+    knows every well-formed key."""
+    FakeStripe(httpserver, settings).accept_any = True
     with tenant_context(team_a.tenant):
         lead = crm_services.lead_create(actor=team_a.admin, name="Schemathesis Lead", email="st-lead@example.com")
         contact = crm_services.contact_create(
@@ -140,6 +143,8 @@ def _with_real_refs(case, workspace) -> None:
         body.update(country="BR", tax_id="11222333000181")
     if body.get("tax_regime"):
         body["tax_regime"] = "simples_nacional"
+    if {"publishable_key", "secret_key"} <= body.keys():  # test keys with test keys, live with live
+        body["secret_key"] = "sk_" + body["publishable_key"][3:8] + body["secret_key"][8:]
     if "value" in body and minor_units(body.get("currency") or "USD") == 0:
         body["value"] = str(max(1, int(Decimal(body["value"]))))
     for field in ("amount", "opening_balance"):

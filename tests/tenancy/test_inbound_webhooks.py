@@ -121,3 +121,61 @@ def test_an_account_belongs_to_one_tenant(testpay, linked, team_b):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         provider_account_link(tenant=team_b.tenant, provider="testpay", external_id="acct_alpha")
+
+
+# --- On a workspace's own host, checked with that workspace's secret ---------------------------
+
+WORKSPACE_SECRETS = {"alpha": "whsec_alpha_own", "beta": "whsec_beta_own"}
+
+
+@pytest.fixture
+def ownpay():
+    """A provider each workspace signs up with itself: no account in its events, a secret of its own."""
+    handled.clear()
+    inbound_provider_register(InboundProvider(
+        name="ownpay",
+        verify=lambda body, headers: False,
+        account_of=lambda event: None,
+        handle=_handle,
+        verify_here=lambda body, headers: timestamped_signature_valid(
+            body, headers.get("Testpay-Signature"), WORKSPACE_SECRETS.get(connection.schema_name, "")
+        ),
+    ))
+    yield
+    del INBOUND_PROVIDERS["ownpay"]
+
+
+def deliver_to(team, event: dict, *, secret: str, provider: str = "ownpay"):
+    body = json.dumps(event).encode()
+    signature = timestamped_signature(body, secret, int(time.time()))
+    return Client(HTTP_HOST=team.host).post(
+        f"/webhooks/{provider}/", body, content_type="application/json", HTTP_TESTPAY_SIGNATURE=signature
+    )
+
+
+def test_a_workspaces_own_host_runs_the_event_there_checked_with_its_own_secret(ownpay, team_a, team_b):
+    response = deliver_to(team_a, {"id": "evt_1", "customer": "Ana Souza"}, secret="whsec_alpha_own")
+
+    assert (response.status_code, response.json()) == (200, {"received": True})
+    assert handled == [("alpha", "evt_1")]
+    assert (contacts_named(team_a, "Ana Souza"), contacts_named(team_b, "Ana Souza")) == (1, 0)
+
+
+def test_another_workspaces_secret_is_refused_on_this_host(ownpay, team_a, team_b):
+    response = deliver_to(team_a, {"id": "evt_1", "customer": "Mallory"}, secret="whsec_beta_own")
+
+    assert response.status_code == 400
+    assert handled == []
+    assert contacts_named(team_a, "Mallory") == 0
+
+
+def test_a_provider_without_workspace_secrets_is_not_served_on_workspace_hosts(testpay, team_a):
+    assert deliver_to(team_a, {"id": "evt_1"}, secret=SECRET, provider="testpay").status_code == 404
+    assert deliver_to(team_a, {"id": "evt_1"}, secret=SECRET, provider="nopay").status_code == 404
+
+
+def test_a_failing_handler_on_a_workspaces_host_answers_500_and_writes_nothing(ownpay, team_a):
+    response = deliver_to(team_a, {"id": "evt_1", "fail": True}, secret="whsec_alpha_own")
+
+    assert response.status_code == 500
+    assert contacts_named(team_a, "Half written") == 0

@@ -3,6 +3,7 @@ its plan gate), API routes (each with the plan gate), sidebar entry, beat entrie
 enum names all come from there."""
 
 from dataclasses import replace
+from importlib import import_module
 
 import pytest
 from django.apps import apps
@@ -116,3 +117,18 @@ def test_what_a_descriptor_leaves_out_is_not_registered():
     assert beat_schedule([bare]) == {}
     assert enum_names([bare]) == {}
     assert beat_schedule([CRM]) == CRM.beat
+
+
+@pytest.mark.parametrize(
+    "module", [module for module in installed_modules() if module.public_urls], ids=lambda module: module.key
+)
+def test_a_modules_public_pages_are_at_the_hosts_root_with_no_gate(module):
+    """A customer's pay page opens without signing in, whatever the visitor's plan (a signed link decides)."""
+    namespace = import_module(module.public_urls).app_name
+    prefix, patterns = _namespace(get_resolver(settings.ROOT_URLCONF).url_patterns, namespace)
+    pages = list(_views(patterns, prefix))
+
+    assert pages and namespace != module.key
+    for route, view in pages:
+        assert not route.startswith(f"{module.key}/"), route
+        assert getattr(view, "plan_gate", None) is None, route

@@ -1,6 +1,7 @@
 from django import template
 
 from ..navigation import available_module_titles, module_entries
+from ..registry import installed_modules
 
 register = template.Library()
 
@@ -24,3 +25,17 @@ def available_modules(plan: str) -> str:
     """`{% available_modules tenant.plan %}`: "CRM and Finance", what the plan gives today, in
     the language being rendered (mails render in the recipient's)."""
     return available_module_titles(plan)
+
+
+@register.simple_tag(takes_context=True)
+def module_settings_pages(context) -> list:
+    """`{% module_settings_pages as pages %}`: the settings tabs the installed modules add, for
+    the signed-in user's role and the workspace's plan."""
+    request = context["request"]
+    included = {entry.module.key for entry in module_entries(request.tenant.plan) if entry.included}
+    manager = request.user.is_tenant_manager
+    return [
+        page
+        for module in installed_modules() if module.key in included
+        for page in module.settings_pages if manager or not page.managers_only
+    ]

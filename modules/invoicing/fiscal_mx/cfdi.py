@@ -8,9 +8,10 @@ never sent: it raises DocumentInvalid with what failed.
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, localcontext
+from zoneinfo import ZoneInfo
 
 from satcfdi.create.cfd import cfdi40
-from satcfdi.transform import get_timezone
+from satcfdi.catalogs import codigo_postal_uso_horario
 
 from .amounts import TaxAmount, line_amounts
 from .catalogs import currency_decimals
@@ -20,9 +21,23 @@ from .preflight import invoice_preflight
 from .seal import SealedCfdi, comprobante_seal
 
 
+# c_CodigoPostal names each postal code's time zone; these are the IANA zones that keep those
+# clocks since the 2022 law that ended daylight saving time except along the US border (satcfdi's
+# own table sends Baja California to Matamoros, two hours ahead, which a PAC refuses as a Fecha in
+# the future).
+TIME_ZONES = {
+    "Tiempo del Centro": ZoneInfo("America/Mexico_City"),
+    "Tiempo del Centro en Frontera": ZoneInfo("America/Matamoros"),
+    "Tiempo del Pacífico": ZoneInfo("America/Mazatlan"),
+    "Tiempo del Noroeste": ZoneInfo("America/Tijuana"),
+    "Tiempo del Sureste": ZoneInfo("America/Cancun"),
+}
+
+
 def local_time(moment: datetime, place_of_issue: str) -> datetime:
     """Fecha: `moment` as the clock reads at the place of issue, to the second, without offset."""
-    return moment.astimezone(get_timezone(place_of_issue)).replace(tzinfo=None, microsecond=0)
+    zone = TIME_ZONES[codigo_postal_uso_horario(place_of_issue)]
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def related_node(related: Related | None) -> cfdi40.CfdiRelacionados | None:

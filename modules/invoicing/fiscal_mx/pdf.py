@@ -93,8 +93,11 @@ def _context(root: etree._Element) -> dict:
     }
 
 
+def cfdi_html(xml: bytes) -> str:
+    """The printed representation of a stamped CFDI (invoice or payment) as HTML, in the active
+    language."""
+    return render_to_string("invoicing/cfdi_pdf.html", _context(etree.fromstring(xml)))
+
+
 def cfdi_pdf(xml: bytes) -> bytes:
-    """The PDF of a stamped CFDI (invoice or payment), in the active language."""
-    root = etree.fromstring(xml)
-    html = render_to_string("invoicing/cfdi_pdf.html", _context(root))
-    return HTML(string=html).write_pdf()
+    return HTML(string=cfdi_html(xml)).write_pdf()

@@ -68,7 +68,7 @@ def test_an_expired_csd_is_refused():
     with translation.override("pt-br"), pytest.raises(FiscalDataError) as error:
         invoice_seal(invoice(), csd=fixture_csd("EKU9003173C9_2019_expired"))
 
-    assert _messages(error.value) == [("csd", "O CSD venceu em 17 de Junho de 2023; solicite um novo ao SAT e "
+    assert _messages(error.value) == [("csd", "O CSD venceu em 17 de junho de 2023; solicite um novo ao SAT e "
                                               "envie-o.")]
 
 

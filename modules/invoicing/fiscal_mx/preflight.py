@@ -169,7 +169,7 @@ def _receiver_problems(receiver: Receiver, place_of_issue: str, *, payment: bool
     rfc_problem = _rfc_problem("receiver.rfc", receiver.rfc, generic_allowed=True)
     problems = [rfc_problem, _name_problem("receiver.name", receiver.name),
                 _postal_code_problem("receiver.postal_code", receiver.postal_code)]
-    if rfc_problem is None:
+    if rfc_problem is None and receiver.rfc != PUBLIC_RFC:
         problems.append(_regime_problem("receiver.tax_regime", receiver.rfc, receiver.tax_regime))
         if not payment:
             problems.append(_use_problem(receiver))

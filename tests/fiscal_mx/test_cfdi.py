@@ -38,10 +38,12 @@ def test_an_invoice_validates_against_cfdv40_and_its_amounts_add_up(csd):
     transfers = [(tax.get("TasaOCuota"), tax.get("Base"), tax.get("Importe"))
                  for tax in taxes.iterfind(f"{CFDI}Traslados/{CFDI}Traslado")]
     assert transfers == [("0.160000", "99.01", "15.84"), ("0.000000", "300.00", "0.00")]
-    withheld = [(tax.get("Impuesto"), tax.get("Importe")) for tax in taxes.iterfind(f"{CFDI}Retenciones/{CFDI}Retencion")]
+    withheld = [(tax.get("Impuesto"), tax.get("Importe"))
+                for tax in taxes.iterfind(f"{CFDI}Retenciones/{CFDI}Retencion")]
     assert withheld == [("001", "9.90"), ("002", "10.56")]
     concept = root.find(f"{CFDI}Conceptos/{CFDI}Concepto")
-    assert (concept.get("ClaveProdServ"), concept.get("ClaveUnidad"), concept.get("ObjetoImp")) == ("01010101", "ACT", "02")
+    assert (concept.get("ClaveProdServ"), concept.get("ClaveUnidad"), concept.get("ObjetoImp")) == (
+        "01010101", "ACT", "02")
     assert root.findall(f"{CFDI}Conceptos/{CFDI}Concepto")[1].get("ClaveUnidad") == "H87"
     assert sealed.total == Decimal("394.39")
 

@@ -61,7 +61,8 @@ def test_another_rfcs_csd_is_refused_in_spanish():
     with translation.override("es"), pytest.raises(FiscalDataError) as error:
         invoice_seal(invoice(), csd=sandbox_csd("FUNK671228PH6"))
 
-    assert ("csd", "El CSD pertenece al RFC FUNK671228PH6, no al RFC de la empresa EKU9003173C9.") in _messages(error.value)
+    assert ("csd", "El CSD pertenece al RFC FUNK671228PH6, no al RFC de la empresa EKU9003173C9.") in _messages(
+        error.value)
 
 
 def test_an_expired_csd_is_refused():

@@ -10,8 +10,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, localcontext
 from zoneinfo import ZoneInfo
 
-from satcfdi.create.cfd import cfdi40
 from satcfdi.catalogs import codigo_postal_uso_horario
+from satcfdi.create.cfd import cfdi40
 
 from .amounts import TaxAmount, line_amounts
 from .catalogs import currency_decimals
@@ -19,7 +19,6 @@ from .csd import Csd
 from .inputs import Invoice, Line, Related
 from .preflight import invoice_preflight
 from .seal import SealedCfdi, comprobante_seal
-
 
 # c_CodigoPostal names each postal code's time zone; these are the IANA zones that keep those
 # clocks since the 2022 law that ended daylight saving time except along the US border (satcfdi's

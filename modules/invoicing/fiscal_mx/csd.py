@@ -60,7 +60,10 @@ class Csd:
 
     @property
     def is_fiel(self) -> bool:
-        usage = self.certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+        try:
+            usage = self.certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            return False
         return usage.key_agreement or usage.data_encipherment
 
 

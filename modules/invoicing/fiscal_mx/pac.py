@@ -162,6 +162,7 @@ class SandboxPac:
 
     def cancel(self, *, uuid: str, csd: Csd, reason: str, substitute_uuid: str | None = None) -> Cancellation:
         raise_problems(csd_problems(csd, rfc=csd.rfc, at=self.now()))
+        # Signed as for a real PAC: a CSD that cannot sign the request fails here too.
         cancellation_request(uuid=uuid, csd=csd, reason=reason, substitute_uuid=substitute_uuid)
         moment = self.now().astimezone(MEXICO_TZ)
         acknowledgement = (

@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/finance_cashflow.py
 	$(PY) bench/finance_ledger.py
 	$(PY) bench/brpay.py
+	$(PY) bench/fiscal_cfdi.py
 	$(PY) bench/finance_reconcile.py
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py

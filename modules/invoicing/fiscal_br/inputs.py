@@ -126,12 +126,14 @@ class NFeInput:
 @dataclass(frozen=True)
 class Service:
     """The service of an NFS-e. service_code: cTribNac, the national code of 6 digits (LC 116 item,
-    subitem and the national desdobro, "01.07.01"); nbs: the NBS code (9 digits); city_code: the
-    IBGE code of the municipality where it is rendered; iss_rate: the ISS rate in percent."""
+    subitem and the national desdobro, "01.07.01"); nbs: the NBS code (9 digits); city and
+    city_code: the municipality where it is rendered and its IBGE code; iss_rate: the ISS rate in
+    percent, which the national system takes from the municipality's own table."""
 
     service_code: str
     description: str
     amount: Decimal
+    city: str
     city_code: str
     iss_rate: Decimal | None = None
     nbs: str = ""

@@ -136,7 +136,8 @@ def _pis_cofins(document: NFeInput, net: Decimal, icms: Tax) -> tuple[Tax, Tax]:
         return Tax("49"), Tax("49")
     pis_rate, cofins_rate = PIS_COFINS_RATES[document.emitter.pis_cofins_regime]
     base = net - icms.value
-    return Tax("01", base, pis_rate, percent_of(base, pis_rate)), Tax("01", base, cofins_rate, percent_of(base, cofins_rate))
+    return (Tax("01", base, pis_rate, percent_of(base, pis_rate)),
+            Tax("01", base, cofins_rate, percent_of(base, cofins_rate)))
 
 
 def lines_compute(document: NFeInput) -> list[Line]:
@@ -169,11 +170,11 @@ def legal_notes(document: NFeInput, totals: Totals) -> list[str]:
     if document.emitter.tax_regime not in SIMPLES_PIS_COFINS_REGIMES:
         return []
     notes = ["DOCUMENTO EMITIDO POR ME OU EPP OPTANTE PELO SIMPLES NACIONAL",
-             "NAO GERA DIREITO A CREDITO FISCAL DE IPI"]
+             "NÃO GERA DIREITO A CRÉDITO FISCAL DE IPI"]
     if totals.simples_credit:
         rate = document.emitter.simples_credit_rate
-        notes.append(f"PERMITE O APROVEITAMENTO DO CREDITO DE ICMS NO VALOR DE R$ {_brl(totals.simples_credit)}, "
-                     f"CORRESPONDENTE A ALIQUOTA DE {_brl(rate)}%, NOS TERMOS DO ART. 23 DA LC 123/2006")
+        notes.append(f"PERMITE O APROVEITAMENTO DO CRÉDITO DE ICMS NO VALOR DE R$ {_brl(totals.simples_credit)}, "
+                     f"CORRESPONDENTE À ALÍQUOTA DE {_brl(rate)}%, NOS TERMOS DO ART. 23 DA LC 123/2006")
     return notes
 
 

@@ -62,18 +62,20 @@ def local_time(key: str, moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(zone)).replace(microsecond=0).isoformat()
 
 
-def cancellation_check(justification: str, authorized_at: datetime, now: datetime) -> None:
-    problems = []
+def justification_check(justification: str) -> None:
     if not 15 <= len(fiscal_text(justification, 1000)) <= 255:
-        problems.append(_("The reason for cancelling must have 15 to 255 characters."))
+        raise FiscalDataError.one("justification", _("The reason for cancelling must have 15 to 255 characters."))
+
+
+def cancellation_check(justification: str, authorized_at: datetime, now: datetime) -> None:
+    """Whether SEFAZ will take this cancellation: the reason, and the 24 hours."""
+    justification_check(justification)
     if now - authorized_at > CANCEL_WINDOW:
-        problems.append(_("An NF-e can only be cancelled within 24 hours of its authorisation: issue a return "
-                          "(devolução) instead."))
-    if problems:
-        raise FiscalDataError.one("justification", " ".join(problems))
+        raise FiscalDataError.one("justification", _("An NF-e can only be cancelled within 24 hours of its "
+                                                     "authorisation: issue a return (devolução) instead."))
 
 
-def correction_check(text: str, sequence: int) -> None:
+def correction_check(text: str, sequence: int = 1) -> None:
     if not 15 <= len(fiscal_text(text, 2000)) <= 1000:
         raise FiscalDataError.one("correction", _("The correction must have 15 to 1,000 characters."))
     if not 1 <= sequence <= MAX_CORRECTIONS:

@@ -9,7 +9,8 @@ them in their own language with SEFAZ's words quoted, so that support can look t
 - rejected (any other code): nothing was recorded. SEFAZ checks a document before it takes its
   number, so the corrected document is sent again with the same number (see the package's
   numbering note);
-- processing (103, 105): asked again later.
+- processing (103, 105): asked again later;
+- cancelled: what a provider answers, later, for an authorised document since cancelled.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 AUTHORIZED, DENIED, REJECTED, PROCESSING = "authorized", "denied", "rejected", "processing"
+CANCELLED = "cancelled"  # asked after the fact: the document was authorised, then cancelled
 REGISTERED = "registered"  # an event (cancellation, correction letter) SEFAZ recorded: cStat 135 or 136
 AUTHORIZED_CODES = ("100", "150")
 DENIED_CODES = ("110", "301", "302", "303")
@@ -61,6 +63,8 @@ class Authorization:
                      "needs a new document.") % values
         if self.outcome == PROCESSING:
             return _("%(authority)s is still processing the %(document)s.") % values
+        if self.outcome == CANCELLED:
+            return _("The %(document)s was cancelled.") % values
         return _("%(authority)s rejected the %(document)s (%(code)s: %(reason)s). Correct it and send it again: it "
                  "keeps its number.") % values
 

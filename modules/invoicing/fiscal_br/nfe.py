@@ -46,7 +46,7 @@ from .codes import (
     STATE_TIMEZONES,
 )
 from .inputs import Address, NFeInput
-from .schemas import schema_check
+from .schemas import schema_check, xml_bytes
 from .signing import Certificate, element_sign
 from .state_registration import state_registration_normalize
 from .taxes import (
@@ -266,4 +266,4 @@ def nfe_issue(document: NFeInput, certificate: Certificate) -> IssuedNFe:
     root, key, lines, totals = nfe_element(document)
     element_sign(root[0], certificate)
     schema_check(root, "NFe")
-    return IssuedNFe(key, etree.tostring(root, xml_declaration=True, encoding="UTF-8"), lines, totals)
+    return IssuedNFe(key, xml_bytes(root), lines, totals)

@@ -30,7 +30,7 @@ from .codes import DEFAULT_TIMEZONE, STATE_TIMEZONES
 from .inputs import DPSInput, Recipient
 from .nfe import digits_or_letters
 from .preflight import service_code_normalize
-from .schemas import schema_check
+from .schemas import schema_check, xml_bytes
 from .signing import Certificate, element_sign
 from .text import digits_only, fiscal_text
 
@@ -125,4 +125,4 @@ def dps_issue(document: DPSInput, certificate: Certificate) -> IssuedDPS:
     root = dps_element(document)
     element_sign(root[0], certificate)
     schema_check(root, "DPS")
-    return IssuedDPS(root[0].get("Id"), etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    return IssuedDPS(root[0].get("Id"), xml_bytes(root))

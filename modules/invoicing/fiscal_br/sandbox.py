@@ -37,7 +37,7 @@ from .inputs import DPSInput
 from .nfe_events import CANCELLATION, DESCRIPTIONS, Event, local_time
 from .nfse import NFSE_NAMESPACE
 from .results import AUTHORIZED, REJECTED, Authorization, EventResult
-from .schemas import schema_check, schema_errors, xml_parse
+from .schemas import schema_check, schema_errors, xml_bytes, xml_parse
 from .signing import DSIG, certificate_cnpj, element_sign, sandbox_certificate, signature_digest
 from .taxes import cents, percent_of
 from .text import fiscal_text
@@ -148,7 +148,7 @@ def nfe_authorize(document: bytes) -> Authorization:
     schema_check(proc, "nfeProc")
     return Authorization(AUTHORIZED, "100", AUTHORIZED_REASON, key=key, protocol=protocol,
                          received_at=datetime.fromisoformat(received),
-                         xml=etree.tostring(proc, xml_declaration=True, encoding="UTF-8"),
+                         xml=xml_bytes(proc),
                          number=str(int(key[25:34])))
 
 
@@ -171,7 +171,7 @@ def event_register(event: Event, *, at: datetime) -> EventResult:
         _e(info, tag, text)
     schema_check(proc, kind)
     return EventResult(True, "135", "Evento registrado e vinculado a NF-e", kind, protocol=protocol,
-                       sequence=event.sequence, xml=etree.tostring(proc, xml_declaration=True, encoding="UTF-8"))
+                       sequence=event.sequence, xml=xml_bytes(proc))
 
 
 def nfse_key(dps: DPSInput, number: int, issued_on: str) -> str:
@@ -225,5 +225,5 @@ def dps_authorize(document: DPSInput, signed_dps: bytes) -> Authorization:
     return Authorization(AUTHORIZED, "100", "NFS-e gerada", key=key, protocol=key, document="NFS-e",
                          authority=NATIONAL_SYSTEM,
                          received_at=datetime.fromisoformat(issued), number=str(document.number),
-                         xml=etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+                         xml=xml_bytes(tree))
 

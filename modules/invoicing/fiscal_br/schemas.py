@@ -39,6 +39,13 @@ def xml_parse(data: bytes) -> etree._Element:
         raise FiscalDataError.one("document", _("This is not a well-formed XML document.")) from None
 
 
+def xml_bytes(root: etree._Element) -> bytes:
+    """The document as stored and sent: UTF-8, its declaration, and not one character between tags
+    (SEFAZ refuses white space there, rejection 588; lxml would put a line break after the
+    declaration)."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + etree.tostring(root, encoding="UTF-8")
+
+
 def schema_errors(document: etree._Element, name: str) -> list[str]:
     """What the official schema `name` finds wrong with `document` (nothing: it is valid)."""
     schema = _schema(name)

@@ -84,10 +84,13 @@ class EventResult:
     @property
     def message(self) -> str:
         values = {"code": self.code, "reason": self.reason, "protocol": self.protocol, "sequence": self.sequence}
+        if not self.registered:
+            if self.kind == "cancellation":
+                return _("SEFAZ refused the cancellation (%(code)s: %(reason)s).") % values
+            return _("SEFAZ refused the correction letter (%(code)s: %(reason)s).") % values
         if self.kind == "cancellation":
-            if self.registered:
-                return _("The NF-e was cancelled: protocol %(protocol)s.") % values
-            return _("SEFAZ refused the cancellation (%(code)s: %(reason)s).") % values
-        if self.registered:
-            return _("Correction letter %(sequence)d was registered: protocol %(protocol)s.") % values
-        return _("SEFAZ refused the correction letter (%(code)s: %(reason)s).") % values
+            message = _("The NF-e was cancelled.")
+        else:
+            message = _("Correction letter %(sequence)d was registered.") % values
+        # A provider may answer without SEFAZ's protocol (Focus NFe does for events).
+        return f"{message} {_('Protocol: %(protocol)s.') % values}" if self.protocol else message

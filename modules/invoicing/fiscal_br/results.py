@@ -93,4 +93,4 @@ class EventResult:
         else:
             message = _("Correction letter %(sequence)d was registered.") % values
         # A provider may answer without SEFAZ's protocol (Focus NFe does for events).
-        return f"{message} {_('Protocol: %(protocol)s.') % values}" if self.protocol else message
+        return message + " " + _("Protocol: %(protocol)s.") % values if self.protocol else message

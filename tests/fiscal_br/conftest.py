@@ -1,7 +1,6 @@
 """What the fiscal tests share: a company, a customer and an invoice in plain inputs, certificates
 made for the tests (never a real one), and an independent check of XML signatures."""
 
-import base64
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -109,7 +108,3 @@ def verify_independently(document: bytes, certificate: Certificate, *, location:
     config = replace(SHA1_ONLY, location=location)
     return verifier.verify(document, x509_cert=certificate.certificate, expect_config=config)
 
-
-def embedded_certificate(document: bytes) -> bytes:
-    root = etree.fromstring(document)
-    return base64.b64decode(root.findtext(f".//{{{DSIG}}}X509Certificate"))

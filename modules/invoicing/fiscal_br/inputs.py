@@ -66,7 +66,7 @@ class Item:
     """One invoice line. ncm: 8 digits, or "00" for a service. cfop: left empty, the default rule
     of `taxes.default_cfop` applies. icms_rate: the ICMS rate (pICMS) the line is taxed at, which
     companies outside the Simples Nacional must give. origin: the goods' origin (orig, 0 national).
-    service_code: the national service code (cTribNac, LC 116 item, subitem and desdobro)."""
+    A service line's LC 116 code goes on an NFS-e's `Service`, never on an NF-e."""
 
     code: str           # cProd
     description: str    # xProd
@@ -78,7 +78,6 @@ class Item:
     cfop: str = ""
     origin: str = "0"
     icms_rate: Decimal | None = None
-    service_code: str = ""
 
 
 @dataclass(frozen=True)

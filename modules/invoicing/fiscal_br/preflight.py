@@ -328,8 +328,10 @@ def dps_preflight(document: DPSInput, *, certificate: Certificate | None = None,
     if document.taker is not None:
         _recipient(problems, document.taker, "taker")
     _service(problems, document.service)
+    # A DPS may be numbered to 15 digits, but the NFS-e it becomes holds 13 (TSNNFSe), and the
+    # sandbox numbers the NFS-e as its DPS.
     _document_numbers(problems, document.series, document.number, document.environment,
-                      highest_series=99_999, highest_number=999_999_999_999_999)
+                      highest_series=99_999, highest_number=9_999_999_999_999)
     _issue_time(problems, document.issued_at, now)
     _certificate(problems, certificate, document.provider.tax_id, required=certificate_required, now=now)
     if problems:

@@ -20,19 +20,6 @@ from django.utils.translation import gettext as _
 
 AUTHORIZED, DENIED, REJECTED, PROCESSING = "authorized", "denied", "rejected", "processing"
 CANCELLED = "cancelled"  # asked after the fact: the document was authorised, then cancelled
-REGISTERED = "registered"  # an event (cancellation, correction letter) SEFAZ recorded: cStat 135 or 136
-AUTHORIZED_CODES = ("100", "150")
-DENIED_CODES = ("110", "301", "302", "303")
-PROCESSING_CODES = ("103", "105")
-EVENT_REGISTERED_CODES = ("135", "136")
-
-
-def outcome_of(code: str) -> str:
-    if code in AUTHORIZED_CODES:
-        return AUTHORIZED
-    if code in DENIED_CODES:
-        return DENIED
-    return PROCESSING if code in PROCESSING_CODES else REJECTED
 
 
 @dataclass(frozen=True)

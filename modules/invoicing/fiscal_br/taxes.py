@@ -69,10 +69,6 @@ class Line:
     cofins: Tax
 
     @property
-    def net(self) -> Decimal:
-        return self.gross - self.discount
-
-    @property
     def simples(self) -> bool:
         return len(self.icms.code) == 3
 

@@ -215,6 +215,15 @@ def test_focus_schema_errors_carry_their_details(fake, client):
     assert refused.value.errors[0]["campo"] is None
 
 
+def test_only_files_on_focus_own_server_are_fetched(fake, client):
+    with pytest.raises(FocusError):
+        client.download("@attacker.example/steal.xml")
+    with pytest.raises(FocusError):
+        client.download("//attacker.example/steal.xml")
+
+    assert fake.requests == []
+
+
 def test_an_unreachable_focus_is_said_so():
     client = FocusNFe(TOKEN, base_url="http://127.0.0.1:9", timeout=2)
 

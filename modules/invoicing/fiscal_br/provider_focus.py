@@ -232,6 +232,11 @@ class FocusNFe:
                            sequence=int(body.get("numero_carta_correcao") or 1))
 
     def download(self, path: str) -> bytes:
-        """A file Focus keeps for the note (caminho_xml_nota_fiscal, caminho_danfe...)."""
+        """A file Focus keeps for the note (caminho_xml_nota_fiscal, caminho_danfe...): a path on
+        Focus's own host, which is all we follow (a path such as "@elsewhere/x" would make the URL
+        point at another host)."""
+        if not path.startswith("/") or path.startswith("//"):
+            raise FocusError(_("Focus NFe gave a file address that is not on its own server: %(path)s")
+                             % {"path": path})
         _status, content = self._request("GET", path)
         return content if isinstance(content, bytes) else b""

@@ -59,6 +59,7 @@ bench: install
 	$(PY) bench/finance_ledger.py
 	$(PY) bench/brpay.py
 	$(PY) bench/fiscal_cfdi.py
+	$(PY) bench/fiscal_nfe.py
 	$(PY) bench/finance_reconcile.py
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py

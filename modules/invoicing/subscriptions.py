@@ -185,7 +185,9 @@ def subscription_period_bill(subscription_id: int, today: date) -> int | None:
     """One step of the run for one subscription, under its row lock: its next period billed (1),
     or it ended (0), or nothing left to do (None: another worker holds it or it is up to date)."""
     subscription = (
-        Subscription.objects.select_for_update(skip_locked=True).select_related("customer")
+        # Its own row only (a customer's other subscriptions bill meanwhile); a row another worker
+        # holds is that worker's to finish.
+        Subscription.objects.select_for_update(skip_locked=True, of=("self",)).select_related("customer")
         .filter(pk=subscription_id, status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
     )
     if subscription is None:

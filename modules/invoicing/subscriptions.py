@@ -13,19 +13,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from modules.accounts.models import User
 from modules.core.exceptions import DomainError
+from modules.core.money import country_override
 from modules.crm.models import Contact
 from modules.events.services import event_record, payload_changes
+from modules.tenancy.scope import tenant_format_country
 
 from . import events
 from . import services as invoices
-from .models import BillingCycle, Subscription, SubscriptionPeriod, SubscriptionStatus
+from .models import OPEN_STATUSES, BillingCycle, Invoice, Subscription, SubscriptionPeriod, SubscriptionStatus
+from .pdf import company_name
 
 CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.QUARTERLY: 3, BillingCycle.YEARLY: 12}
 # A subscription's invoice is due this many days after its period starts (its issue date).
@@ -34,6 +39,9 @@ DUE_DAYS = 7
 CHANGEABLE_FIELDS = ("plan", "amount")
 # Subscriptions the billing run bills: a past-due one keeps billing while its customer owes.
 BILLED_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+# Dunning: a past-due customer is reminded at most this often, this many times.
+REMINDER_EVERY = timedelta(days=3)
+MAX_REMINDERS = 3
 
 
 # --- Dates ---------------------------------------------------------------------------------------
@@ -169,26 +177,27 @@ def _saved(subscription: Subscription, before: dict, actor: User | None, name: s
 
 def subscriptions_bill() -> int:
     """Bill every period that has started, up to today, of the subscriptions that bill (catching
-    up missed periods one by one, each in its own transaction); stop those whose `cancel_at` came.
-    Returns how many invoices it issued."""
+    up missed periods one by one, each in its own transaction); stop those whose `cancel_at` came;
+    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued."""
     today = timezone.localdate()
     due = Subscription.objects.filter(status__in=BILLED_STATUSES, next_billing_date__lte=today)
     billed = 0
     for subscription_id in due.values_list("pk", flat=True).order_by("pk"):
         while (outcome := subscription_period_bill(subscription_id, today)) is not None:
             billed += outcome
+    subscriptions_dun()
     return billed
 
 
 @transaction.atomic
 def subscription_period_bill(subscription_id: int, today: date) -> int | None:
     """One step of the run for one subscription, under its row lock: its next period billed (1),
-    or it ended (0), or nothing left to do (None: another worker holds it or it is up to date)."""
+    or it ended (0), or nothing left to do (None: it is up to date, or was stopped)."""
+    # Waits for a worker that holds it, then sees the row as that one left it (its next billing
+    # date moved on): two runs take its periods in turn, none twice and none left behind.
     subscription = (
-        # Its own row only (a customer's other subscriptions bill meanwhile); a row another worker
-        # holds is that worker's to finish.
-        Subscription.objects.select_for_update(skip_locked=True, of=("self",)).select_related("customer")
-        .filter(pk=subscription_id, status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
+        _locked(subscription_id).select_related("customer")
+        .filter(status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
     )
     if subscription is None:
         return None
@@ -214,3 +223,91 @@ def subscription_period_bill(subscription_id: int, today: date) -> int | None:
         "invoice_id": invoice.pk,
     }, actor=None)
     return 1
+
+
+# --- Dunning -------------------------------------------------------------------------------------
+
+
+def _unpaid_past_due(today: date) -> Q:
+    """A subscription with a billed invoice still open after its due date."""
+    return Q(periods__invoice__status__in=OPEN_STATUSES, periods__invoice__due_date__lt=today)
+
+
+def subscriptions_dun() -> int:
+    """Active subscriptions with an invoice unpaid past its due date become past due (their
+    event); past-due customers get a reminder of their oldest such invoice, in its language, at
+    most every REMINDER_EVERY and MAX_REMINDERS times. Returns how many reminders went out."""
+    today, now = timezone.localdate(), timezone.now()
+    falling = Subscription.objects.filter(_unpaid_past_due(today), status=SubscriptionStatus.ACTIVE)
+    for subscription_id in falling.values_list("pk", flat=True).distinct():
+        _subscription_fall_past_due(subscription_id)
+    reminded = Subscription.objects.filter(_remindable(now))
+    return sum(_subscription_remind(pk, today, now) for pk in reminded.values_list("pk", flat=True))
+
+
+def _remindable(now) -> Q:
+    return Q(
+        Q(last_reminder_at__isnull=True) | Q(last_reminder_at__lte=now - REMINDER_EVERY),
+        status=SubscriptionStatus.PAST_DUE, reminders_sent__lt=MAX_REMINDERS,
+    )
+
+
+@transaction.atomic
+def _subscription_fall_past_due(subscription_id: int) -> None:
+    subscription = _locked(subscription_id).filter(status=SubscriptionStatus.ACTIVE).first()
+    if subscription is None:
+        return
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.reminders_sent, subscription.last_reminder_at = (
+        SubscriptionStatus.PAST_DUE, 0, None
+    )
+    _saved(subscription, before, None, events.SUBSCRIPTION_PAST_DUE)
+
+
+@transaction.atomic
+def _subscription_remind(subscription_id: int, today: date, now) -> int:
+    # Asked again under the lock: a run at the same moment may have just reminded them.
+    subscription = _locked(subscription_id).filter(_remindable(now)).first()
+    invoice = (
+        Invoice.objects.select_related("customer")
+        .filter(subscription_period__subscription_id=subscription_id, status__in=OPEN_STATUSES, due_date__lt=today)
+        .order_by("due_date", "pk").first()
+    )
+    if subscription is None or invoice is None or not invoice.customer.email:
+        return 0
+    transaction.on_commit(_reminder_message(subscription, invoice).send)
+    subscription.reminders_sent += 1
+    subscription.last_reminder_at = now
+    subscription.save(update_fields=["reminders_sent", "last_reminder_at", "updated_at"])
+    return 1
+
+
+def _reminder_message(subscription: Subscription, invoice: Invoice) -> EmailMessage:
+    context = {"subscription": subscription, "invoice": invoice, "company": company_name()}
+    with translation.override(invoice.language), country_override(tenant_format_country(connection.tenant)):
+        subject = " ".join(render_to_string("invoicing/email/subscription_reminder_subject.txt", context).split())
+        body = render_to_string("invoicing/email/subscription_reminder.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[invoice.customer.email])
+
+
+def subscription_invoice_paid(invoice: Invoice) -> None:
+    """settlement.py's hook, in the transaction that settled `invoice`: the past-due subscription
+    it billed is active again once it owes nothing past due, its reminders count reset."""
+    period = SubscriptionPeriod.objects.filter(invoice=invoice).only("subscription_id").first()
+    if period is None:
+        return
+    subscription = _locked(period.subscription_id).filter(status=SubscriptionStatus.PAST_DUE).first()
+    if subscription is None:
+        return
+    if Subscription.objects.filter(_unpaid_past_due(timezone.localdate()), pk=subscription.pk).exists():
+        return
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.reminders_sent, subscription.last_reminder_at = (
+        SubscriptionStatus.ACTIVE, 0, None
+    )
+    _saved(subscription, before, None, events.SUBSCRIPTION_UPDATED)
+
+
+def _locked(subscription_id: int) -> QuerySet[Subscription]:
+    """Its own row only: the customer's other subscriptions go on meanwhile."""
+    return Subscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id)

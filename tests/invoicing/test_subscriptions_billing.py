@@ -116,7 +116,7 @@ def test_cancelled_at_the_end_of_the_period_it_stops_on_its_next_billing_date_un
     ))
     clock(at(date(2026, 1, 31)))
     assert bill(invoicing_a) == 0
-    assert stored(invoicing_a, subscription).status == "active"
+    assert stored(invoicing_a, subscription).status == "past_due"  # January is unpaid: not cancelled yet
 
     clock(at(date(2026, 3, 5)))
     assert bill(invoicing_a) == 0
@@ -125,7 +125,7 @@ def test_cancelled_at_the_end_of_the_period_it_stops_on_its_next_billing_date_un
     assert (stored(invoicing_a, subscription).status, stored(invoicing_a, subscription).cancel_at) == (
         "cancelled", date(2026, 2, 1)
     )
-    assert invoicing_a.events("subscription.cancelled")[-1].changes["status"] == {"old": "active", "new": "cancelled"}
+    assert invoicing_a.events("subscription.cancelled")[-1].changes["status"] == {"old": "past_due", "new": "cancelled"}
 
 
 def test_cancelled_or_paused_subscriptions_are_not_billed_and_a_resume_skips_the_paused_periods(invoicing_a, clock):

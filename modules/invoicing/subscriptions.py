@@ -25,6 +25,7 @@ from modules.core.exceptions import DomainError
 from modules.core.money import country_override
 from modules.crm.models import Contact
 from modules.events.services import event_record, payload_changes
+from modules.finance.cashflow import expected_flows_register
 from modules.tenancy.scope import tenant_format_country
 
 from . import events
@@ -42,6 +43,25 @@ BILLED_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
 # Dunning: a past-due customer is reminded at most this often, this many times.
 REMINDER_EVERY = timedelta(days=3)
 MAX_REMINDERS = 3
+
+
+# Finance's cash-flow projection counts each charge still to bill of a subscription that bills,
+# up to the projection's end and before its `cancel_at`, as money in on its invoice's due date.
+# What was billed already is an open receivable, which finance counts itself.
+# (The cycles, the statuses that bill and the 7 days of DUE_DAYS, as SQL.)
+UPCOMING_CHARGES = """
+    SELECT 'in' AS direction, subscription.amount AS amount, charge.billed_on::date + 7 AS expected_on
+    FROM invoicing_subscription subscription
+    CROSS JOIN LATERAL generate_series(
+        subscription.next_billing_date::timestamp,
+        LEAST(%(end)s, subscription.cancel_at - 1)::timestamp,
+        CASE subscription.billing_cycle
+            WHEN 'monthly' THEN interval '1 month' WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year'
+        END
+    ) AS charge(billed_on)
+    WHERE subscription.status IN ('active', 'past_due') AND subscription.currency = %(currency)s
+"""
+expected_flows_register("invoicing.subscriptions", UPCOMING_CHARGES)
 
 
 # --- Dates ---------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ RECORD_KINDS = {
     "api/v1/^invoicing/invoices/": "invoice",
     "invoicing/invoices/": "invoice",
     "api/v1/^invoicing/subscriptions/": "subscription",
+    "invoicing/subscriptions/": "subscription",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;

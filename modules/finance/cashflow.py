@@ -97,7 +97,8 @@ class CashFlow:
 # --- What other modules expect ---------------------------------------------------------------------
 
 # SQL selecting rows (direction 'in' or 'out', amount, expected_on) of money expected to move in
-# the currency %(currency)s; they may also use %(zone)s (the company's time zone) and %(today)s.
+# the currency %(currency)s; they may also use %(zone)s (the company's time zone), %(today)s and
+# %(end)s (the projection's last day: where a source that repeats stops).
 # The projection takes a day before today as today and leaves out what comes after its end.
 _expected_flows: dict[str, str] = {}
 

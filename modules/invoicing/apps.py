@@ -27,6 +27,10 @@ class InvoicingConfig(AppConfig):
         api_routes=(
             ApiRoute("invoicing/invoices", "modules.invoicing.api.InvoiceViewSet", "invoicing-invoice"),
             ApiRoute(
+                "invoicing/subscriptions", "modules.invoicing.api_subscriptions.SubscriptionViewSet",
+                "invoicing-subscription",
+            ),
+            ApiRoute(
                 "integrations/stripe", "modules.invoicing.api_stripe.StripeIntegrationViewSet", "integration-stripe"
             ),
             ApiRoute(
@@ -39,11 +43,17 @@ class InvoicingConfig(AppConfig):
             "invoicing-invoices-overdue": {
                 "task": "invoicing.invoices_mark_overdue_all", "schedule": crontab(minute=10),
             },
+            # Hourly too, for the same reason: each workspace bills once its own day has begun.
+            "invoicing-subscriptions-bill": {
+                "task": "invoicing.subscriptions_bill_all", "schedule": crontab(minute=20),
+            },
         },
         demo="modules.invoicing.demo.invoicing_demo_load",
         enum_names={
             "InvoiceStatusEnum": "modules.invoicing.models.InvoiceStatus",
             "FiscalStatusEnum": "modules.invoicing.models.FiscalStatus",
+            "SubscriptionStatusEnum": "modules.invoicing.models.SubscriptionStatus",
+            "BillingCycleEnum": "modules.invoicing.models.BillingCycle",
         },
         dashboard="modules.invoicing.selectors.dashboard_figures",
     )

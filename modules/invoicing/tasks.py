@@ -5,6 +5,7 @@ from modules.tenancy.scope import for_each_tenant
 from modules.tenancy.tasks import TenantTask
 
 from .services import invoices_mark_overdue
+from .subscriptions import subscriptions_bill
 
 # --- Invoices ------------------------------------------------------------------------------------
 
@@ -20,3 +21,19 @@ def invoices_mark_overdue_task() -> int:
 def invoices_mark_overdue_all() -> int:
     """Hourly: one task per active workspace, each in its own schema and time zone; returns how many."""
     return for_each_tenant(lambda tenant: invoices_mark_overdue_task.delay())
+
+
+# --- Subscriptions -------------------------------------------------------------------------------
+
+
+@app.task(base=TenantTask, name="invoicing.subscriptions_bill", ignore_result=True)
+def subscriptions_bill_task() -> int:
+    """Bill the periods that have begun by today in this workspace's time zone; running it twice,
+    or on two workers at once, bills no period twice."""
+    return subscriptions_bill()
+
+
+@app.task(name="invoicing.subscriptions_bill_all", ignore_result=True)
+def subscriptions_bill_all() -> int:
+    """Hourly (a day's run is idempotent): one task per active workspace; returns how many."""
+    return for_each_tenant(lambda tenant: subscriptions_bill_task.delay())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_stripe
+from . import views, views_stripe, views_subscriptions
 
 app_name = "invoicing"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("invoices/<int:pk>/send/", views.invoice_send, name="invoice_send"),
     path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
+    path("subscriptions/", views_subscriptions.subscriptions_list, name="subscriptions"),
+    path("subscriptions/<int:pk>/cancel/", views_subscriptions.subscription_cancel, name="subscription_cancel"),
+    path("subscriptions/<int:pk>/pause/", views_subscriptions.subscription_pause, name="subscription_pause"),
+    path("subscriptions/<int:pk>/resume/", views_subscriptions.subscription_resume, name="subscription_resume"),
     path("settings/stripe/", views_stripe.stripe_settings, name="stripe_settings"),
     path("settings/stripe/connect/", views_stripe.stripe_connect, name="stripe_connect"),
     path("settings/stripe/webhook-secret/", views_stripe.stripe_webhook_secret, name="stripe_webhook_secret"),

@@ -16,7 +16,9 @@ from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
-from modules.invoicing.models import Invoice
+from modules.invoicing.models import Invoice, Subscription
+from modules.invoicing.subscriptions import subscription_create
+from modules.tenancy.scope import tenant_scope
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
@@ -50,6 +52,8 @@ RECORD_KINDS = {
     "finance/bank-accounts/": "bank account",
     "api/v1/^invoicing/invoices/": "invoice",
     "invoicing/invoices/": "invoice",
+    "api/v1/^invoicing/subscriptions/": "subscription",
+    "invoicing/subscriptions/": "subscription",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -126,10 +130,15 @@ def alpha_records(team_a):
     category = finance_a.category(name="Alpha secret category")
     account = finance_a.account(description="Alpha secret account", category=category)
     invoice = Invoicing(team_a).invoice(items=[item("Alpha secret item")], notes="Alpha secret notes")
+    with tenant_context(team_a.tenant), tenant_scope(team_a.tenant):
+        subscription = subscription_create(
+            actor=team_a.admin, customer=Contact.objects.get(pk=deal.contact_id), plan="Alpha secret plan",
+            amount=Decimal("10.00"), currency="USD", billing_cycle="monthly", billing_day=1,
+        )
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
-            "invoice": invoice.pk}
+            "invoice": invoice.pk, "subscription": subscription.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -139,7 +148,8 @@ def _snapshot(team, records) -> dict:
             for kind, model in [("lead", Lead), ("contact", Contact), ("deal", Deal), ("activity", Activity),
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
-                                ("category", Category), ("invoice", Invoice)]
+                                ("category", Category), ("invoice", Invoice),
+                                ("subscription", Subscription)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -1,0 +1,333 @@
+"""Subscriptions: their writes (create, change, cancel, pause, resume), the daily billing run and
+the list's read. The API and the workspace pages both come through here.
+
+Dates are the company's: "today" is `timezone.localdate()` in the workspace's zone (requests and
+TenantTask activate it). A subscription bills on its `billing_day` (1–28, so every month has it)
+every cycle; a period runs from one billing date to the day before the next. Each billed period is
+an issued invoice (so finance holds the receivable) recorded in SubscriptionPeriod, whose unique
+(subscription, period_start) and the subscription's row lock make a run that repeats, or runs on
+two workers at once, bill a period once.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from modules.accounts.models import User
+from modules.core.exceptions import DomainError
+from modules.core.money import country_override
+from modules.crm.models import Contact
+from modules.events.services import event_record, payload_changes
+from modules.finance.cashflow import expected_flows_register
+from modules.tenancy.scope import tenant_format_country
+
+from . import events
+from . import services as invoices
+from .models import OPEN_STATUSES, BillingCycle, Invoice, Subscription, SubscriptionPeriod, SubscriptionStatus
+from .pdf import company_name
+
+CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.QUARTERLY: 3, BillingCycle.YEARLY: 12}
+# A subscription's invoice is due this many days after its period starts (its issue date).
+DUE_DAYS = 7
+# What a PATCH may change; the new amount or plan bills from the next period on.
+CHANGEABLE_FIELDS = ("plan", "amount")
+# Subscriptions the billing run bills: a past-due one keeps billing while its customer owes.
+BILLED_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+# Dunning: a past-due customer is reminded at most this often, this many times.
+REMINDER_EVERY = timedelta(days=3)
+MAX_REMINDERS = 3
+
+
+# Finance's cash-flow projection counts each charge still to bill of a subscription that bills,
+# up to the projection's end and before its `cancel_at`, as money in on its invoice's due date.
+# What was billed already is an open receivable, which finance counts itself.
+# (The cycles, the statuses that bill and the 7 days of DUE_DAYS, as SQL.)
+UPCOMING_CHARGES = """
+    SELECT 'in' AS direction, subscription.amount AS amount, charge.billed_on::date + 7 AS expected_on
+    FROM invoicing_subscription subscription
+    CROSS JOIN LATERAL generate_series(
+        subscription.next_billing_date::timestamp,
+        LEAST(%(end)s, subscription.cancel_at - 1)::timestamp,
+        CASE subscription.billing_cycle
+            WHEN 'monthly' THEN interval '1 month' WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year'
+        END
+    ) AS charge(billed_on)
+    WHERE subscription.status IN ('active', 'past_due') AND subscription.currency = %(currency)s
+"""
+expected_flows_register("invoicing.subscriptions", UPCOMING_CHARGES)
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+
+def months_add(day: date, months: int) -> date:
+    """The same day of the month `months` later; the day is at most 28, so every month has it."""
+    month_index = day.month - 1 + months
+    return day.replace(year=day.year + month_index // 12, month=month_index % 12 + 1)
+
+
+def billing_date_from(billing_day: int, start: date) -> date:
+    """The first `billing_day` on or after `start`: Jan 31 with billing day 28 → Feb 28."""
+    candidate = start.replace(day=billing_day)
+    return candidate if candidate >= start else months_add(candidate, 1)
+
+
+def period_end(subscription: Subscription, period_start: date) -> date:
+    """The day before the next billing date."""
+    return months_add(period_start, CYCLE_MONTHS[subscription.billing_cycle]) - timedelta(days=1)
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+
+
+def subscription_list() -> QuerySet[Subscription]:
+    return Subscription.objects.select_related("customer")
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_create(
+    *,
+    actor: User | None,
+    customer: Contact,
+    plan: str,
+    amount,
+    currency: str,
+    billing_cycle: str,
+    billing_day: int,
+    trial_days: int = 0,
+    started_at: date | None = None,
+) -> Subscription:
+    """Active from `started_at` (today by default); the first bill on the first billing day on or
+    after the trial's end (`trial_days` after the start) or the start."""
+    plan = " ".join(plan.split())
+    if not plan:
+        raise ValidationError({"plan": [_("Name the plan.")]})
+    if not 1 <= billing_day <= 28:
+        raise ValidationError({"billing_day": [_("The billing day is between 1 and 28.")]})
+    started_at = started_at or timezone.localdate()
+    trial_ends_at = started_at + timedelta(days=trial_days) if trial_days else None
+    subscription = Subscription.objects.create(
+        customer=customer, plan=plan, amount=amount, currency=currency, billing_cycle=billing_cycle,
+        billing_day=billing_day, started_at=started_at, trial_ends_at=trial_ends_at,
+        next_billing_date=billing_date_from(billing_day, trial_ends_at or started_at), created_by=actor,
+    )
+    event_record(name=events.SUBSCRIPTION_CREATED, payload=events.subscription_json(subscription), actor=actor)
+    return subscription
+
+
+@transaction.atomic
+def subscription_update(*, actor: User | None, subscription: Subscription, changes: dict) -> Subscription:
+    """PATCH semantics on the plan and the amount, which the next period bills."""
+    _live_check(subscription)
+    before = events.subscription_json(subscription)
+    for field, value in changes.items():
+        if field in CHANGEABLE_FIELDS:
+            setattr(subscription, field, " ".join(value.split()) if field == "plan" else value)
+    if not subscription.plan:
+        raise ValidationError({"plan": [_("Name the plan.")]})
+    return _saved(subscription, before, actor, events.SUBSCRIPTION_UPDATED)
+
+
+@transaction.atomic
+def subscription_cancel(*, actor: User | None, subscription: Subscription, cancel_at: str) -> Subscription:
+    """`immediate`: cancelled now, nothing more billed. `end_of_period`: it runs to the end of the
+    period it has been billed for (or its trial) and stops on its next billing date, unbilled."""
+    _live_check(subscription)
+    before = events.subscription_json(subscription)
+    if cancel_at == "immediate":
+        subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
+        subscription.cancel_at = timezone.localdate()
+    else:
+        subscription.cancel_at = subscription.next_billing_date
+    return _saved(subscription, before, actor, events.SUBSCRIPTION_CANCELLED)
+
+
+@transaction.atomic
+def subscription_pause(*, actor: User | None, subscription: Subscription) -> Subscription:
+    """Nothing is billed while paused, and the paused periods never are."""
+    if subscription.status == SubscriptionStatus.PAUSED:
+        raise DomainError(_("This subscription is already paused."), code="paused")
+    _live_check(subscription)
+    before = events.subscription_json(subscription)
+    subscription.status = SubscriptionStatus.PAUSED
+    return _saved(subscription, before, actor, events.SUBSCRIPTION_PAUSED)
+
+
+@transaction.atomic
+def subscription_resume(*, actor: User | None, subscription: Subscription) -> Subscription:
+    """Active again; the next bill on the first billing day on or after today (or after the
+    billing date it had, if that is still to come)."""
+    if subscription.status != SubscriptionStatus.PAUSED:
+        raise DomainError(_("Only a paused subscription can be resumed."), code="not_paused")
+    before = events.subscription_json(subscription)
+    subscription.status = SubscriptionStatus.ACTIVE
+    start = max(subscription.next_billing_date, timezone.localdate())
+    subscription.next_billing_date = billing_date_from(subscription.billing_day, start)
+    return _saved(subscription, before, actor, events.SUBSCRIPTION_RESUMED)
+
+
+def _live_check(subscription: Subscription) -> None:
+    if subscription.status == SubscriptionStatus.CANCELLED:
+        raise DomainError(_("This subscription was cancelled."), code="cancelled")
+    if subscription.cancel_at is not None:
+        raise DomainError(_("This subscription is already set to end."), code="ending")
+
+
+def _saved(subscription: Subscription, before: dict, actor: User | None, name: str) -> Subscription:
+    after = events.subscription_json(subscription)
+    changed = payload_changes(before, after)
+    if changed:
+        subscription.save()
+        event_record(name=name, payload=after, actor=actor, changes=changed)
+    return subscription
+
+
+# --- The billing run -----------------------------------------------------------------------------
+
+
+def subscriptions_bill() -> int:
+    """Bill every period that has started, up to today, of the subscriptions that bill (catching
+    up missed periods one by one, each in its own transaction); stop those whose `cancel_at` came;
+    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued."""
+    today = timezone.localdate()
+    due = Subscription.objects.filter(status__in=BILLED_STATUSES, next_billing_date__lte=today)
+    billed = 0
+    for subscription_id in due.values_list("pk", flat=True).order_by("pk"):
+        while (outcome := subscription_period_bill(subscription_id, today)) is not None:
+            billed += outcome
+    subscriptions_dun()
+    return billed
+
+
+@transaction.atomic
+def subscription_period_bill(subscription_id: int, today: date) -> int | None:
+    """One step of the run for one subscription, under its row lock: its next period billed (1),
+    or it ended (0), or nothing left to do (None: it is up to date, or was stopped)."""
+    # Waits for a worker that holds it, then sees the row as that one left it (its next billing
+    # date moved on): two runs take its periods in turn, none twice and none left behind.
+    subscription = (
+        _locked(subscription_id).select_related("customer")
+        .filter(status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
+    )
+    if subscription is None:
+        return None
+    start = subscription.next_billing_date
+    if subscription.cancel_at is not None and start >= subscription.cancel_at:
+        before = events.subscription_json(subscription)
+        subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
+        _saved(subscription, before, None, events.SUBSCRIPTION_CANCELLED)
+        return 0
+    end = period_end(subscription, start)
+    invoice = invoices.invoice_create(
+        actor=None, customer=subscription.customer, issue_date=start, due_date=start + timedelta(days=DUE_DAYS),
+        currency=subscription.currency,
+        items=[{"description": f"{subscription.plan} — {start.isoformat()} – {end.isoformat()}",
+                "quantity": Decimal(1), "unit_price": subscription.amount}],
+    )
+    invoices.invoice_issue(actor=None, invoice=invoice)
+    SubscriptionPeriod.objects.create(subscription=subscription, period_start=start, period_end=end, invoice=invoice)
+    subscription.next_billing_date = end + timedelta(days=1)
+    subscription.save(update_fields=["next_billing_date", "updated_at"])
+    event_record(name=events.SUBSCRIPTION_BILLED, payload={
+        **events.subscription_json(subscription), "period_start": start.isoformat(), "period_end": end.isoformat(),
+        "invoice_id": invoice.pk,
+    }, actor=None)
+    return 1
+
+
+# --- Dunning -------------------------------------------------------------------------------------
+
+
+def _unpaid_past_due(today: date) -> Q:
+    """A subscription with a billed invoice still open after its due date."""
+    return Q(periods__invoice__status__in=OPEN_STATUSES, periods__invoice__due_date__lt=today)
+
+
+def subscriptions_dun() -> int:
+    """Active subscriptions with an invoice unpaid past its due date become past due (their
+    event); past-due customers get a reminder of their oldest such invoice, in its language, at
+    most every REMINDER_EVERY and MAX_REMINDERS times. Returns how many reminders went out."""
+    today, now = timezone.localdate(), timezone.now()
+    falling = Subscription.objects.filter(_unpaid_past_due(today), status=SubscriptionStatus.ACTIVE)
+    for subscription_id in falling.values_list("pk", flat=True).distinct():
+        _subscription_fall_past_due(subscription_id)
+    reminded = Subscription.objects.filter(_remindable(now))
+    return sum(_subscription_remind(pk, today, now) for pk in reminded.values_list("pk", flat=True))
+
+
+def _remindable(now) -> Q:
+    return Q(
+        Q(last_reminder_at__isnull=True) | Q(last_reminder_at__lte=now - REMINDER_EVERY),
+        status=SubscriptionStatus.PAST_DUE, reminders_sent__lt=MAX_REMINDERS,
+    )
+
+
+@transaction.atomic
+def _subscription_fall_past_due(subscription_id: int) -> None:
+    subscription = _locked(subscription_id).filter(status=SubscriptionStatus.ACTIVE).first()
+    if subscription is None:
+        return
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.reminders_sent, subscription.last_reminder_at = (
+        SubscriptionStatus.PAST_DUE, 0, None
+    )
+    _saved(subscription, before, None, events.SUBSCRIPTION_PAST_DUE)
+
+
+@transaction.atomic
+def _subscription_remind(subscription_id: int, today: date, now) -> int:
+    # Asked again under the lock: a run at the same moment may have just reminded them.
+    subscription = _locked(subscription_id).filter(_remindable(now)).first()
+    invoice = (
+        Invoice.objects.select_related("customer")
+        .filter(subscription_period__subscription_id=subscription_id, status__in=OPEN_STATUSES, due_date__lt=today)
+        .order_by("due_date", "pk").first()
+    )
+    if subscription is None or invoice is None or not invoice.customer.email:
+        return 0
+    transaction.on_commit(_reminder_message(subscription, invoice).send)
+    subscription.reminders_sent += 1
+    subscription.last_reminder_at = now
+    subscription.save(update_fields=["reminders_sent", "last_reminder_at", "updated_at"])
+    return 1
+
+
+def _reminder_message(subscription: Subscription, invoice: Invoice) -> EmailMessage:
+    context = {"subscription": subscription, "invoice": invoice, "company": company_name()}
+    with translation.override(invoice.language), country_override(tenant_format_country(connection.tenant)):
+        subject = " ".join(render_to_string("invoicing/email/subscription_reminder_subject.txt", context).split())
+        body = render_to_string("invoicing/email/subscription_reminder.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[invoice.customer.email])
+
+
+def subscription_invoice_paid(invoice: Invoice) -> None:
+    """settlement.py's hook, in the transaction that settled `invoice`: the past-due subscription
+    it billed is active again once it owes nothing past due, its reminders count reset."""
+    period = SubscriptionPeriod.objects.filter(invoice=invoice).only("subscription_id").first()
+    if period is None:
+        return
+    subscription = _locked(period.subscription_id).filter(status=SubscriptionStatus.PAST_DUE).first()
+    if subscription is None:
+        return
+    if Subscription.objects.filter(_unpaid_past_due(timezone.localdate()), pk=subscription.pk).exists():
+        return
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.reminders_sent, subscription.last_reminder_at = (
+        SubscriptionStatus.ACTIVE, 0, None
+    )
+    _saved(subscription, before, None, events.SUBSCRIPTION_UPDATED)
+
+
+def _locked(subscription_id: int) -> QuerySet[Subscription]:
+    """Its own row only: the customer's other subscriptions go on meanwhile."""
+    return Subscription.objects.select_for_update(of=("self",)).filter(pk=subscription_id)

@@ -13,8 +13,8 @@ pastes its own host's URL into the provider (`acme.innexar.app/webhooks/<provide
 (it runs in the workspace's schema). A provider without it is not served on workspace hosts; one
 without `verify` (PIX notifications, signed with each workspace's webhook secret) only there.
 
-`handle(event)` may refuse what the event says by raising a DomainError (an amount that is not the
-charge's): the event is refused whole, with its message. A dict it returns joins the answer.
+`handle(event)` may refuse what the event says by raising `WebhookRefused` (an amount that is not
+the charge's): the event is refused whole, with its message. A dict it returns joins the answer.
 """
 
 import hashlib
@@ -33,6 +33,15 @@ class InboundProvider:
     account_of: Callable[[dict], str | None] | None
     handle: Callable[[dict], dict | None]
     verify_here: Callable[[bytes, Mapping[str, str]], bool] | None = None
+
+
+class WebhookRefused(Exception):
+    """An event its handler will never take, however often it comes (an amount that is not the
+    charge's): a 400 with `message`, nothing written. Any other failure is a 500, retried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 INBOUND_PROVIDERS: dict[str, InboundProvider] = {}

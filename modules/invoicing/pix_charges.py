@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from modules.core.exceptions import DomainError
 from modules.core.filters import ID_MAX
 from modules.core.money import format_money
-from modules.core.webhooks import timestamped_signature_valid
+from modules.core.webhooks import WebhookRefused, timestamped_signature_valid
 from modules.events.services import event_record, payload_changes
 
 from . import events
@@ -305,18 +305,22 @@ def pix_webhook_verify(body: bytes, headers) -> bool:
 def pix_webhook_handle(event: dict) -> dict:
     """`{"pix_id", "paid_at", "amount"}` (the spec's, with an optional `end_to_end_id`), or API
     Pix's `{"pix": [{"endToEndId", "txid", "valor", "horario"}]}`. Each payment is received; one
-    refused refuses the notification whole (the webhook's transaction rolls back)."""
-    results = []
-    for notification in _notifications(event):
-        pix = _notified_charge(notification)
-        if pix is None:
-            outcome = PaymentOutcome.UNKNOWN
-        else:
-            outcome = pix_payment_receive(pix=pix, end_to_end_id=notification.end_to_end_id,
-                                          amount=notification.amount, paid_at=notification.paid_at)
-        results.append({"pix_id": pix.pk if pix else notification.pix_id,
-                        "txid": pix.txid if pix else notification.txid, "outcome": outcome})
-    return {"payments": results}
+    refused refuses the notification whole (a 400: the webhook's transaction rolls back)."""
+    try:
+        return {"payments": [_notification_received(notification) for notification in _notifications(event)]}
+    except DomainError as refusal:
+        raise WebhookRefused(refusal.message) from None
+
+
+def _notification_received(notification: "Notification") -> dict:
+    pix = _notified_charge(notification)
+    if pix is None:
+        outcome = PaymentOutcome.UNKNOWN
+    else:
+        outcome = pix_payment_receive(pix=pix, end_to_end_id=notification.end_to_end_id,
+                                      amount=notification.amount, paid_at=notification.paid_at)
+    return {"pix_id": pix.pk if pix else notification.pix_id, "txid": pix.txid if pix else notification.txid,
+            "outcome": outcome}
 
 
 def _notified_charge(notification: Notification) -> Pix | None:

@@ -9,7 +9,7 @@ The answer tells the provider whether to send again, so each one is chosen for t
 - an account no tenant has linked (a workspace that disconnected, an event for the provider's
   own platform): 200 with nothing done, logged. A 4xx would have the provider retry for days
   an event no retry can place;
-- the handler refuses what the event says (a DomainError: an amount that is not the charge's):
+- the handler refuses what the event says (WebhookRefused: an amount that is not the charge's):
   400 with its message, its transaction rolled back, nothing changed;
 - the handler fails: 500 and its transaction rolled back, so the provider retries it later.
 Handlers see each event at least once: they key what they do on the event's own id.
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from modules.core.exceptions import DomainError, internal_error_message
-from modules.core.webhooks import INBOUND_PROVIDERS
+from modules.core.exceptions import internal_error_message
+from modules.core.webhooks import INBOUND_PROVIDERS, WebhookRefused
 
 from .models import ProviderAccount, Tenant
 from .scope import tenant_scope
@@ -105,7 +105,7 @@ def _handled(handle, event: dict, provider: str) -> JsonResponse:
     try:
         with transaction.atomic():
             result = handle(event)
-    except DomainError as refusal:  # rolled back: the event is refused as a whole
+    except WebhookRefused as refusal:  # rolled back: the event is refused as a whole
         logger.info("webhook refused", extra={"provider": provider})
         return JsonResponse({"detail": refusal.message}, status=400)
     except Exception:

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from modules.core.exceptions import DomainError
 from modules.core.webhooks import (
     INBOUND_PROVIDERS,
     InboundProvider,
+    WebhookRefused,
     inbound_provider_register,
     timestamped_signature,
     timestamped_signature_valid,
@@ -187,10 +187,10 @@ def test_a_failing_handler_on_a_workspaces_host_answers_500_and_writes_nothing(o
 
 
 def _handle_and_answer(event: dict) -> dict:
-    """Writes, then refuses what it reads as wrong (a DomainError): the write must not stay."""
+    """Writes, then refuses what it reads as wrong (WebhookRefused): the write must not stay."""
     Contact.objects.create(name=event["customer"], email=f"{event['id']}@example.com")
     if event.get("refuse"):
-        raise DomainError("The amount is not the charge's.", field="amount")
+        raise WebhookRefused("The amount is not the charge's.")
     return {"outcome": "recorded"}
 
 

@@ -63,6 +63,7 @@ bench: install
 	$(PY) bench/finance_reconcile.py
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py
+	$(PY) bench/invoicing_charges.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

@@ -10,7 +10,11 @@ Where each workspace signs up with the provider itself and is given its own sign
 Stripe account's endpoint secret), the events name no account we could map: the workspace
 pastes its own host's URL into the provider (`acme.innexar.app/webhooks/<provider>/`), and
 `verify_here(body, headers)` checks the signature there with the secret that workspace stored
-(it runs in the workspace's schema). A provider without it is not served on workspace hosts.
+(it runs in the workspace's schema). A provider without it is not served on workspace hosts; one
+without `verify` (PIX notifications, signed with each workspace's webhook secret) only there.
+
+`handle(event)` may refuse what the event says by raising `WebhookRefused` (an amount that is not
+the charge's): the event is refused whole, with its message. A dict it returns joins the answer.
 """
 
 import hashlib
@@ -25,10 +29,19 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 @dataclass(frozen=True)
 class InboundProvider:
     name: str
-    verify: Callable[[bytes, Mapping[str, str]], bool]
-    account_of: Callable[[dict], str | None]
-    handle: Callable[[dict], None]
+    verify: Callable[[bytes, Mapping[str, str]], bool] | None  # None: not served on the public host
+    account_of: Callable[[dict], str | None] | None
+    handle: Callable[[dict], dict | None]
     verify_here: Callable[[bytes, Mapping[str, str]], bool] | None = None
+
+
+class WebhookRefused(Exception):
+    """An event its handler will never take, however often it comes (an amount that is not the
+    charge's): a 400 with `message`, nothing written. Any other failure is a 500, retried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 INBOUND_PROVIDERS: dict[str, InboundProvider] = {}

@@ -36,8 +36,13 @@ class InvoicingConfig(AppConfig):
             ApiRoute(
                 "invoicing/invoices", "modules.invoicing.api_stripe.InvoicePaymentLinkViewSet", "invoice-payment-link"
             ),
+            ApiRoute("invoicing/boletos", "modules.invoicing.api_charges.BoletoViewSet", "invoicing-boleto"),
+            ApiRoute("invoicing/pix", "modules.invoicing.api_charges.PixViewSet", "invoicing-pix"),
         ),
-        settings_pages=(SettingsPage(_("Card payments"), "invoicing:stripe_settings"),),
+        settings_pages=(
+            SettingsPage(_("Card payments"), "invoicing:stripe_settings"),
+            SettingsPage(_("PIX"), "invoicing:pix_settings"),
+        ),
         beat={
             # Hourly: each workspace's midnight comes at its own hour.
             "invoicing-invoices-overdue": {
@@ -47,6 +52,7 @@ class InvoicingConfig(AppConfig):
             "invoicing-subscriptions-bill": {
                 "task": "invoicing.subscriptions_bill_all", "schedule": crontab(minute=20),
             },
+            "expire-pix-charges": {"task": "invoicing.pix_charges_expire_all", "schedule": crontab(minute=7)},
         },
         demo="modules.invoicing.demo.invoicing_demo_load",
         enum_names={
@@ -54,19 +60,27 @@ class InvoicingConfig(AppConfig):
             "FiscalStatusEnum": "modules.invoicing.models.FiscalStatus",
             "SubscriptionStatusEnum": "modules.invoicing.models.SubscriptionStatus",
             "BillingCycleEnum": "modules.invoicing.models.BillingCycle",
+            "ChargeStatusEnum": "modules.invoicing.models.ChargeStatus",
+            "BoletoBankEnum": "modules.invoicing.models.BoletoBank",
+            "PixTypeEnum": "modules.invoicing.models.PixType",
         },
         dashboard="modules.invoicing.selectors.dashboard_figures",
     )
 
     def ready(self) -> None:
         from modules.core.references import referrer_register
-        from modules.core.webhooks import inbound_provider_register
+        from modules.core.webhooks import InboundProvider, inbound_provider_register
         from modules.crm.models import Contact
 
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
+        from .pix_charges import pix_webhook_handle, pix_webhook_verify
         from .services import contact_invoices_count, contact_invoices_refusal
         from .stripe_webhooks import STRIPE_WEBHOOKS
 
         # A CRM contact that is the customer of invoices stays while they do.
         referrer_register(Contact, "invoicing.invoices", count=contact_invoices_count, message=contact_invoices_refusal)
         inbound_provider_register(STRIPE_WEBHOOKS)
+        # PIX notifications are signed with each workspace's own secret: they come to its own host.
+        inbound_provider_register(InboundProvider(
+            name="pix", verify=None, account_of=None, verify_here=pix_webhook_verify, handle=pix_webhook_handle,
+        ))

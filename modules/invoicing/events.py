@@ -6,7 +6,17 @@ from decimal import Decimal
 from modules.core.formats import amount_json, iso_date, iso_datetime
 from modules.core.money import minor_units
 
-from .models import CustomerCredit, Invoice, InvoiceItem, InvoicePayment, StripeConnection, Subscription
+from .models import (
+    Boleto,
+    CustomerCredit,
+    Invoice,
+    InvoiceItem,
+    InvoicePayment,
+    Pix,
+    PixSettings,
+    StripeConnection,
+    Subscription,
+)
 
 INVOICE_CREATED = "invoice.created"
 INVOICE_UPDATED = "invoice.updated"
@@ -17,7 +27,12 @@ INVOICE_PAID = "invoice.paid"
 INVOICE_CANCELLED = "invoice.cancelled"
 INVOICE_OVERDUE = "invoice.overdue"
 BOLETO_CREATED = "boleto.created"
+BOLETO_REMITTED = "boleto.remitted"
 PIX_CREATED = "pix.created"
+PIX_PAID = "pix.paid"
+PIX_EXPIRED = "pix.expired"
+PIX_CANCELLED = "pix.cancelled"
+PIX_SETTINGS_UPDATED = "pix_settings.updated"
 CREDIT_RECORDED = "credit.recorded"
 SUBSCRIPTION_CREATED = "subscription.created"
 SUBSCRIPTION_UPDATED = "subscription.updated"
@@ -147,3 +162,61 @@ def key_masked(key: str) -> str:
     """pk_test_…4242: the kind of key and its last four characters."""
     prefix = key[: key.index("_", 3) + 1] if key.count("_") >= 2 else ""
     return f"{prefix}…{key[-4:]}"
+
+
+def boleto_json(boleto: Boleto) -> dict:
+    """A boleto as the API shows it, without its PDF link (signed for a reader, and expiring)."""
+    return {
+        "id": boleto.pk,
+        "invoice_id": boleto.invoice_id,
+        "bank": boleto.bank,
+        "bank_account_id": boleto.bank_account_id,
+        "our_number": boleto.our_number,
+        "barcode": boleto.barcode,
+        "digitableLine": boleto.digitable_line,
+        "due_date": iso_date(boleto.due_date),
+        "amount": amount_json(boleto.amount, "BRL"),
+        "status": boleto.status,
+        "paid_at": iso_datetime(boleto.paid_at),
+        "paid_amount": amount_json(boleto.paid_amount, "BRL") if boleto.paid_amount is not None else None,
+        "remittance_number": boleto.remittance_number,
+        "created_at": iso_datetime(boleto.created_at),
+    }
+
+
+def pix_json(pix: Pix, *, status: str | None = None) -> dict:
+    """A PIX charge as the API shows it, without its QR image (the text is the same code).
+    `status`: the one a reader sees, when it differs from the stored one (an expired charge the
+    periodic task has not reached yet)."""
+    return {
+        "id": pix.pk,
+        "invoice_id": pix.invoice_id,
+        "type": pix.type,
+        "txid": pix.txid,
+        "key": pix.key,
+        "amount": amount_json(pix.amount, "BRL") if pix.amount is not None else None,
+        "qr_code_text": pix.qr_code_text,
+        "location": pix.location or None,
+        "expires_at": iso_datetime(pix.expires_at),
+        "status": status or pix.status,
+        "paid_at": iso_datetime(pix.paid_at),
+        "paid_amount": amount_json(pix.paid_amount, "BRL") if pix.paid_amount is not None else None,
+        "end_to_end_id": pix.end_to_end_id or None,
+        "created_at": iso_datetime(pix.created_at),
+    }
+
+
+def pix_settings_json(settings: PixSettings) -> dict:
+    """The PIX set-up without its secrets: only whether each is set."""
+    return {
+        "id": settings.pk,
+        "key": settings.key,
+        "merchant_name": settings.merchant_name,
+        "merchant_city": settings.merchant_city,
+        "psp": settings.psp or "sandbox",
+        "psp_base_url": settings.psp_base_url,
+        "psp_client_id": settings.psp_client_id,
+        "psp_client_secret_set": bool(settings.psp_client_secret),
+        "webhook_secret_set": bool(settings.webhook_secret),
+        "updated_at": iso_datetime(settings.updated_at),
+    }

@@ -154,6 +154,10 @@ class Boleto(models.Model):
     amount = AmountField()
     status = models.CharField(max_length=16, choices=ChargeStatus.choices, default=ChargeStatus.PENDING)
     pdf = models.CharField(max_length=255, blank=True)  # tenant file path (core.files)
+    # Who pays it as printed and registered with the bank (CNAB segment Q): name, document (CPF or
+    # CNPJ), address, district, zip_code, city, state. Fixed when the boleto is made: the customer
+    # may move, a registered boleto's payer does not.
+    payer = models.JSONField(default=dict, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_amount = AmountField(null=True, blank=True)
     # The CNAB 240 remessa it went out in (null until exported).

@@ -23,7 +23,7 @@ from modules.events.services import event_record
 from modules.finance.access import access_account
 from modules.finance.payments import payment_apply
 
-from . import events, subscriptions
+from . import events
 from .models import (
     OPEN_STATUSES,
     Boleto,
@@ -115,7 +115,11 @@ def _settle(invoice: Invoice, payment: InvoicePayment, *, method: str, actor) ->
     invoice.status, invoice.paid_at = InvoiceStatus.PAID, payment.paid_at
     invoice.save(update_fields=["status", "paid_at", "updated_at"])
     charges_withdraw(invoice)
-    subscriptions.subscription_invoice_paid(invoice)  # a past-due subscription it billed is active again
+    # Imported here: subscriptions imports the invoice services, which import this module, so a
+    # module importing this one first (the PIX charges) would otherwise meet it half-loaded.
+    from .subscriptions import subscription_invoice_paid
+
+    subscription_invoice_paid(invoice)  # a past-due subscription it billed is active again
     event_record(name=events.INVOICE_PAID, payload=events.invoice_json(invoice, payment=payment), actor=actor)
 
 

@@ -4,6 +4,7 @@ from innexar.celery import app
 from modules.tenancy.scope import for_each_tenant
 from modules.tenancy.tasks import TenantTask
 
+from .pix_charges import pix_charges_expire
 from .services import invoices_mark_overdue
 from .subscriptions import subscriptions_bill
 
@@ -37,3 +38,18 @@ def subscriptions_bill_task() -> int:
 def subscriptions_bill_all() -> int:
     """Hourly (a day's run is idempotent): one task per active workspace; returns how many."""
     return for_each_tenant(lambda tenant: subscriptions_bill_task.delay())
+
+
+# --- PIX charges ---------------------------------------------------------------------------------
+
+
+@app.task(base=TenantTask, name="invoicing.pix_charges_expire", ignore_result=True)
+def pix_charges_expire_task() -> int:
+    """Write down the expiry of the tenant's PIX charges past it (readers see it already)."""
+    return pix_charges_expire()
+
+
+@app.task(name="invoicing.pix_charges_expire_all", ignore_result=True)
+def pix_charges_expire_all() -> int:
+    """Hourly: one task per active tenant; returns how many."""
+    return for_each_tenant(lambda tenant: pix_charges_expire_task.delay())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_stripe, views_subscriptions
+from . import views, views_charges, views_stripe, views_subscriptions
 
 app_name = "invoicing"
 
@@ -27,4 +27,12 @@ urlpatterns = [
     path("settings/stripe/connect/", views_stripe.stripe_connect, name="stripe_connect"),
     path("settings/stripe/webhook-secret/", views_stripe.stripe_webhook_secret, name="stripe_webhook_secret"),
     path("settings/stripe/disconnect/", views_stripe.stripe_disconnect, name="stripe_disconnect"),
+    path("boletos/", views_charges.boletos_page, name="boletos"),
+    path("boletos/remittance/", views_charges.boletos_remittance, name="boletos_remittance"),
+    path("boletos/return/", views_charges.boletos_return, name="boletos_return"),
+    path("boletos/<int:pk>/", views_charges.boleto_page, name="boleto"),
+    path("settings/pix/", views_charges.pix_settings, name="pix_settings"),
+    path("pix/<int:pk>/", views_charges.pix_page, name="pix"),
+    path("invoices/<int:pk>/boleto/", views_charges.invoice_boleto, name="invoice_boleto"),
+    path("invoices/<int:pk>/pix/", views_charges.invoice_pix, name="invoice_pix"),
 ]

@@ -4,11 +4,13 @@ a workspace's own host, for a provider that signs each workspace's events with a
 workspace's (`InboundProvider.verify_here`).
 
 The answer tells the provider whether to send again, so each one is chosen for that:
-- unknown provider: 404;
+- unknown provider (or one not served at this home): 404;
 - signature missing or wrong: 400, and nothing is read or run;
 - an account no tenant has linked (a workspace that disconnected, an event for the provider's
   own platform): 200 with nothing done, logged. A 4xx would have the provider retry for days
   an event no retry can place;
+- the handler refuses what the event says (WebhookRefused: an amount that is not the charge's):
+  400 with its message, its transaction rolled back, nothing changed;
 - the handler fails: 500 and its transaction rolled back, so the provider retries it later.
 Handlers see each event at least once: they key what they do on the event's own id.
 """
@@ -23,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from modules.core.exceptions import internal_error_message
-from modules.core.webhooks import INBOUND_PROVIDERS
+from modules.core.webhooks import INBOUND_PROVIDERS, WebhookRefused
 
 from .models import ProviderAccount, Tenant
 from .scope import tenant_scope
@@ -52,7 +54,7 @@ def provider_account_tenant(provider: str, external_id: str) -> Tenant | None:
 @require_POST
 def inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
     spec = INBOUND_PROVIDERS.get(provider)
-    if spec is None:
+    if spec is None or spec.verify is None:
         return _not_found()
     event = _verified_event(request, provider, spec.verify)
     if not isinstance(event, dict):
@@ -102,8 +104,11 @@ def _verified_event(request: HttpRequest, provider: str, verify) -> dict | JsonR
 def _handled(handle, event: dict, provider: str) -> JsonResponse:
     try:
         with transaction.atomic():
-            handle(event)
+            result = handle(event)
+    except WebhookRefused as refusal:  # rolled back: the event is refused as a whole
+        logger.info("webhook refused", extra={"provider": provider})
+        return JsonResponse({"detail": refusal.message}, status=400)
     except Exception:
         logger.exception("webhook handler failed", extra={"provider": provider})
         return JsonResponse({"detail": internal_error_message()}, status=500)
-    return JsonResponse({"received": True})
+    return JsonResponse({"received": True, **(result or {})})

@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  // A page may bring it twice (each of an invoice's charge dialogs does): it listens once.
+  if (window.innexarCopy) {
+    return;
+  }
+  window.innexarCopy = true;
+
   function select(element) {
     var range = document.createRange();
     range.selectNodeContents(element);

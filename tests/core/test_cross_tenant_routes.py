@@ -16,7 +16,7 @@ from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
-from modules.invoicing.models import Invoice, Subscription
+from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
 from modules.tenancy.scope import tenant_scope
 from tests.crm.conftest import Crm
@@ -51,6 +51,10 @@ RECORD_KINDS = {
     "api/v1/^finance/bank-accounts/": "bank account",
     "finance/bank-accounts/": "bank account",
     "api/v1/^invoicing/invoices/": "invoice",
+    "api/v1/^invoicing/boletos/": "boleto",
+    "invoicing/boletos/": "boleto",
+    "api/v1/^invoicing/pix/": "pix",
+    "invoicing/pix/": "pix",
     "invoicing/invoices/": "invoice",
     "api/v1/^invoicing/subscriptions/": "subscription",
     "invoicing/subscriptions/": "subscription",
@@ -58,7 +62,8 @@ RECORD_KINDS = {
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
 # invitation_accept: tests/workspace/test_invitation_accept.py; the pay page's (invoicing_pay):
-# tests/invoicing/test_paypage.py; a provider's name: tests/tenancy/test_inbound_webhooks.py.
+# tests/invoicing/test_paypage.py; a provider's name: tests/tenancy/test_inbound_webhooks.py and
+# tests/invoicing/test_pix_charges_webhook.py.
 NOT_RECORDS = {
     "password_reset_confirm", "invitation_accept", "file_download", "tenant_inbound_webhook",
     "pay_page", "pay_card", "pay_sandbox",
@@ -126,6 +131,12 @@ def alpha_records(team_a):
             due_date=date(2025, 2, 1), currency="USD", status="issued", total=Decimal("10.00"),
             notes="Alpha secret invoice",
         )
+        boleto = Boleto.objects.create(
+            invoice=invoice, bank="bradesco", bank_account=bank_account, our_number="09/00000000001-P",
+            barcode="2" * 44, digitable_line="Alpha secret line", due_date=date(2025, 2, 2), amount=Decimal("10.00"),
+        )
+        pix = Pix.objects.create(invoice=invoice, type="static", txid="AlphaSecret1", key="alpha-secret@example.com",
+                                 qr_code_text="Alpha secret code", amount=Decimal("10.00"))
     finance_a = Finance(team_a)
     category = finance_a.category(name="Alpha secret category")
     account = finance_a.account(description="Alpha secret account", category=category)
@@ -138,7 +149,7 @@ def alpha_records(team_a):
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
-            "invoice": invoice.pk, "subscription": subscription.pk}
+            "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -149,7 +160,7 @@ def _snapshot(team, records) -> dict:
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
                                 ("category", Category), ("invoice", Invoice),
-                                ("subscription", Subscription)]
+                                ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -36,12 +36,22 @@ from modules.core.money import minor_units
 from modules.crm import services as crm_services
 from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
+from modules.invoicing import boletos
+from tests.invoicing.charges_fixtures import (
+    PAYER,
+    PIX_KEY,
+    Charges,
+    files_in_a_temporary_folder,  # noqa: F401 (autouse: the boleto's PDF)
+    return_file,
+    t_u,
+)
 from tests.invoicing.fake_stripe import FakeStripe
 
 EXAMPLES = 10
 STRONG_PASSWORD = "Vivid-Otter-Trumpet-93"
 LEADS = b"name,email\nAna Souza,ana-st@example.com\n"
 STATEMENT = b"date,description,amount\n2025-01-02,Schemathesis line,-12.50\n"
+RETURN = return_file("237", [t_u("237", "009" + "00000" + "00000000777" + "1", "06", paid=Decimal("10.00"))])
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
@@ -83,10 +93,53 @@ def workspace(team_a, httpserver, settings):
             kind: finance_services.category_create(actor=team_a.admin, name=f"Schemathesis {kind}", type=kind).pk
             for kind in ("income", "expense")
         }
+    charges = _charges_to_point_at(team_a)
     return {
         "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
         "categories": categories,
+        **charges,
     }
+
+
+def _charges_to_point_at(team) -> dict:
+    """An issued invoice in reais, a Bradesco account set up for boletos with remittance 1 sent,
+    and the PIX settings: what the boleto and PIX endpoints need to take a valid request."""
+    charges = Charges(team)
+    charges.company()
+    charges.pix_settings()
+    account = charges.bank_account("bradesco")
+    invoice = charges.invoice(total="100.00")
+    charges.boleto(invoice, payer=PAYER)
+    with tenant_context(team.tenant):
+        boletos.boleto_remittance_export(actor=team.admin, bank_account=account)
+    return {"invoice": invoice.pk, "boleto_account": account.pk}
+
+
+def _a_charge_it_takes(path: str, body: dict, workspace) -> None:
+    """The boleto and PIX rules across fields: the workspace's invoice, of its total; a bank set up
+    for boletos; a remittance written again (a new one would find nothing left to send); a static
+    code without expiry, a dynamic charge with an amount; a PIX key and names a code can carry."""
+    if "invoice_id" in body:
+        body["invoice_id"] = workspace["invoice"]
+        body.pop("amount", None)
+    if path == "/api/v1/invoicing/boletos/":
+        body.update(bank="bradesco")
+        body.pop("due_date", None)
+        body.pop("payer", None)
+    elif path in ("/api/v1/invoicing/boletos/remittance/", "/api/v1/invoicing/boletos/return_file/"):
+        body.update(bank_account_id=workspace["boleto_account"], remittance_number=1)
+        if "file" in body:
+            body.pop("remittance_number")
+            body["file"] = RETURN
+    elif path == "/api/v1/invoicing/pix/":
+        if body.get("type") == "static":
+            body.pop("expires_in_hours", None)
+        elif "invoice_id" not in body:
+            body.setdefault("amount", "10.00")
+    elif path == "/api/v1/invoicing/pix/settings/":
+        body.update(key=PIX_KEY, merchant_name="Padaria", merchant_city="Recife", psp="sandbox")
+        if "psp_base_url" in body:  # the schema's "uri" takes any scheme; an API address is http(s)
+            body["psp_base_url"] = "https://pix.example.com/api"
 
 
 def _a_range_it_answers(query: dict) -> None:
@@ -152,6 +205,8 @@ def _with_real_refs(case, workspace) -> None:
             body[field] = str(max(1, int(Decimal(body[field]))))
     if case.path.startswith("/api/v1/invoicing/invoices/"):
         _an_invoice_it_can_bill(body)
+    elif case.path.startswith("/api/v1/invoicing/"):
+        _a_charge_it_takes(case.path, body, workspace)
 
 
 def _an_invoice_it_can_bill(body: dict) -> None:

@@ -1,5 +1,6 @@
-"""`POST /webhooks/<provider>/`: a provider registered by this test, signing like Stripe
-(`t=…,v1=HMAC-SHA256("<t>.<body>")`), whose events name the account they are for."""
+"""`POST /webhooks/<provider>/`: providers registered by these tests, signing like Stripe
+(`t=…,v1=HMAC-SHA256("<t>.<body>")`): one whose events name the account they are for (the public
+host), one that signs with each workspace's own secret (the workspace's host)."""
 
 import json
 import time
@@ -12,6 +13,7 @@ from django_tenants.utils import tenant_context
 from modules.core.webhooks import (
     INBOUND_PROVIDERS,
     InboundProvider,
+    WebhookRefused,
     inbound_provider_register,
     timestamped_signature,
     timestamped_signature_valid,
@@ -179,3 +181,49 @@ def test_a_failing_handler_on_a_workspaces_host_answers_500_and_writes_nothing(o
 
     assert response.status_code == 500
     assert contacts_named(team_a, "Half written") == 0
+
+
+# --- What a handler answers, and a provider served on workspace hosts only ---------------------
+
+
+def _handle_and_answer(event: dict) -> dict:
+    """Writes, then refuses what it reads as wrong (WebhookRefused): the write must not stay."""
+    Contact.objects.create(name=event["customer"], email=f"{event['id']}@example.com")
+    if event.get("refuse"):
+        raise WebhookRefused("The amount is not the charge's.")
+    return {"outcome": "recorded"}
+
+
+@pytest.fixture
+def herepay():
+    """Served on workspace hosts only (no `verify`), as PIX notifications are."""
+    inbound_provider_register(InboundProvider(
+        name="herepay", verify=None, account_of=None, handle=_handle_and_answer,
+        verify_here=lambda body, headers: timestamped_signature_valid(
+            body, headers.get("Testpay-Signature"), WORKSPACE_SECRETS.get(connection.schema_name, "")
+        ),
+    ))
+    yield
+    del INBOUND_PROVIDERS["herepay"]
+
+
+def test_what_the_handler_did_joins_the_answer(herepay, team_a):
+    response = deliver_to(team_a, {"id": "evt_1", "customer": "Ana Souza"}, secret="whsec_alpha_own",
+                          provider="herepay")
+
+    assert (response.status_code, response.json()) == (200, {"received": True, "outcome": "recorded"})
+    assert contacts_named(team_a, "Ana Souza") == 1
+
+
+def test_a_refusal_of_the_handler_is_a_400_that_writes_nothing(herepay, team_a):
+    response = deliver_to(team_a, {"id": "evt_1", "customer": "Ana Souza", "refuse": True},
+                          secret="whsec_alpha_own", provider="herepay")
+
+    assert (response.status_code, response.json()) == (400, {"detail": "The amount is not the charge's."})
+    assert contacts_named(team_a, "Ana Souza") == 0
+
+
+def test_a_provider_without_verify_is_not_served_on_the_public_host(herepay, db):
+    response = Client(HTTP_HOST="localhost").post("/webhooks/herepay/", b"{}", content_type="application/json")
+
+    assert response.status_code == 404

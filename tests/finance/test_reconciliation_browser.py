@@ -125,6 +125,8 @@ def test_lines_are_reconciled_and_undone_from_the_keyboard(server, books):  # no
         page.keyboard.press("Enter")
         page.wait_for_selector("text=“PIX RECEBIDO MARIA SOUZA” reconciled with Monthly fee.")
         after_accept = focus_settled_on(page, second)
+        if page.evaluate("typeof axe") == "undefined":  # the answer came as a whole page
+            page.add_script_tag(url=AXE)
         accessibility += page.evaluate(RUN_AXE)
 
         page.keyboard.press("u")

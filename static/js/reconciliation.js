@@ -44,8 +44,14 @@
     }
     var best = panel.querySelector("form[data-accept]");
     if (best) {
-      best.requestSubmit();
+      submitWithHtmx(best);
     }
+  }
+
+  // A form swapped in a moment ago may not be htmx's yet: a plain submit would load a whole page.
+  function submitWithHtmx(form) {
+    window.htmx.process(form);
+    form.requestSubmit();
   }
 
   document.addEventListener("click", function (event) {
@@ -80,7 +86,7 @@
       var undo = document.querySelector("#reconciliation [data-undo]");
       if (undo) {
         event.preventDefault();
-        undo.closest("form").requestSubmit();
+        submitWithHtmx(undo.closest("form"));
       }
     }
   });

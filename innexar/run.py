@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         "CELERY_BEAT_SCHEDULE_FILENAME": str(home / "celerybeat-schedule"),
         RUN_MARKER: str(BASE_DIR),
         RUN_PID: str(os.getpid()),
+        # gunicorn and Celery retitle their processes with setproctitle, which by default writes
+        # over the memory /proc/<pid>/environ shows: the marker above would vanish, and the next
+        # run could not find (and stop) what a killed run left serving on its port.
+        "SPT_NOENV": "1",
     })
 
     redis = None

@@ -102,11 +102,15 @@ def _processes_of_runs() -> list[psutil.Process]:
 
 
 def _is_gunicorn(process: psutil.Process | None) -> bool:
-    return process is not None and any(part.endswith("/gunicorn") for part in process.cmdline()[:2])
+    # Before it retitles itself: `.../python .../gunicorn innexar.wsgi ...`; after: `gunicorn: master [...]`.
+    return process is not None and "gunicorn" in " ".join(process.cmdline()[:2])
 
 
-def _web_master() -> psutil.Process:
-    return next(p for p in _processes_of_runs() if _is_gunicorn(p) and not _is_gunicorn(p.parent()))
+def _web_master(run: "Run") -> psutil.Process:
+    masters = [p for p in _processes_of_runs() if _is_gunicorn(p) and not _is_gunicorn(p.parent())]
+    if len(masters) != 1:
+        pytest.fail(f"{len(masters)} gunicorn masters of this checkout are running:\n{run.output}")
+    return masters[0]
 
 
 @pytest.fixture
@@ -153,7 +157,8 @@ def test_make_run_survives_kills_at_every_stage_and_stops_everything_on_ctrl_c(h
     # that order.
     run = Run(home, port)
     run.wait_for(READY)
-    _web_master().terminate()
+    assert "left running by an earlier run" in run.output
+    _web_master(run).terminate()
     os.kill(EmbeddedPostgres(home)._postmaster()[0], signal.SIGTERM)
     run.wait()
 

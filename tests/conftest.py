@@ -20,7 +20,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
 from innexar.celery import app
@@ -29,8 +30,10 @@ from modules.accounts.signup import tenant_signup
 from modules.accounts.tokens import tokens_for_user
 from modules.core import snapshots
 from modules.core.money import country_activate
+from modules.events.models import Event
 from modules.tenancy.models import Tenant
 from modules.tenancy.schemas import spare_pool_replenish
+from modules.tenancy.scope import tenant_scope
 from modules.tenancy.services import public_tenant_ensure
 
 PASSWORD = "Correct-Horse-42"
@@ -263,6 +266,77 @@ class Api:
 def api():
     """`api(host=..., user=..., language=...)` builds a client; defaults to the public host."""
     return Api
+
+
+@pytest.fixture
+def admin_api(api, team_a):
+    """team_a's admin, through the API on team_a's host."""
+    return api(host=team_a.host, user=team_a.admin)
+
+
+@pytest.fixture
+def outsider_api(api, team_b):
+    """team_b's admin, through the API on team_b's host, asking for team_a's ids."""
+    return api(host=team_b.host, user=team_b.admin)
+
+
+def _signed_in(client, team: Team, user: User):
+    client.force_login(user)
+    client.defaults["HTTP_HOST"] = team.host
+    return client
+
+
+@pytest.fixture
+def member(client, team_a):
+    """team_a's plain user, signed in on team_a's workspace pages."""
+    return _signed_in(client, team_a, team_a.user)
+
+
+@pytest.fixture
+def manager(client, team_a):
+    """team_a's manager, signed in on team_a's workspace pages."""
+    return _signed_in(client, team_a, team_a.manager)
+
+
+@pytest.fixture
+def outsider(client, team_b):
+    """team_b's admin, signed in on team_b's workspace, asking for team_a's ids."""
+    return _signed_in(client, team_b, team_b.admin)
+
+
+class Workspace:
+    """What a module's fixtures (`Crm`, `Finance`, `Invoicing`...) stand on: one team's workspace,
+    where records are made through the services as its admin, the way the API would."""
+
+    _counter = 0
+
+    def __init__(self, team: Team):
+        self.team = team
+
+    def run(self, work):
+        """`work()` in the team's schema and scope (time zone, country), as its requests run."""
+        with tenant_context(self.team.tenant), tenant_scope(self.team.tenant):
+            return work()
+
+    def query(self, work):
+        """An ORM read in the team's schema: `crm.query(lambda: Lead.objects.count())`."""
+        with tenant_context(self.team.tenant):
+            return work()
+
+    def today(self):
+        with tenant_scope(self.team.tenant):
+            return timezone.localdate()
+
+    def events(self, name: str | None = None) -> list[Event]:
+        with tenant_context(self.team.tenant):
+            events = Event.objects.order_by("id")
+            return list(events.filter(name=name) if name else events)
+
+    @classmethod
+    def _next(cls) -> int:
+        """A number no other record of this session has had: unique emails, names."""
+        Workspace._counter += 1
+        return Workspace._counter
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,11 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from modules.crm import services
-from modules.events.models import Event
+from tests.conftest import Workspace
 
 
-class Crm:
+class Crm(Workspace):
     """Make CRM records in one team's workspace, as its admin, the way the API would."""
-
-    def __init__(self, team):
-        self.team = team
 
     def lead(self, **fields):
         fields = {"name": "Ana Souza", "email": f"lead{Crm._next()}@example.com", **fields}
@@ -39,23 +36,6 @@ class Crm:
         with tenant_context(self.team.tenant):
             return services.activity_create(actor=self.team.admin, **fields)
 
-    def events(self, name: str | None = None) -> list[Event]:
-        with tenant_context(self.team.tenant):
-            events = Event.objects.order_by("id")
-            return list(events.filter(name=name) if name else events)
-
-    def query(self, queryset_factory):
-        """Run an ORM read in the team's schema: `crm.query(lambda: Lead.objects.count())`."""
-        with tenant_context(self.team.tenant):
-            return queryset_factory()
-
-    _counter = 0
-
-    @classmethod
-    def _next(cls) -> int:
-        cls._counter += 1
-        return cls._counter
-
 
 @pytest.fixture
 def crm_a(team_a) -> Crm:
@@ -65,17 +45,3 @@ def crm_a(team_a) -> Crm:
 @pytest.fixture
 def crm_b(team_b) -> Crm:
     return Crm(team_b)
-
-
-@pytest.fixture
-def admin_api(api, team_a):
-    """team_a's admin, through the API on team_a's host."""
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
-def member(client, team_a):
-    """team_a's plain user, signed in on team_a's workspace pages."""
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client

@@ -18,14 +18,6 @@ from modules.crm.models import Activity, Contact, Deal, DealStageChange, Lead, S
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def outsider(client, team_b):
-    """team_b's admin, signed in on team_b's workspace, asking for team_a's ids."""
-    client.force_login(team_b.admin)
-    client.defaults["HTTP_HOST"] = team_b.host
-    return client
-
-
 def page_of(response) -> str:
     return response.content.decode()
 

@@ -5,28 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
-from modules.events.models import Event
 from modules.finance import services
 from modules.finance.models import Transaction
 from modules.finance.payments import payment_apply
-from modules.tenancy.scope import tenant_scope
 from modules.tenancy.services import company_profile_update
+from tests.conftest import Workspace
 from tests.crm.conftest import Crm
 
 
-class Finance:
+class Finance(Workspace):
     """Make finance records in one team's workspace, as its admin, the way the API would. Each
     runs in the team's scope (schema, time zone, country), as a request of that team does."""
 
     def __init__(self, team):
-        self.team = team
+        super().__init__(team)
         self.crm = Crm(team)
-
-    def run(self, work):
-        with tenant_context(self.team.tenant), tenant_scope(self.team.tenant):
-            return work()
 
     def account(self, **fields):
         fields = {
@@ -64,26 +58,6 @@ class Finance:
 
         return self.run(work)
 
-    def today(self) -> date:
-        with tenant_scope(self.team.tenant):
-            return timezone.localdate()
-
-    def events(self, name: str | None = None) -> list[Event]:
-        with tenant_context(self.team.tenant):
-            events = Event.objects.order_by("id")
-            return list(events.filter(name=name) if name else events)
-
-    def query(self, work):
-        with tenant_context(self.team.tenant):
-            return work()
-
-    _counter = 0
-
-    @classmethod
-    def _next(cls) -> int:
-        cls._counter += 1
-        return cls._counter
-
 
 @pytest.fixture
 def finance_a(team_a) -> Finance:
@@ -109,25 +83,3 @@ def clock(monkeypatch):
 def company_in(team, **changes) -> None:
     """The team's company moves (its country brings its currency and time zone, as settings do)."""
     company_profile_update(actor=team.admin, tenant=team.tenant, changes=changes)
-
-
-@pytest.fixture
-def admin_api(api, team_a):
-    """team_a's admin, through the API on team_a's host."""
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
-def member(client, team_a):
-    """team_a's plain user, signed in on team_a's workspace pages."""
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
-@pytest.fixture
-def manager(client, team_a):
-    """team_a's manager, signed in on team_a's workspace pages."""
-    client.force_login(team_a.manager)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client

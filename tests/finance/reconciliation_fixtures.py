@@ -80,11 +80,6 @@ def books_b(team_b) -> Books:
     return Books(team_b)
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 def reconcile_url(line) -> str:
     return f"/api/v1/finance/transactions/{line.pk}/reconcile/"
 

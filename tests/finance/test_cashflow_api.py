@@ -20,11 +20,6 @@ def books(team_a) -> Books:
     return Books(team_a)
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 def test_it_answers_the_realised_days_and_the_projection_as_the_spec_writes_them(admin_api, books):
     today = books.today()
     yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)

@@ -21,14 +21,6 @@ def books(team_a) -> Books:
     return Books(team_a)
 
 
-@pytest.fixture
-def member(client, team_a):
-    """team_a's plain user, signed in on team_a's workspace pages."""
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 def page_of(response) -> str:
     return response.content.decode()
 

@@ -13,7 +13,7 @@ from tests.finance import reconciliation_fixtures as fixtures
 from tests.finance.reconciliation_fixtures import reconcile_url, suggestions_url, unreconcile_url
 
 # Shared fixtures (tests/finance/conftest.py is another part's): pytest finds them under these names.
-admin_api, books, books_b = fixtures.admin_api, fixtures.books, fixtures.books_b
+books, books_b = fixtures.books, fixtures.books_b
 
 
 def test_it_gives_a_line_to_the_receivable_it_pays(books, admin_api):

@@ -10,7 +10,7 @@ from tests.finance import reconciliation_fixtures as fixtures
 from tests.finance.reconciliation_fixtures import AUTO_URL
 
 # Shared fixtures (tests/finance/conftest.py is another part's): pytest finds them under these names.
-admin_api, books, books_b = fixtures.admin_api, fixtures.books, fixtures.books_b
+books, books_b = fixtures.books, fixtures.books_b
 
 NOTHING_SKIPPED = {
     "no_suggestion": 0, "low_confidence": 0, "ambiguous": 0, "claimed": 0, "not_permitted": 0, "changed": 0,

@@ -13,7 +13,7 @@ from tests.finance import reconciliation_fixtures as fixtures
 from tests.finance.reconciliation_fixtures import reconcile_url
 
 # Shared fixtures (tests/finance/conftest.py is another part's): pytest finds them under these names.
-admin_api, books, books_b = fixtures.admin_api, fixtures.books, fixtures.books_b
+books, books_b = fixtures.books, fixtures.books_b
 
 PAGE = "/finance/reconciliation/"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "reconciliation"}

@@ -15,7 +15,7 @@ from tests.finance import reconciliation_fixtures as fixtures
 from tests.finance.reconciliation_fixtures import reconcile_url, suggestions_url
 
 # Shared fixtures (tests/finance/conftest.py is another part's): pytest finds them under these names.
-admin_api, books = fixtures.admin_api, fixtures.books
+books = fixtures.books
 
 
 def suggested(admin_api, line) -> list[dict]:

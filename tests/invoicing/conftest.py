@@ -1,17 +1,14 @@
 """Invoicing fixtures: invoices made through the services, inside a team's schema and scope (time
 zone, country), as a request of that team makes them."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
-from django_tenants.utils import tenant_context
 
-from modules.events.models import Event
 from modules.invoicing import services
 from modules.invoicing.models import Invoice
-from modules.tenancy.scope import tenant_scope
+from tests.conftest import Workspace
 from tests.crm.conftest import Crm
 from tests.finance.conftest import clock, company_in  # noqa: F401  (fixtures and helpers shared with finance)
 
@@ -27,16 +24,12 @@ def item(description: str = "Web development", quantity: str = "1", unit_price: 
     return {**line, **fields}
 
 
-class Invoicing:
+class Invoicing(Workspace):
     """Make invoices in one team's workspace, as its admin, the way the API would."""
 
     def __init__(self, team):
-        self.team = team
+        super().__init__(team)
         self.crm = Crm(team)
-
-    def run(self, work):
-        with tenant_context(self.team.tenant), tenant_scope(self.team.tenant):
-            return work()
 
     def customer(self, **fields):
         return self.crm.contact(**fields)
@@ -70,18 +63,6 @@ class Invoicing:
     def fresh(self, invoice: Invoice) -> Invoice:
         return self.run(lambda: Invoice.objects.select_related("customer", "receivable").get(pk=invoice.pk))
 
-    def today(self) -> date:
-        with tenant_scope(self.team.tenant):
-            return timezone.localdate()
-
-    def events(self, name: str | None = None) -> list[Event]:
-        with tenant_context(self.team.tenant):
-            events = Event.objects.order_by("id")
-            return list(events.filter(name=name) if name else events)
-
-    def query(self, work):
-        with tenant_context(self.team.tenant):
-            return work()
 
 
 @pytest.fixture
@@ -93,30 +74,3 @@ def invoicing_a(team_a) -> Invoicing:
 def invoicing_b(team_b) -> Invoicing:
     return Invoicing(team_b)
 
-
-@pytest.fixture
-def admin_api(api, team_a):
-    """team_a's admin, through the API on team_a's host."""
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
-def outsider_api(api, team_b):
-    """team_b's admin, through the API on team_b's host, asking for team_a's ids."""
-    return api(host=team_b.host, user=team_b.admin)
-
-
-@pytest.fixture
-def member(client, team_a):
-    """team_a's plain user, signed in on team_a's workspace pages."""
-    client.force_login(team_a.user)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
-@pytest.fixture
-def outsider(client, team_b):
-    """team_b's admin, signed in on team_b's workspace, asking for team_a's ids."""
-    client.force_login(team_b.admin)
-    client.defaults["HTTP_HOST"] = team_b.host
-    return client

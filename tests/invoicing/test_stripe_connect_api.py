@@ -26,11 +26,6 @@ def stripe(httpserver, settings) -> FakeStripe:
     return fake
 
 
-@pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
 def kept(team) -> StripeConnection | None:
     with tenant_context(team.tenant):
         return StripeConnection.objects.first()

@@ -36,11 +36,6 @@ def billing(team_a) -> Billing:
 
 
 @pytest.fixture
-def admin_api(api, team_a):
-    return api(host=team_a.host, user=team_a.admin)
-
-
-@pytest.fixture
 def connected(admin_api, stripe):
     assert admin_api.post(CONNECT, {"publishable_key": PUBLISHABLE_KEY, "secret_key": SECRET_KEY}).status_code == 200
     return stripe

@@ -20,13 +20,6 @@ def stripe(httpserver, settings) -> FakeStripe:
     return fake
 
 
-@pytest.fixture
-def manager(client, team_a):
-    client.force_login(team_a.manager)
-    client.defaults["HTTP_HOST"] = team_a.host
-    return client
-
-
 def kept(team) -> StripeConnection | None:
     with tenant_context(team.tenant):
         return StripeConnection.objects.first()

@@ -18,7 +18,7 @@ import random
 import unicodedata
 from time import perf_counter
 
-from harness import PASSWORD, bench_database, server_description, setup_django
+from harness import PASSWORD, StepTimer, bench_database, server_description, setup_django
 
 SUBDOMAIN = "benchimport"
 HEADER = "Nome;E-mail;Telefone;Empresa;Cargo;Origem;Situação;Observações;Etiquetas"
@@ -90,30 +90,6 @@ def bench_tenant():
     return signup.tenant, signup.admin
 
 
-class StepTimer:
-    """Times calls leads_import makes to one function of modules.crm.imports, by its name there."""
-
-    def __init__(self, name: str):
-        self.name, self.seconds = name, 0.0
-
-    def __enter__(self):
-        from modules.crm import imports
-
-        self._imports, self._function = imports, getattr(imports, self.name)
-        setattr(imports, self.name, self._timed)
-        return self
-
-    def __exit__(self, *exc_info):
-        setattr(self._imports, self.name, self._function)
-
-    def _timed(self, *args, **kwargs):
-        start = perf_counter()
-        try:
-            return self._function(*args, **kwargs)
-        finally:
-            self.seconds += perf_counter() - start
-
-
 def timed_import(tenant, admin, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django_tenants.utils import tenant_context
@@ -143,7 +119,8 @@ def run(rows: int, seed: int) -> None:
     tenant, admin = bench_tenant()
     print(f"file: {rows:,} rows, {len(data) / 1024 / 1024:.1f} MB, cp1252, ';', Portuguese headers (untimed)")
 
-    with StepTimer("_leads_copy") as copy, StepTimer("events_record") as recording:
+    module = "modules.crm.imports"
+    with StepTimer(module, "_leads_copy") as copy, StepTimer(module, "events_record") as recording:
         report, seconds = timed_import(tenant, admin, data)
     leads, events = counts(tenant)
     if leads != report.imported or events != report.imported or report.imported + len(report.errors) != rows:

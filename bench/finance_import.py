@@ -19,7 +19,7 @@ import random
 from datetime import date, timedelta
 from time import perf_counter
 
-from harness import PASSWORD, bench_database, server_description, setup_django
+from harness import PASSWORD, StepTimer, bench_database, server_description, setup_django
 
 SUBDOMAIN = "benchstatement"
 TARGET_SECONDS = 5.0
@@ -77,30 +77,6 @@ def bench_workspace():
     return signup.tenant, signup.admin, bank_account
 
 
-class StepTimer:
-    """Times the calls statement_import makes to one of its functions, by its name there."""
-
-    def __init__(self, name: str):
-        self.name, self.seconds = name, 0.0
-
-    def __enter__(self):
-        from modules.finance import statements
-
-        self._module, self._function = statements, getattr(statements, self.name)
-        setattr(statements, self.name, self._timed)
-        return self
-
-    def __exit__(self, *exc_info):
-        setattr(self._module, self.name, self._function)
-
-    def _timed(self, *args, **kwargs):
-        start = perf_counter()
-        try:
-            return self._function(*args, **kwargs)
-        finally:
-            self.seconds += perf_counter() - start
-
-
 def timed_post(tenant, admin, bank_account, data: bytes) -> tuple[dict, float]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from rest_framework.test import APIClient
@@ -138,7 +114,8 @@ def run(lines: int, seed: int) -> None:
     tenant, admin, bank_account = bench_workspace()
     print(f"file: {lines:,} lines of OFX 1.02 SGML, {len(data) / 1024 / 1024:.1f} MB, Windows-1252 (untimed)")
 
-    with StepTimer("statement_read") as reading, StepTimer("statement_lines_insert") as writing:
+    module = "modules.finance.statements"
+    with StepTimer(module, "statement_read") as reading, StepTimer(module, "statement_lines_insert") as writing:
         first, seconds = timed_post(tenant, admin, bank_account, data)
     count, events = held(tenant)
     if count != first["imported"] or events != 1 or first["imported"] + first["duplicates"] > lines:

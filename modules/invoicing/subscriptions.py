@@ -24,12 +24,13 @@ from modules.accounts.models import User
 from modules.core.exceptions import DomainError
 from modules.core.money import country_override
 from modules.crm.models import Contact
-from modules.events.services import event_record, payload_changes
+from modules.events.services import event_record, events_record_changed, payload_changes
 from modules.finance.cashflow import expected_flows_register
 from modules.tenancy.scope import tenant_format_country
 
 from . import events
 from . import services as invoices
+from .invoices_bulk import InvoiceDraft, bulk_issue_possible, invoices_issue_many
 from .models import OPEN_STATUSES, BillingCycle, Invoice, Subscription, SubscriptionPeriod, SubscriptionStatus
 from .pdf import company_name
 
@@ -43,6 +44,8 @@ BILLED_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
 # Dunning: a past-due customer is reminded at most this often, this many times.
 REMINDER_EVERY = timedelta(days=3)
 MAX_REMINDERS = 3
+# Due subscriptions billed in one transaction by the run.
+BILL_CHUNK = 500
 
 
 # Finance's cash-flow projection counts each charge still to bill of a subscription that bills,
@@ -197,52 +200,122 @@ def _saved(subscription: Subscription, before: dict, actor: User | None, name: s
 
 def subscriptions_bill() -> int:
     """Bill every period that has started, up to today, of the subscriptions that bill (catching
-    up missed periods one by one, each in its own transaction); stop those whose `cancel_at` came;
-    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued."""
+    up missed periods: each pass bills the next one of each); stop those whose `cancel_at` came;
+    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued.
+
+    Each pass takes the due subscriptions in chunks of BILL_CHUNK, each chunk one transaction
+    under the chunk's row locks (subscriptions_chunk_bill)."""
     today = timezone.localdate()
     due = Subscription.objects.filter(status__in=BILLED_STATUSES, next_billing_date__lte=today)
     billed = 0
-    for subscription_id in due.values_list("pk", flat=True).order_by("pk"):
-        while (outcome := subscription_period_bill(subscription_id, today)) is not None:
-            billed += outcome
+    while due_ids := list(due.values_list("pk", flat=True).order_by("pk")):
+        steps = 0
+        for start in range(0, len(due_ids), BILL_CHUNK):
+            chunk_billed, chunk_steps = subscriptions_chunk_bill(due_ids[start:start + BILL_CHUNK], today)
+            billed, steps = billed + chunk_billed, steps + chunk_steps
+        if not steps:  # another run took them meanwhile
+            break
     subscriptions_dun()
     return billed
 
 
 @transaction.atomic
+def subscriptions_chunk_bill(subscription_ids: list[int], today: date) -> tuple[int, int]:
+    """One step of the run for each of these subscriptions still due once locked: its next period
+    billed, or it ended. Returns (invoices issued, subscriptions stepped).
+
+    The locks are taken in id order, so two runs at once wait for each other instead of
+    deadlocking; the one that waited sees the rows as the other left them (their next billing
+    dates moved on) and bills only what is still due: no period twice, none left behind."""
+    locked = list(
+        Subscription.objects.select_for_update(of=("self",)).select_related("customer")
+        .filter(pk__in=subscription_ids, status__in=BILLED_STATUSES, next_billing_date__lte=today).order_by("pk")
+    )
+    ending = [sub for sub in locked if sub.cancel_at is not None and sub.next_billing_date >= sub.cancel_at]
+    billing = [sub for sub in locked if sub not in ending]
+    for subscription in ending:
+        _subscription_end(subscription)
+    if bulk_issue_possible():
+        _periods_bill_many(billing)
+    else:
+        for subscription in billing:
+            _period_bill(subscription)
+    return len(billing), len(locked)
+
+
+@transaction.atomic
 def subscription_period_bill(subscription_id: int, today: date) -> int | None:
-    """One step of the run for one subscription, under its row lock: its next period billed (1),
-    or it ended (0), or nothing left to do (None: it is up to date, or was stopped)."""
-    # Waits for a worker that holds it, then sees the row as that one left it (its next billing
-    # date moved on): two runs take its periods in turn, none twice and none left behind.
+    """One step of the run for one subscription, under its row lock, through the invoices' own
+    services: its next period billed (1), or it ended (0), or nothing left to do (None: it is up
+    to date, or was stopped). The chunks bill the same in bulk where no fiscal step intervenes."""
     subscription = (
         _locked(subscription_id).select_related("customer")
         .filter(status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
     )
     if subscription is None:
         return None
-    start = subscription.next_billing_date
-    if subscription.cancel_at is not None and start >= subscription.cancel_at:
-        before = events.subscription_json(subscription)
-        subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
-        _saved(subscription, before, None, events.SUBSCRIPTION_CANCELLED)
+    if subscription.cancel_at is not None and subscription.next_billing_date >= subscription.cancel_at:
+        _subscription_end(subscription)
         return 0
+    _period_bill(subscription)
+    return 1
+
+
+def _subscription_end(subscription: Subscription) -> None:
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
+    _saved(subscription, before, None, events.SUBSCRIPTION_CANCELLED)
+
+
+def _period_draft(subscription: Subscription) -> tuple[date, date, dict]:
+    """The next period's start, end and invoice (invoice_create's keywords)."""
+    start = subscription.next_billing_date
     end = period_end(subscription, start)
-    invoice = invoices.invoice_create(
-        actor=None, customer=subscription.customer, issue_date=start, due_date=start + timedelta(days=DUE_DAYS),
-        currency=subscription.currency,
-        items=[{"description": f"{subscription.plan} — {start.isoformat()} – {end.isoformat()}",
-                "quantity": Decimal(1), "unit_price": subscription.amount}],
-    )
+    return start, end, {
+        "customer": subscription.customer, "issue_date": start, "due_date": start + timedelta(days=DUE_DAYS),
+        "currency": subscription.currency,
+        "items": [{"description": f"{subscription.plan} — {start.isoformat()} – {end.isoformat()}",
+                   "quantity": Decimal(1), "unit_price": subscription.amount}],
+    }
+
+
+def _billed_json(subscription: Subscription, period: SubscriptionPeriod) -> dict:
+    return {
+        **events.subscription_json(subscription), "period_start": period.period_start.isoformat(),
+        "period_end": period.period_end.isoformat(), "invoice_id": period.invoice_id,
+    }
+
+
+def _period_bill(subscription: Subscription) -> None:
+    """The next period through invoice_create and invoice_issue (with the fiscal step)."""
+    start, end, draft = _period_draft(subscription)
+    invoice = invoices.invoice_create(actor=None, **draft)
     invoices.invoice_issue(actor=None, invoice=invoice)
-    SubscriptionPeriod.objects.create(subscription=subscription, period_start=start, period_end=end, invoice=invoice)
+    period = SubscriptionPeriod.objects.create(subscription=subscription, period_start=start, period_end=end,
+                                               invoice=invoice)
     subscription.next_billing_date = end + timedelta(days=1)
     subscription.save(update_fields=["next_billing_date", "updated_at"])
-    event_record(name=events.SUBSCRIPTION_BILLED, payload={
-        **events.subscription_json(subscription), "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "invoice_id": invoice.pk,
-    }, actor=None)
-    return 1
+    event_record(name=events.SUBSCRIPTION_BILLED, payload=_billed_json(subscription, period), actor=None)
+
+
+def _periods_bill_many(subscriptions: list[Subscription]) -> None:
+    """_period_bill of each, in bulk (invoices_bulk): the same invoices, receivables, periods,
+    dates and events, in a few statements for the whole chunk."""
+    if not subscriptions:
+        return
+    drafted = [_period_draft(subscription) for subscription in subscriptions]
+    issued = invoices_issue_many(actor=None, drafts=[InvoiceDraft(**draft) for _start, _end, draft in drafted])
+    periods = SubscriptionPeriod.objects.bulk_create([
+        SubscriptionPeriod(subscription=subscription, period_start=start, period_end=end, invoice=invoice)
+        for subscription, (start, end, _draft), invoice in zip(subscriptions, drafted, issued, strict=True)
+    ])
+    now = timezone.now()
+    for subscription, period in zip(subscriptions, periods, strict=True):
+        subscription.next_billing_date, subscription.updated_at = period.period_end + timedelta(days=1), now
+    Subscription.objects.bulk_update(subscriptions, ["next_billing_date", "updated_at"])
+    events_record_changed(name=events.SUBSCRIPTION_BILLED, actor=None, payloads=[
+        _billed_json(subscription, period) for subscription, period in zip(subscriptions, periods, strict=True)
+    ])
 
 
 # --- Dunning -------------------------------------------------------------------------------------

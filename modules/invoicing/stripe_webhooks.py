@@ -24,7 +24,7 @@ from modules.core.webhooks import InboundProvider
 from . import stripe_gateway
 from .models import CheckoutSession, Invoice
 from .settlement import invoice_payment_receive
-from .stripe_services import PROVIDER, stripe_connection_get
+from .stripe_services import PROVIDER, checkout_session_expire, stripe_connection_get
 from .stripe_subscription_events import (
     stripe_invoice_paid,
     stripe_invoice_payment_failed,
@@ -99,9 +99,18 @@ def _stripe_invoice_paid(event: stripe_gateway.StripeEvent, occurred_at: datetim
     )
 
 
+def _checkout_expired(event: stripe_gateway.StripeEvent, occurred_at: datetime) -> None:
+    """Stripe closed a Checkout Session unpaid (24 hours at most): it is no longer offered, and the
+    pay page's card button opens a fresh one (stripe_services.checkout_session_expire)."""
+    session = CheckoutSession.objects.select_related("invoice").filter(session_id=str(event.object.get("id"))).first()
+    if session is not None:
+        checkout_session_expire(session)
+
+
 EVENT_HANDLERS = {
     "checkout.session.completed": _checkout_paid,
     "checkout.session.async_payment_succeeded": _checkout_paid,
+    "checkout.session.expired": _checkout_expired,
     "invoice.paid": _stripe_invoice_paid,
     "invoice.payment_failed": stripe_invoice_payment_failed,
     "customer.subscription.updated": stripe_subscription_updated,

@@ -53,6 +53,10 @@ class FakeStripe:
     def accept(self, secret_key: str = SECRET_KEY, account_id: str = "acct_1OaLphaAccount00") -> None:
         self.accounts[secret_key] = account_id
 
+    def session(self, session_id: str) -> dict:
+        """A Checkout Session the fake made, as Stripe holds it."""
+        return next(session for session in self._sessions.values() if session["id"] == session_id)
+
     def requests_to(self, path: str) -> list:
         return [request for request, _ in self.server.log if request.path == path]
 
@@ -344,3 +348,10 @@ def subscription_invoice(kind: str, invoice_id: str, subscription_id: str, *, am
 def subscription_changed(kind: str, subscription: dict, **fields) -> dict:
     """`customer.subscription.updated` or `.deleted` with the Subscription as it now stands."""
     return event(kind, subscription, **fields)
+
+
+def checkout_expired(session: dict, **fields) -> dict:
+    """`checkout.session.expired`: the session as the fake made it, closed unpaid."""
+    return event("checkout.session.expired", {
+        **session, "status": "expired", "payment_status": "unpaid", "url": None,
+    }, **fields)

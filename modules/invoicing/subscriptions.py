@@ -246,9 +246,13 @@ def subscriptions_bill() -> int:
 
 
 @transaction.atomic
-def subscriptions_chunk_bill(subscription_ids: list[int], today: date) -> tuple[int, int]:
+def subscriptions_chunk_bill(
+    subscription_ids: list[int], today: date, *, through_services: bool = False
+) -> tuple[int, int]:
     """One step of the run for each of these subscriptions still due once locked: its next period
-    billed, or it ended. Returns (invoices issued, subscriptions stepped).
+    billed, or it ended. Returns (invoices issued, subscriptions stepped). The periods are billed
+    in bulk, or one by one through invoice_create and invoice_issue where the company's country
+    has a fiscal step (or `through_services` asks it): the same invoices and events either way.
 
     The locks are taken in id order, so two runs at once wait for each other instead of
     deadlocking; the one that waited sees the rows as the other left them (their next billing
@@ -262,30 +266,12 @@ def subscriptions_chunk_bill(subscription_ids: list[int], today: date) -> tuple[
     billing = [sub for sub in locked if sub not in ending]
     for subscription in ending:
         _subscription_end(subscription)
-    if bulk_issue_possible():
+    if bulk_issue_possible() and not through_services:
         _periods_bill_many(billing)
     else:
         for subscription in billing:
             _period_bill(subscription)
     return len(billing), len(locked)
-
-
-@transaction.atomic
-def subscription_period_bill(subscription_id: int, today: date) -> int | None:
-    """One step of the run for one subscription, under its row lock, through the invoices' own
-    services: its next period billed (1), or it ended (0), or nothing left to do (None: it is up
-    to date, or was stopped). The chunks bill the same in bulk where no fiscal step intervenes."""
-    subscription = (
-        _locked(subscription_id).select_related("customer")
-        .filter(BILLED_HERE, status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
-    )
-    if subscription is None:
-        return None
-    if subscription.cancel_at is not None and subscription.next_billing_date >= subscription.cancel_at:
-        _subscription_end(subscription)
-        return 0
-    _period_bill(subscription)
-    return 1
 
 
 def _subscription_end(subscription: Subscription) -> None:

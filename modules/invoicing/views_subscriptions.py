@@ -23,7 +23,7 @@ from modules.crm.models import Contact, RelatedType
 from modules.tenancy.selectors import tenant_currency
 from modules.workspace import pages
 
-from . import access, subscriptions
+from . import access, stripe_gateway, subscriptions
 from .api_subscriptions import SubscriptionFilter
 from .models import BillingCycle, Subscription, SubscriptionStatus
 
@@ -141,6 +141,9 @@ def _action(request, pk: int, service, done: str, **options):
         except DomainError as error:
             transaction.set_rollback(True)
             messages.error(request, error.message)
+        except stripe_gateway.StripeUnreachable:  # a subscription billed in Stripe is cancelled there too
+            transaction.set_rollback(True)
+            messages.error(request, _("Stripe could not be reached. Nothing was changed: try again in a few minutes."))
         else:
             messages.success(request, done)
     return pages.redirect_to(request, pages.list_url("invoicing:subscriptions", request))

@@ -192,6 +192,8 @@ class FakeStripe:
 
     def _subscription_update(self, request: Request) -> Response:
         subscription_id = request.path.rsplit("/", 1)[1]
+        if self.unavailable:
+            return _error(500, "api_error", None, "An unknown error occurred")
         if self._account_id(self._key(request)) is None:
             return _invalid_key(self._key(request))
         subscription = self.subscriptions.get(subscription_id)
@@ -205,6 +207,8 @@ class FakeStripe:
 
     def _subscription_cancel(self, request: Request) -> Response:
         subscription_id = request.path.rsplit("/", 1)[1]
+        if self.unavailable:
+            return _error(500, "api_error", None, "An unknown error occurred")
         if self._account_id(self._key(request)) is None:
             return _invalid_key(self._key(request))
         subscription = self.subscriptions.get(subscription_id)

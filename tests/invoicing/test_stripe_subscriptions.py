@@ -341,3 +341,24 @@ def test_the_subscription_of_another_workspace_is_not_found_here(api, team_b, in
 
     assert outsider.post(f"{URL}{in_stripe.pk}/cancel/", {"cancel_at": "immediate"}).status_code == 404
 
+
+
+# --- The subscriptions page ----------------------------------------------------------------------
+
+
+def test_the_pages_cancel_button_with_stripe_out_of_reach_says_so_and_changes_nothing(
+    member, stripe, in_stripe, invoicing_a
+):
+    stripe.unavailable = True
+
+    response = member.post(f"/invoicing/subscriptions/{in_stripe.pk}/cancel/", {"cancel_at": "immediate"}, follow=True)
+
+    assert "Stripe could not be reached. Nothing was changed: try again in a few minutes." in response.content.decode()
+    assert stored(invoicing_a, in_stripe).status == "active"
+
+
+def test_the_pages_cancel_button_cancels_in_stripe(member, stripe, in_stripe, invoicing_a):
+    member.post(f"/invoicing/subscriptions/{in_stripe.pk}/cancel/", {"cancel_at": "immediate"})
+
+    assert stored(invoicing_a, in_stripe).status == "cancelled"
+    assert stripe.subscriptions[in_stripe.stripe_subscription_id]["status"] == "canceled"

@@ -46,8 +46,8 @@ def twins(invoicing) -> tuple[list[int], list[int]]:
             ending = kind.pop("ending", False)
             subscription = subscribe(invoicing, customer=customer, **kind)
             if ending:
-                invoicing.run(lambda subscription=subscription: subscriptions.subscription_period_bill(
-                    subscription.pk, date(2026, 1, 20)
+                invoicing.run(lambda subscription=subscription: subscriptions.subscriptions_chunk_bill(
+                    [subscription.pk], date(2026, 1, 20)
                 ))
                 invoicing.run(lambda subscription=subscription: subscriptions.subscription_cancel(
                     actor=None, subscription=Subscription.objects.get(pk=subscription.pk), cancel_at="end_of_period"
@@ -57,9 +57,9 @@ def twins(invoicing) -> tuple[list[int], list[int]]:
 
 
 def one_by_one(ids: list[int]) -> None:
-    for pk in ids:
-        while subscriptions.subscription_period_bill(pk, TODAY) is not None:
-            pass
+    """Each period through invoice_create and invoice_issue, as before the bulk path."""
+    while subscriptions.subscriptions_chunk_bill(ids, TODAY, through_services=True)[1]:
+        pass
 
 
 def in_bulk(ids: list[int]) -> None:

@@ -26,6 +26,7 @@ from modules.workspace import pages
 from . import access, stripe_gateway, subscriptions
 from .api_subscriptions import SubscriptionFilter
 from .models import BillingCycle, Subscription, SubscriptionStatus
+from .stripe_services import stripe_connection_get
 
 FILTERS = ("status", "customer_id")
 
@@ -77,12 +78,18 @@ class SubscriptionForm(ServiceForm):
         choices=[(days, days) for days in (0, 7, 14, 30, 60, 90)],
     )
     started_at = forms.DateField(label=gettext_lazy("Starts on"), required=False, widget=date_input())
+    stripe = forms.BooleanField(
+        label=gettext_lazy("Charge the customer's card in Stripe"), required=False,
+        help_text=gettext_lazy("Stripe bills each period; its payments record the invoices here."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].widget.choices = [
             ("", "---------"), *record_choices(RelatedType.CONTACT, selected=self["customer"].value())
         ]
+        if stripe_connection_get() is None:  # offered once the workspace's Stripe is connected
+            del self.fields["stripe"]
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -125,6 +132,9 @@ def _create(request):
                 subscriptions.subscription_create(actor=request.user, **data)
             except (DomainError, forms.ValidationError) as error:
                 form.add_service_error(error)
+                transaction.set_rollback(True)
+            except stripe_gateway.StripeUnreachable:
+                form.add_error(None, _("Stripe could not be reached. Nothing was changed: try again in a few minutes."))
                 transaction.set_rollback(True)
     if form.errors:
         return subscriptions_page(request, form=form)

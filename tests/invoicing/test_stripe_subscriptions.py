@@ -362,3 +362,37 @@ def test_the_pages_cancel_button_cancels_in_stripe(member, stripe, in_stripe, in
 
     assert stored(invoicing_a, in_stripe).status == "cancelled"
     assert stripe.subscriptions[in_stripe.stripe_subscription_id]["status"] == "canceled"
+
+
+def test_the_pages_form_offers_stripe_once_connected_and_creates_the_subscription_there(
+    member, api, team_a, stripe, customer, invoicing_a
+):
+    before = member.get("/invoicing/subscriptions/").content.decode()
+    connected(api, team_a, SECRET_KEY, WEBHOOK_SECRET)
+    offered = member.get("/invoicing/subscriptions/").content.decode()
+
+    member.post("/invoicing/subscriptions/", {
+        "customer": str(customer.pk), "plan": "Professional", "amount": "79.00", "currency": "USD",
+        "billing_cycle": "monthly", "billing_day": "1", "trial_days": "14", "stripe": "on",
+    })
+
+    assert "Charge the customer&#x27;s card in Stripe" not in before
+    assert "Charge the customer&#x27;s card in Stripe" in offered
+    made = invoicing_a.query(lambda: Subscription.objects.get(customer=customer))
+    assert made.stripe_subscription_id in stripe.subscriptions
+    assert stripe.billing_requests["customers"][0]["email"] == "carla@example.com"
+
+
+def test_the_pages_form_with_stripe_out_of_reach_says_so_and_keeps_nothing(
+    member, alpha, stripe, customer, invoicing_a
+):
+    stripe.unavailable = True
+
+    response = member.post("/invoicing/subscriptions/", {
+        "customer": str(customer.pk), "plan": "Professional", "amount": "79.00", "currency": "USD",
+        "billing_cycle": "monthly", "billing_day": "1", "stripe": "on",
+    })
+
+    assert response.status_code == 422
+    assert "Stripe could not be reached. Nothing was changed: try again in a few minutes." in response.content.decode()
+    assert invoicing_a.query(Subscription.objects.count) == 0

@@ -1,10 +1,11 @@
 """The subscriptions' billing run over 10,000 subscriptions due today: one issued invoice each
 (target under 60 s), then a rerun the same day, which must issue none.
 
-Each period is what the daily task does in production: under the subscription's row lock, an
-invoice created and issued through the invoicing services (its number, its item, its receivable
-in finance, their events), the billed period recorded, the next billing date moved on, its event;
-then the dunning pass (nobody is late here). The subscriptions are inserted in bulk beforehand
+Each run is what the daily task does in production: the due subscriptions in chunks of 500, each
+chunk one transaction under its rows' locks, billed in bulk (invoices_bulk: one number
+reservation, the invoices, items, receivables in finance, periods and their events in a few
+statements, the same rows and events as the services make one by one); then the dunning pass
+(nobody is late here). The subscriptions are inserted in bulk beforehand
 (1,000 customers with 10 each, monthly, billed on the 15th), and the clock stands at 2030-01-15.
 
     .venv/bin/python bench/invoicing_billing.py [--subscriptions 10000]
@@ -69,7 +70,9 @@ def main() -> None:
             assert rebilled == 0 and Invoice.objects.count() == invoices
 
         print(f"billing run over {args.subscriptions:,} subscriptions due today")
-        print(f"  first run   {first:8.1f} s  {billed:,} invoices issued ({first / billed * 1000:.1f} ms each)")
+        verdict = "met" if first < 60 else "missed"
+        print(f"  first run   {first:8.1f} s  {billed:,} invoices issued ({first / billed * 1000:.1f} ms each),"
+              f" target < 60 s: {verdict}")
         print(f"  rerun       {second:8.1f} s  {rebilled} invoices issued")
 
 

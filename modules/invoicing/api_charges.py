@@ -167,7 +167,9 @@ class RemittanceSerializer(input_serializers.Serializer):
 
 class ReturnFileSerializer(serializers.Serializer):
     bank_account_id = serializers.PrimaryKeyRelatedField(queryset=BankAccount.objects.all(), source="bank_account")
-    file = serializers.FileField(help_text="The bank's CNAB 240 return file (Bradesco, Sicredi or Itaú).")
+    file = serializers.FileField(
+        help_text="The bank's CNAB 240 return file (Banco do Brasil, Itaú, Bradesco or Sicredi)."
+    )
 
     def validate_file(self, file):
         if file.size > RETURN_FILE_MAX_BYTES:

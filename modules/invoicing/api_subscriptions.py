@@ -19,6 +19,7 @@ from modules.finance.api import CustomerSerializer, customer_json
 from modules.tenancy.plans import Feature
 
 from . import access, events, subscriptions
+from .api_stripe import stripe_call
 from .models import BillingCycle, Subscription, SubscriptionStatus
 
 
@@ -64,6 +65,10 @@ class SubscriptionWriteSerializer(input_serializers.Serializer):
         min_value=0, max_value=365, required=False, help_text="Free days from the start; its first bill after them."
     )
     started_at = serializers.DateField(required=False, help_text="Today in the company's time zone by default.")
+    stripe = serializers.BooleanField(required=False, default=False, help_text=(
+        "Bill it by card in the workspace's connected Stripe account: a Stripe Customer, Price and Subscription"
+        " are made there (`stripe_subscription_id`), and Stripe's webhooks record its invoices here."
+    ))
 
 
 class SubscriptionChangeSerializer(input_serializers.Serializer):
@@ -104,7 +109,7 @@ class SubscriptionViewSet(ServiceViewSet):
     access_record = staticmethod(access.access_subscription)
 
     def create_record(self, data):
-        return subscriptions.subscription_create(actor=self.request.user, **data)
+        return stripe_call(subscriptions.subscription_create, actor=self.request.user, **data)
 
     def update_record(self, subscription, data):
         return subscriptions.subscription_update(actor=self.request.user, subscription=subscription, changes=data)
@@ -115,7 +120,9 @@ class SubscriptionViewSet(ServiceViewSet):
         """Cancelled now, or at the end of the period it was billed for."""
         subscription = self.access(for_write=True)
         data = self.validated(SubscriptionCancelSerializer)
-        return self.answer(subscriptions.subscription_cancel(actor=request.user, subscription=subscription, **data))
+        return self.answer(
+            stripe_call(subscriptions.subscription_cancel, actor=request.user, subscription=subscription, **data)
+        )
 
     @extend_schema(request=None, responses=SubscriptionSerializer)
     @action(detail=True, methods=["post"])

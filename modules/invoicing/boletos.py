@@ -128,11 +128,15 @@ def boleto_bank_account(bank: str) -> BankAccount:
 
 def collection_account(bank_account: BankAccount) -> CollectionAccount:
     """The bank account as the library reads a collection contract: agency and account without
-    the check digits people write after a dash ("3381-0")."""
+    the check digits people write after a dash ("3381-0"). Banco do Brasil's wallet may carry its
+    variação after its two digits ("17019": wallet 17, variação 019), which its remittances name."""
+    bank, wallet, variation = BANKS_BY_CODE.get(bank_account.bank_code, ""), bank_account.boleto_wallet, ""
+    if bank == "bb" and len(digits(wallet) or "") > 2:
+        wallet, variation = digits(wallet)[:2], digits(wallet)[2:].zfill(3)
     return CollectionAccount(
-        bank=BANKS_BY_CODE.get(bank_account.bank_code, ""), agency=_number_and_digit(bank_account.agency)[0],
-        account=_number_and_digit(bank_account.account_number)[0], wallet=bank_account.boleto_wallet,
-        agreement=bank_account.boleto_agreement,
+        bank=bank, agency=_number_and_digit(bank_account.agency)[0],
+        account=_number_and_digit(bank_account.account_number)[0], wallet=wallet,
+        agreement=bank_account.boleto_agreement, variation=variation,
     )
 
 
@@ -228,6 +232,7 @@ def _pdf_context(boleto: Boleto) -> dict:
     bank_account = boleto.bank_account
     agency, agency_digit = _number_and_digit(bank_account.agency)
     account, account_digit = _number_and_digit(bank_account.account_number)
+    collection = collection_account(bank_account)
     if boleto.bank == "sicredi":  # cooperative.post.beneficiary code, as Sicredi prints it
         beneficiary_code = f"{agency}.{bank_account.boleto_agreement}"
     else:
@@ -246,7 +251,7 @@ def _pdf_context(boleto: Boleto) -> dict:
         "bank_name": BoletoBank(boleto.bank).label,
         "bank_code": BANK_HEADER_CODES[boleto.bank],
         "beneficiary_code": beneficiary_code,
-        "wallet": bank_account.boleto_wallet,
+        "wallet": "-".join(filter(None, (collection.wallet, collection.variation))),  # BB's "17-019"
         "amount": format_money(boleto.amount, CHARGE_CURRENCY, locale="pt_BR"),
         "bars": "data:image/svg+xml;base64," + base64.b64encode(barcode_svg(boleto.barcode).encode()).decode(),
     }
@@ -283,7 +288,7 @@ def boleto_remittance_export(*, actor, bank_account: BankAccount, number: int | 
     file_number = number or sequence_next(f"remittance:{bank_account.pk}")
     try:
         content = remittance_build(
-            _beneficiary(bank_account), [_remittance_charge(boleto) for boleto in boletos],
+            _beneficiary(bank_account), [_remittance_charge(boleto, bank_account) for boleto in boletos],
             file_number=file_number, created_at=timezone.localtime(),
         )
     except PaymentDataError as error:
@@ -326,10 +331,10 @@ def _beneficiary(bank_account: BankAccount) -> Beneficiary:
     )
 
 
-def _remittance_charge(boleto: Boleto) -> Charge:
+def _remittance_charge(boleto: Boleto, bank_account: BankAccount) -> Charge:
     payer = boleto.payer
     return Charge(
-        sequence=_sequence_of(boleto), due_date=boleto.due_date, amount=boleto.amount,
+        sequence=_sequence_of(boleto, bank_account), due_date=boleto.due_date, amount=boleto.amount,
         issue_date=boleto.invoice.issue_date, document_number=boleto.invoice.number[:15],
         reference=boleto.invoice.number,
         payer=Payer(payer["name"], payer["document"], payer["address"], payer["district"], payer["zip_code"],
@@ -337,9 +342,14 @@ def _remittance_charge(boleto: Boleto) -> Charge:
     )
 
 
-def _sequence_of(boleto: Boleto) -> str:
+def _sequence_of(boleto: Boleto, bank_account: BankAccount) -> str:
     """The sequence a boleto's nosso número was made from, read back from it as printed:
-    Bradesco's "09/00000000123-P" is 00000000123, Sicredi's "25/200001-3" is 25200001."""
+    Bradesco's "09/00000000123-P" is 00000000123, Itaú's "109/00000123-4" 00000123, Sicredi's
+    "25/200001-3" 25200001, Banco do Brasil's the digits after its convênio ("12345670000000123"
+    is 0000000123, "12345600012-X" 00012)."""
+    if boleto.bank == "bb":
+        number = boleto.our_number.rpartition("-")[0] or boleto.our_number
+        return number[len(digits(bank_account.boleto_agreement) or ""):]
     printed = boleto.our_number.rpartition("-")[0]
     if boleto.bank == "sicredi":
         return printed.replace("/", "")

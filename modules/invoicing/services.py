@@ -232,19 +232,24 @@ def invoice_issue(*, actor: User | None, invoice: Invoice) -> Invoice:
     _draft_check(invoice, _("This invoice was already issued."))
     if invoice.total <= 0:
         raise DomainError(_("An invoice whose total is zero cannot be issued."), field="items", code="zero_total")
-    with translation.override(tenant_language(connection.tenant)):  # the books speak the company's language
-        name = _("Invoice %(number)s") % {"number": invoice.number}
-    invoice.receivable = finance.account_create(
-        actor=actor, type=AccountType.RECEIVABLE, amount=invoice.total, currency=invoice.currency,
-        due_date=invoice.due_date, name=name, reference=invoice.number, customer=invoice.customer,
-        invoice_id=invoice.pk,
-    )
+    invoice.receivable = finance.account_create(actor=actor, type=AccountType.RECEIVABLE, **receivable_fields(invoice))
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, timezone.now()
     for field, value in fiscal_document_issue(invoice).changes().items():
         setattr(invoice, field, value)
     invoice.save()
     event_record(name=events.INVOICE_ISSUED, payload=events.invoice_json(invoice), actor=actor)
     return invoice
+
+
+def receivable_fields(invoice: Invoice) -> dict:
+    """The receivable an issued invoice is in finance (account_create's keywords): its total, due
+    on its due date, named and referenced by its number in the company's language."""
+    with translation.override(tenant_language(connection.tenant)):  # the books speak the company's language
+        name = _("Invoice %(number)s") % {"number": invoice.number}
+    return {
+        "amount": invoice.total, "currency": invoice.currency, "due_date": invoice.due_date, "name": name,
+        "reference": invoice.number, "customer": invoice.customer, "invoice_id": invoice.pk,
+    }
 
 
 @transaction.atomic

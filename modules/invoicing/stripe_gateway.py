@@ -121,3 +121,70 @@ def event_read(event: dict) -> StripeEvent | None:
     return StripeEvent(
         id=event["id"], type=event["type"], account=account if isinstance(account, str) else None, object=payload
     )
+
+
+# --- Subscriptions that live in Stripe (Stripe Billing) -------------------------------------------
+
+# Our billing cycles as Stripe's recurring prices.
+RECURRING = {"monthly": ("month", 1), "quarterly": ("month", 3), "yearly": ("year", 1)}
+
+
+@dataclass(frozen=True)
+class StripeSubscription:
+    id: str  # sub_…
+    customer_id: str  # cus_…
+    price_id: str  # price_…
+    status: str  # Stripe's: incomplete, trialing, active…
+
+
+def subscription_create(
+    *, secret_key: str, customer_name: str, customer_email: str, plan: str, amount: int, currency: str,
+    billing_cycle: str, first_bill_at: datetime, trial: bool, metadata: dict[str, str], idempotency_key: str,
+) -> StripeSubscription:
+    """A Customer, a recurring Price of `amount` (Stripe's minor units) a `billing_cycle`, and the
+    Subscription of the one to the other, charging the card the customer gives on its first
+    invoice (`default_incomplete`, the card kept for the next ones). Its first bill at
+    `first_bill_at` (now, or a later billing day: the end of the `trial`, or the cycle's anchor,
+    nothing prorated before it). Retried on network errors: each request's idempotency key
+    (`idempotency_key` and what it makes) has a retry find what the first try made."""
+    client = _client(secret_key, retries=2)
+    customer = _call(lambda: client.v1.customers.create(
+        {"name": customer_name, "email": customer_email, "metadata": metadata} if customer_email
+        else {"name": customer_name, "metadata": metadata},
+        {"idempotency_key": f"{idempotency_key}-customer"},
+    ))
+    interval, interval_count = RECURRING[billing_cycle]
+    price = _call(lambda: client.v1.prices.create({
+        "currency": currency.lower(), "unit_amount": amount, "product_data": {"name": plan},
+        "recurring": {"interval": interval, "interval_count": interval_count}, "metadata": metadata,
+    }, {"idempotency_key": f"{idempotency_key}-price"}))
+    params = {
+        "customer": customer.id,
+        "items": [{"price": price.id}],
+        "metadata": metadata,
+        "collection_method": "charge_automatically",
+        "payment_behavior": "default_incomplete",
+        "payment_settings": {"payment_method_types": ["card"], "save_default_payment_method": "on_subscription"},
+    }
+    if first_bill_at > datetime.now(tz=first_bill_at.tzinfo):
+        later = int(first_bill_at.timestamp())
+        if trial:
+            params["trial_end"] = later
+        else:
+            params["billing_cycle_anchor"], params["proration_behavior"] = later, "none"
+    subscription = _call(lambda: client.v1.subscriptions.create(
+        params, {"idempotency_key": f"{idempotency_key}-subscription"}
+    ))
+    return StripeSubscription(id=subscription.id, customer_id=customer.id, price_id=price.id,
+                              status=subscription.status)
+
+
+def subscription_cancel(*, secret_key: str, subscription_id: str, at_period_end: bool) -> str:
+    """Cancel now (`DELETE /v1/subscriptions/…`), or at the end of the period paid for
+    (`cancel_at_period_end`); Stripe's status after it. Retried: both are idempotent in Stripe."""
+    client = _client(secret_key, retries=2)
+    if at_period_end:
+        subscription = _call(lambda: client.v1.subscriptions.update(subscription_id, {"cancel_at_period_end": True}))
+    else:
+        subscription = _call(lambda: client.v1.subscriptions.cancel(subscription_id))
+    return subscription.status

@@ -189,6 +189,23 @@ def payment_link_create(*, actor, invoice: Invoice) -> CheckoutSession:
 
 
 @transaction.atomic
+def checkout_session_expire(session: CheckoutSession) -> None:
+    """Stripe expired the session unpaid: it is marked so, never handed out again, and the invoice's
+    payment link, when it was this session's, is cleared (the pay page's card button, and the
+    next `payment_link/`, open a fresh session). Once: a repeat finds it expired already."""
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=session.invoice_id)
+    expired = CheckoutSession.objects.filter(pk=session.pk, status=ChargeStatus.PENDING).update(
+        status=ChargeStatus.EXPIRED
+    )
+    if not expired or invoice.payment_link != session.url:
+        return
+    invoice.payment_link = ""
+    invoice.save(update_fields=["payment_link", "updated_at"])
+    payload = {**events.invoice_json(invoice), "payment_link": session.url, "session_id": session.session_id}
+    event_record(name=events.INVOICE_PAYMENT_LINK_EXPIRED, payload=payload, actor=None)
+
+
+@transaction.atomic
 def sandbox_card_pay(*, invoice: Invoice) -> Received | None:
     """The sandbox's card payment (the pay page's button): the invoice is paid as Stripe's event
     would pay it. None when the invoice is no longer open (paid meanwhile, another tab)."""

@@ -24,7 +24,13 @@ from modules.core.webhooks import InboundProvider
 from . import stripe_gateway
 from .models import CheckoutSession, Invoice
 from .settlement import invoice_payment_receive
-from .stripe_services import PROVIDER, stripe_connection_get
+from .stripe_services import PROVIDER, checkout_session_expire, stripe_connection_get
+from .stripe_subscription_events import (
+    stripe_invoice_paid,
+    stripe_invoice_payment_failed,
+    stripe_subscription_deleted,
+    stripe_subscription_updated,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +85,10 @@ def _checkout_paid(event: stripe_gateway.StripeEvent, occurred_at: datetime) -> 
 
 
 def _stripe_invoice_paid(event: stripe_gateway.StripeEvent, occurred_at: datetime) -> None:
-    """A Stripe Billing invoice (a subscription's) that names one of our invoices in its metadata."""
+    """A Stripe invoice of a subscription that lives in Stripe (stripe_subscription_events), or
+    one that names one of our invoices in its metadata."""
+    if stripe_invoice_paid(event, occurred_at):
+        return
     paid = event.object
     invoice = _metadata_invoice(paid)
     if invoice is None:
@@ -90,10 +99,22 @@ def _stripe_invoice_paid(event: stripe_gateway.StripeEvent, occurred_at: datetim
     )
 
 
+def _checkout_expired(event: stripe_gateway.StripeEvent, occurred_at: datetime) -> None:
+    """Stripe closed a Checkout Session unpaid (24 hours at most): it is no longer offered, and the
+    pay page's card button opens a fresh one (stripe_services.checkout_session_expire)."""
+    session = CheckoutSession.objects.select_related("invoice").filter(session_id=str(event.object.get("id"))).first()
+    if session is not None:
+        checkout_session_expire(session)
+
+
 EVENT_HANDLERS = {
     "checkout.session.completed": _checkout_paid,
     "checkout.session.async_payment_succeeded": _checkout_paid,
+    "checkout.session.expired": _checkout_expired,
     "invoice.paid": _stripe_invoice_paid,
+    "invoice.payment_failed": stripe_invoice_payment_failed,
+    "customer.subscription.updated": stripe_subscription_updated,
+    "customer.subscription.deleted": stripe_subscription_deleted,
 }
 
 

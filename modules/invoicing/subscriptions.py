@@ -24,14 +24,16 @@ from modules.accounts.models import User
 from modules.core.exceptions import DomainError
 from modules.core.money import country_override
 from modules.crm.models import Contact
-from modules.events.services import event_record, payload_changes
+from modules.events.services import event_record, events_record_changed, payload_changes
 from modules.finance.cashflow import expected_flows_register
 from modules.tenancy.scope import tenant_format_country
 
 from . import events
 from . import services as invoices
+from .invoices_bulk import InvoiceDraft, bulk_issue_possible, invoices_issue_many
 from .models import OPEN_STATUSES, BillingCycle, Invoice, Subscription, SubscriptionPeriod, SubscriptionStatus
 from .pdf import company_name
+from .stripe_billing import stripe_subscription_cancel, stripe_subscription_open
 
 CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.QUARTERLY: 3, BillingCycle.YEARLY: 12}
 # A subscription's invoice is due this many days after its period starts (its issue date).
@@ -43,6 +45,10 @@ BILLED_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
 # Dunning: a past-due customer is reminded at most this often, this many times.
 REMINDER_EVERY = timedelta(days=3)
 MAX_REMINDERS = 3
+# Due subscriptions billed in one transaction by the run.
+BILL_CHUNK = 500
+# The run bills these; Stripe bills those that live there (stripe_subscription_events.py).
+BILLED_HERE = Q(stripe_subscription_id="")
 
 
 # Finance's cash-flow projection counts each charge still to bill of a subscription that bills,
@@ -106,9 +112,12 @@ def subscription_create(
     billing_day: int,
     trial_days: int = 0,
     started_at: date | None = None,
+    stripe: bool = False,
 ) -> Subscription:
     """Active from `started_at` (today by default); the first bill on the first billing day on or
-    after the trial's end (`trial_days` after the start) or the start."""
+    after the trial's end (`trial_days` after the start) or the start. `stripe`: it lives in the
+    workspace's Stripe account (stripe_billing), which charges the customer's card each period;
+    Stripe's webhooks record its invoices here, and our billing run leaves it alone."""
     plan = " ".join(plan.split())
     if not plan:
         raise ValidationError({"plan": [_("Name the plan.")]})
@@ -121,6 +130,9 @@ def subscription_create(
         billing_day=billing_day, started_at=started_at, trial_ends_at=trial_ends_at,
         next_billing_date=billing_date_from(billing_day, trial_ends_at or started_at), created_by=actor,
     )
+    if stripe:
+        subscription.stripe_subscription_id = stripe_subscription_open(subscription)
+        subscription.save(update_fields=["stripe_subscription_id"])
     event_record(name=events.SUBSCRIPTION_CREATED, payload=events.subscription_json(subscription), actor=actor)
     return subscription
 
@@ -129,6 +141,11 @@ def subscription_create(
 def subscription_update(*, actor: User | None, subscription: Subscription, changes: dict) -> Subscription:
     """PATCH semantics on the plan and the amount, which the next period bills."""
     _live_check(subscription)
+    if subscription.stripe_subscription_id and changes.get("amount", subscription.amount) != subscription.amount:
+        raise DomainError(
+            _("This subscription is billed by Stripe: change its price in your Stripe dashboard."), field="amount",
+            code="in_stripe",
+        )
     before = events.subscription_json(subscription)
     for field, value in changes.items():
         if field in CHANGEABLE_FIELDS:
@@ -144,6 +161,8 @@ def subscription_cancel(*, actor: User | None, subscription: Subscription, cance
     period it has been billed for (or its trial) and stops on its next billing date, unbilled."""
     _live_check(subscription)
     before = events.subscription_json(subscription)
+    if subscription.stripe_subscription_id:  # Stripe stops charging; its events confirm it
+        stripe_subscription_cancel(subscription, at_period_end=cancel_at != "immediate")
     if cancel_at == "immediate":
         subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
         subscription.cancel_at = timezone.localdate()
@@ -158,6 +177,7 @@ def subscription_pause(*, actor: User | None, subscription: Subscription) -> Sub
     if subscription.status == SubscriptionStatus.PAUSED:
         raise DomainError(_("This subscription is already paused."), code="paused")
     _live_check(subscription)
+    _billed_here_check(subscription)
     before = events.subscription_json(subscription)
     subscription.status = SubscriptionStatus.PAUSED
     return _saved(subscription, before, actor, events.SUBSCRIPTION_PAUSED)
@@ -169,11 +189,20 @@ def subscription_resume(*, actor: User | None, subscription: Subscription) -> Su
     billing date it had, if that is still to come)."""
     if subscription.status != SubscriptionStatus.PAUSED:
         raise DomainError(_("Only a paused subscription can be resumed."), code="not_paused")
+    _billed_here_check(subscription)
     before = events.subscription_json(subscription)
     subscription.status = SubscriptionStatus.ACTIVE
     start = max(subscription.next_billing_date, timezone.localdate())
     subscription.next_billing_date = billing_date_from(subscription.billing_day, start)
     return _saved(subscription, before, actor, events.SUBSCRIPTION_RESUMED)
+
+
+def _billed_here_check(subscription: Subscription) -> None:
+    if subscription.stripe_subscription_id:
+        raise DomainError(
+            _("This subscription is billed by Stripe: pause or resume its payments in your Stripe dashboard."),
+            code="in_stripe",
+        )
 
 
 def _live_check(subscription: Subscription) -> None:
@@ -197,52 +226,124 @@ def _saved(subscription: Subscription, before: dict, actor: User | None, name: s
 
 def subscriptions_bill() -> int:
     """Bill every period that has started, up to today, of the subscriptions that bill (catching
-    up missed periods one by one, each in its own transaction); stop those whose `cancel_at` came;
-    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued."""
+    up missed periods: each pass bills the next one of each); stop those whose `cancel_at` came;
+    then dun the customers who owe (subscriptions_dun). Returns how many invoices it issued.
+
+    Each pass takes the due subscriptions in chunks of BILL_CHUNK, each chunk one transaction
+    under the chunk's row locks (subscriptions_chunk_bill)."""
     today = timezone.localdate()
-    due = Subscription.objects.filter(status__in=BILLED_STATUSES, next_billing_date__lte=today)
+    due = Subscription.objects.filter(BILLED_HERE, status__in=BILLED_STATUSES, next_billing_date__lte=today)
     billed = 0
-    for subscription_id in due.values_list("pk", flat=True).order_by("pk"):
-        while (outcome := subscription_period_bill(subscription_id, today)) is not None:
-            billed += outcome
+    while due_ids := list(due.values_list("pk", flat=True).order_by("pk")):
+        steps = 0
+        for start in range(0, len(due_ids), BILL_CHUNK):
+            chunk_billed, chunk_steps = subscriptions_chunk_bill(due_ids[start:start + BILL_CHUNK], today)
+            billed, steps = billed + chunk_billed, steps + chunk_steps
+        if not steps:  # another run took them meanwhile
+            break
     subscriptions_dun()
     return billed
 
 
 @transaction.atomic
-def subscription_period_bill(subscription_id: int, today: date) -> int | None:
-    """One step of the run for one subscription, under its row lock: its next period billed (1),
-    or it ended (0), or nothing left to do (None: it is up to date, or was stopped)."""
-    # Waits for a worker that holds it, then sees the row as that one left it (its next billing
-    # date moved on): two runs take its periods in turn, none twice and none left behind.
-    subscription = (
-        _locked(subscription_id).select_related("customer")
-        .filter(status__in=BILLED_STATUSES, next_billing_date__lte=today).first()
+def subscriptions_chunk_bill(
+    subscription_ids: list[int], today: date, *, through_services: bool = False
+) -> tuple[int, int]:
+    """One step of the run for each of these subscriptions still due once locked: its next period
+    billed, or it ended. Returns (invoices issued, subscriptions stepped). The periods are billed
+    in bulk, or one by one through invoice_create and invoice_issue where the company's country
+    has a fiscal step (or `through_services` asks it): the same invoices and events either way.
+
+    The locks are taken in id order, so two runs at once wait for each other instead of
+    deadlocking; the one that waited sees the rows as the other left them (their next billing
+    dates moved on) and bills only what is still due: no period twice, none left behind."""
+    locked = list(
+        Subscription.objects.select_for_update(of=("self",)).select_related("customer")
+        .filter(BILLED_HERE, pk__in=subscription_ids, status__in=BILLED_STATUSES, next_billing_date__lte=today)
+        .order_by("pk")
     )
-    if subscription is None:
-        return None
+    ending = [sub for sub in locked if sub.cancel_at is not None and sub.next_billing_date >= sub.cancel_at]
+    billing = [sub for sub in locked if sub not in ending]
+    for subscription in ending:
+        _subscription_end(subscription)
+    if bulk_issue_possible() and not through_services:
+        _periods_bill_many(billing)
+    else:
+        for subscription in billing:
+            _period_bill(subscription)
+    return len(billing), len(locked)
+
+
+def _subscription_end(subscription: Subscription) -> None:
+    before = events.subscription_json(subscription)
+    subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
+    _saved(subscription, before, None, events.SUBSCRIPTION_CANCELLED)
+
+
+def _period_next(subscription: Subscription) -> tuple[date, date]:
+    """The start and end of the period the run bills next."""
     start = subscription.next_billing_date
-    if subscription.cancel_at is not None and start >= subscription.cancel_at:
-        before = events.subscription_json(subscription)
-        subscription.status, subscription.cancelled_at = SubscriptionStatus.CANCELLED, timezone.now()
-        _saved(subscription, before, None, events.SUBSCRIPTION_CANCELLED)
-        return 0
-    end = period_end(subscription, start)
-    invoice = invoices.invoice_create(
-        actor=None, customer=subscription.customer, issue_date=start, due_date=start + timedelta(days=DUE_DAYS),
-        currency=subscription.currency,
-        items=[{"description": f"{subscription.plan} — {start.isoformat()} – {end.isoformat()}",
-                "quantity": Decimal(1), "unit_price": subscription.amount}],
-    )
+    return start, period_end(subscription, start)
+
+
+def _period_draft(subscription: Subscription, start: date, end: date, amount: Decimal) -> dict:
+    """A period's invoice, as invoice_create's keywords: dated its start, due DUE_DAYS later."""
+    return {
+        "customer": subscription.customer, "issue_date": start, "due_date": start + timedelta(days=DUE_DAYS),
+        "currency": subscription.currency,
+        "items": [{"description": f"{subscription.plan} — {start.isoformat()} – {end.isoformat()}",
+                   "quantity": Decimal(1), "unit_price": amount}],
+    }
+
+
+def _billed_json(subscription: Subscription, period: SubscriptionPeriod) -> dict:
+    return {
+        **events.subscription_json(subscription), "period_start": period.period_start.isoformat(),
+        "period_end": period.period_end.isoformat(), "invoice_id": period.invoice_id,
+    }
+
+
+def _period_bill(subscription: Subscription) -> None:
+    """The next period through invoice_create and invoice_issue (with the fiscal step)."""
+    start, end = _period_next(subscription)
+    subscription_period_invoice(subscription, start=start, end=end, amount=subscription.amount)
+
+
+def subscription_period_invoice(subscription: Subscription, *, start: date, end: date, amount) -> Invoice:
+    """A billed period: its invoice (`amount`, issued through the services), the period, the next
+    billing date past it, the `subscription.billed` event. The caller holds the row lock and
+    knows the period is not billed yet (the run by its date, Stripe's events by the period)."""
+    invoice = invoices.invoice_create(actor=None, **_period_draft(subscription, start, end, amount))
     invoices.invoice_issue(actor=None, invoice=invoice)
-    SubscriptionPeriod.objects.create(subscription=subscription, period_start=start, period_end=end, invoice=invoice)
-    subscription.next_billing_date = end + timedelta(days=1)
+    period = SubscriptionPeriod.objects.create(subscription=subscription, period_start=start, period_end=end,
+                                               invoice=invoice)
+    subscription.next_billing_date = max(subscription.next_billing_date, end + timedelta(days=1))
     subscription.save(update_fields=["next_billing_date", "updated_at"])
-    event_record(name=events.SUBSCRIPTION_BILLED, payload={
-        **events.subscription_json(subscription), "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "invoice_id": invoice.pk,
-    }, actor=None)
-    return 1
+    event_record(name=events.SUBSCRIPTION_BILLED, payload=_billed_json(subscription, period), actor=None)
+    return invoice
+
+
+def _periods_bill_many(subscriptions: list[Subscription]) -> None:
+    """_period_bill of each, in bulk (invoices_bulk): the same invoices, receivables, periods,
+    dates and events, in a few statements for the whole chunk."""
+    if not subscriptions:
+        return
+    spans = [_period_next(subscription) for subscription in subscriptions]
+    issued = invoices_issue_many(actor=None, drafts=[
+        InvoiceDraft(**_period_draft(subscription, start, end, subscription.amount))
+        for subscription, (start, end) in zip(subscriptions, spans, strict=True)
+    ])
+    periods = SubscriptionPeriod.objects.bulk_create([
+        SubscriptionPeriod(subscription=subscription, period_start=start, period_end=end, invoice=invoice)
+        for subscription, (start, end), invoice in zip(subscriptions, spans, issued, strict=True)
+    ])
+    now = timezone.now()
+    for subscription, period in zip(subscriptions, periods, strict=True):
+        subscription.next_billing_date, subscription.updated_at = period.period_end + timedelta(days=1), now
+    Subscription.objects.bulk_update(subscriptions, ["next_billing_date", "updated_at"])
+    events_record_changed(name=events.SUBSCRIPTION_BILLED, actor=None, payloads=[
+        _billed_json(subscription, period) for subscription, period in zip(subscriptions, periods, strict=True)
+    ])
 
 
 # --- Dunning -------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from modules.crm.models import Contact, RelatedType
 from modules.tenancy.selectors import tenant_currency
 from modules.workspace import pages
 
-from . import access, subscriptions
+from . import access, stripe_gateway, subscriptions
 from .api_subscriptions import SubscriptionFilter
 from .models import BillingCycle, Subscription, SubscriptionStatus
+from .stripe_services import stripe_connection_get
 
 FILTERS = ("status", "customer_id")
 
@@ -77,12 +78,18 @@ class SubscriptionForm(ServiceForm):
         choices=[(days, days) for days in (0, 7, 14, 30, 60, 90)],
     )
     started_at = forms.DateField(label=gettext_lazy("Starts on"), required=False, widget=date_input())
+    stripe = forms.BooleanField(
+        label=gettext_lazy("Charge the customer's card in Stripe"), required=False,
+        help_text=gettext_lazy("Stripe bills each period; its payments record the invoices here."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].widget.choices = [
             ("", "---------"), *record_choices(RelatedType.CONTACT, selected=self["customer"].value())
         ]
+        if stripe_connection_get() is None:  # offered once the workspace's Stripe is connected
+            del self.fields["stripe"]
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -126,6 +133,9 @@ def _create(request):
             except (DomainError, forms.ValidationError) as error:
                 form.add_service_error(error)
                 transaction.set_rollback(True)
+            except stripe_gateway.StripeUnreachable:
+                form.add_error(None, _("Stripe could not be reached. Nothing was changed: try again in a few minutes."))
+                transaction.set_rollback(True)
     if form.errors:
         return subscriptions_page(request, form=form)
     messages.success(request, _("The subscription was created."))
@@ -141,6 +151,9 @@ def _action(request, pk: int, service, done: str, **options):
         except DomainError as error:
             transaction.set_rollback(True)
             messages.error(request, error.message)
+        except stripe_gateway.StripeUnreachable:  # a subscription billed in Stripe is cancelled there too
+            transaction.set_rollback(True)
+            messages.error(request, _("Stripe could not be reached. Nothing was changed: try again in a few minutes."))
         else:
             messages.success(request, done)
     return pages.redirect_to(request, pages.list_url("invoicing:subscriptions", request))

@@ -1,5 +1,6 @@
 """CNAB 240 remittance and return files, field by field against FEBRABAN's layout as Bradesco
-(4008-524-0339) and Sicredi (Manual CNAB 240, 2014) publish it; positions counted from 1."""
+(4008-524-0339) and Sicredi (Manual CNAB 240, 2014) publish it; positions counted from 1. Banco do
+Brasil's and Itaú's are test_cnab240_banks.py's."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -175,11 +176,12 @@ def test_remittances_refuse_what_the_bank_would_refuse():
         remittance_build(beneficiary, [charge(payer=Payer("A", "1234", "R", "B", "01001000", "C", "SP"))],
                          file_number=1, created_at=CREATED)
     with pytest.raises(PaymentDataError) as other_bank:
-        remittance_build(Beneficiary("A", "11222333000181", CollectionAccount("bb", "1234", "1", "17", "1234567")),
+        remittance_build(Beneficiary("A", "11222333000181", CollectionAccount("caixa", "1234", "1", "14", "123456")),
                          [charge()], file_number=1, created_at=CREATED)
 
     assert [error.value.field for error in (no_charges, bad_zip, bad_payer, other_bank)] == [
         "charges", "payer_zip_code", "payer_document", "bank"]
+    assert str(other_bank.value) == "Remittance files are written for Banco do Brasil, Itaú, Bradesco and Sicredi."
 
 
 # --- Returns --------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ def test_files_that_are_not_returns_are_refused():
                                   created_at=CREATED)
     with pytest.raises(PaymentDataError, match="Line 1 is not the header of a return file"):
         return_parse(remittance)
-    with pytest.raises(PaymentDataError, match="read from Bradesco, Sicredi and Itaú"):
-        return_parse(return_file("001", []))
+    with pytest.raises(PaymentDataError, match="read from Banco do Brasil, Itaú, Bradesco and Sicredi only"):
+        return_parse(return_file("104", []))  # Caixa
     with pytest.raises(PaymentDataError, match="without its trailer"):
         return_parse(return_file("237", []).rsplit("\r\n", 2)[0])

@@ -94,17 +94,46 @@ def test_a_remittance_is_written_again_from_its_number(manager, charges_a, sent_
     assert charges_a.query(lambda: Event.objects.filter(name="boleto.remitted").count()) == 2
 
 
-def test_a_bank_without_remittance_files_is_refused_clearly(manager, charges_a):
+def test_a_banco_do_brasil_account_without_its_wallets_variation_is_refused_clearly(manager, charges_a):
     charges_a.company()
-    account = charges_a.bank_account("itau")
-    charges_a.boleto(bank="itau")
+    account = charges_a.bank_account("bb")  # wallet "17": BB's files name its variation too
+    charges_a.boleto(bank="bb")
 
     response = manager.post(URL, {"bank_account_id": account.pk})
 
     assert response.status_code == 400
     assert response.json() == {"bank": [
-        "The bank account “Itau collection”: Remittance files are written for Bradesco and Sicredi only."]}
+        "The bank account “Bb collection”: Banco do Brasil registers boletos under the wallet's variation: write"
+        " the wallet with it, 17 and 019 as 17019."]}
     assert charges_a.query(lambda: Boleto.objects.filter(remittance_number__isnull=False).count()) == 0
+
+
+def test_a_banco_do_brasil_remittance(manager, charges_a):
+    charges_a.company()
+    account = charges_a.bank_account("bb", boleto_wallet="17019")
+    boleto = charges_a.boleto(bank="bb", amount=Decimal("5999.00"))
+
+    lines = lines_of(manager.post(URL, {"bank_account_id": account.pk}))
+
+    assert [len(line) for line in lines] == [240] * 6
+    assert at(lines[0], 1, 3) == "001" and at(lines[0], 33, 52) == "001234567" + "0014" + "17" + "019" + "  "
+    assert at(lines[0], 53, 58) == "012345" and at(lines[0], 59, 71) == "0000000567890"
+    assert at(lines[2], 38, 57) == boleto.our_number.ljust(20)  # 17 digits: convênio and sequence
+    assert at(lines[2], 58, 58) == "7"  # C006: wallet 17, simple
+    assert at(lines[4], 18, 23) == "000004" and at(lines[5], 24, 29) == "000006"
+
+
+def test_an_itau_remittance(manager, charges_a):
+    charges_a.company()
+    account = charges_a.bank_account("itau")
+    boleto = charges_a.boleto(bank="itau", amount=Decimal("5999.00"))
+
+    lines = lines_of(manager.post(URL, {"bank_account_id": account.pk}))
+
+    wallet, number, digit = boleto.our_number.replace("/", "-").split("-")
+    assert at(lines[0], 1, 3) == "341" and at(lines[0], 53, 72) == "00057 000000012345 " + at(lines[0], 72, 72)
+    assert at(lines[2], 38, 49) == wallet + number + digit
+    assert at(lines[4], 24, 46) == "000001" + "00000000000599900"  # one boleto of 5,999.00
 
 
 def test_boletos_without_the_payers_document_and_address_are_named(manager, charges_a):

@@ -120,9 +120,23 @@ def test_a_sicredi_return(manager, charges_a):
     assert state(charges_a, boleto)["invoice"] == "paid"
 
 
+@pytest.mark.parametrize(("bank", "code"), [("bb", "001"), ("itau", "341")])
+def test_banco_do_brasil_and_itau_returns(manager, charges_a, bank, code):
+    account = charges_a.bank_account(bank)
+    boleto = charges_a.boleto(bank=bank)
+    # BB writes the nosso número as printed (17 digits for a 7-digit convênio); Itaú wallet, number, DAC.
+    written = boleto.our_number if bank == "bb" else title_id(bank, boleto.our_number)
+    content = return_file(code, [t_u(code, written, "06", paid=Decimal("5999.00"))])
+
+    assert upload(manager, account, content).json()["lines"][0]["outcome"] == "paid"
+    assert state(charges_a, boleto)["invoice"] == "paid"
+
+
 @pytest.mark.parametrize("content, message", [
     (return_file("341", []), "This return file is from Itaú, and the bank account “Bradesco collection” is not."),
-    (return_file("001", []), "Return files are read from Bradesco, Sicredi and Itaú only."),
+    (return_file("001", []),
+     "This return file is from Banco do Brasil, and the bank account “Bradesco collection” is not."),
+    (return_file("104", []), "Return files are read from Banco do Brasil, Itaú, Bradesco and Sicredi only."),
     (b"not a CNAB file\r\n", "Line 1 has 15 characters; a CNAB 240 file has 240 on every line."),
 ])
 def test_a_file_that_is_not_this_accounts_return_is_refused(manager, charges_a, bradesco, content, message):

@@ -64,6 +64,7 @@ class CollectionAccount:
     account: the account without its check digit (unused by Sicredi).
     wallet: the carteira (Sicredi: kind of collection and wallet, "11").
     agreement: BB's convênio (4, 6 or 7 digits), Sicredi's código do beneficiário (5 digits).
+    variation: BB's variação of the wallet (3 digits), which its CNAB 240 files name.
     """
 
     bank: str
@@ -71,6 +72,7 @@ class CollectionAccount:
     account: str = ""
     wallet: str = ""
     agreement: str = ""
+    variation: str = ""
 
 
 @dataclass(frozen=True)

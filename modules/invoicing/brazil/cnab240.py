@@ -13,9 +13,18 @@ return) and its trailer (5), then the file trailer (9). Every line has 240 chara
 in CR LF; numbers are right-aligned and zero-filled, text left-aligned, blank-filled, in
 uppercase ASCII without accents.
 
-The remittance is written for the banks whose manuals publish this layout as theirs, Bradesco and
-Sicredi; returns are read from Bradesco, Sicredi and Itaú ("Cobrança FEBRABAN 240", May 2014,
-whose segments T and U keep FEBRABAN's positions for everything read here).
+Remittances are written, and returns read, for the four banks boletos are made for, each as its
+manual fills FEBRABAN's open fields (`_Bank`):
+- Bradesco and Sicredi, as above;
+- Banco do Brasil, "Leiaute de Arquivo - Padrão CNAB 240 - Cobrança" (the convênio, "0014", the
+  carteira and its variação in 033-052; the nosso número of 17 digits for a 7-digit convênio,
+  11 and its digit for a 4- or 6-digit one; C006's carteira code; no write-off instruction,
+  the convênio's own applies);
+- Itaú, "Cobrança FEBRABAN 240" (May 2014): the agency and account as 0 + agency (4), zeros,
+  account (5) and their DAC, no agreement; the carteira, nosso número (8) and its DAC in
+  038-049; the seu número of 10 characters; its own species codes (note 13); the payer's and the
+  guarantor's names of 30; the batch trailer with the remittance's count and total.
+Segments T and U of the four banks' returns keep FEBRABAN's positions for everything read here.
 """
 
 from collections.abc import Callable, Iterator
@@ -26,7 +35,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .boleto import BANK_CODES, BANKS_BY_CODE, Boleto, CollectionAccount, boleto_build
+from .boleto import BANK_CODES, BANKS_BY_CODE, Boleto, CollectionAccount, boleto_build, modulo10
 from .common import PaymentDataError, ascii_text, digits
 
 LINE_LENGTH = 240
@@ -152,6 +161,34 @@ class _Bank:
     agreement: Callable[[CollectionAccount], str]  # G007, 20 characters
     title_id: Callable[[Boleto, CollectionAccount], str]  # G069, 20 characters
     nosso_numero: Callable[[str], str]  # G069 read back, as the bank prints the nosso número
+    # Agency, account and their digits (G008-G012): 20 characters of headers and segment P.
+    account_fields: Callable[["Beneficiary"], tuple] = lambda beneficiary: _febraban_account(beneficiary)
+    # 058-062: the wallet's code (C006), registered, traditional, printed and delivered by the beneficiary.
+    title_kind: Callable[[CollectionAccount], tuple] = lambda account: _title_kind("1")
+    document_width: int = 15  # C011, text; the rest of 063-077 blank
+    species: dict[str, str] | None = None  # C015: FEBRABAN's code → the bank's
+    write_off: Callable[[int], tuple] = lambda days: ((1, NUMBER, 1), (3, NUMBER, days), (2, NUMBER, 9),
+                                                      (10, NUMBER, 0), (1, TEXT, ""))  # 224-240
+    name_width: int = 40  # G013 of the payer and the guarantor in segment Q
+    batch_reserved: str = ""  # 012-013 of the batch header
+    # 172-240 of the file header: reserved to the bank (20) and the company (20), blanks.
+    file_reserved: tuple = ((20, TEXT, ""), (20, TEXT, ""), (29, TEXT, ""))
+    trailer_totals: bool = False  # C070-C071 in the remittance's batch trailer
+
+
+def _febraban_account(beneficiary: "Beneficiary") -> tuple:
+    account = beneficiary.account
+    agency = digits(account.agency) or ""
+    if account.bank == "sicredi":
+        agency = agency[:4]  # the cooperative, without its post
+    account_number = digits(account.account) or ""
+    if not account_number or len(account_number) > 12:
+        raise PaymentDataError(_("The account must be a number of up to %(count)d digits.") % {"count": 12},
+                               field="account")
+    return (
+        (5, NUMBER, agency), (1, TEXT, beneficiary.agency_digit), (12, NUMBER, account_number),
+        (1, TEXT, beneficiary.account_digit), (1, TEXT, ""),
+    )
 
 
 def _bradesco_title_id(boleto: Boleto, account: CollectionAccount) -> str:
@@ -175,21 +212,97 @@ def _sicredi_nosso_numero(title_id: str) -> str:
     return f"{number[:2]}/{number[2:8]}-{number[8:]}"
 
 
+def _itau_account(beneficiary: "Beneficiary") -> tuple:
+    """Itaú: "0", agency (4), blank, seven zeros, account (5), blank, the agency/account DAC
+    (modulo 10 of agency and account, as the boleto's free field has it)."""
+    account = beneficiary.account
+    agency, number = digits(account.agency) or "", digits(account.account) or ""
+    if len(agency) != 4 or not 1 <= len(number) <= 5:
+        raise PaymentDataError(_("An Itaú agency has 4 digits and its account 5."), field="account")
+    number = number.zfill(5)
+    return (
+        (1, NUMBER, 0), (4, NUMBER, agency), (1, TEXT, ""), (7, NUMBER, 0), (5, NUMBER, number), (1, TEXT, ""),
+        (1, NUMBER, modulo10(agency + number)),
+    )
+
+
+def _itau_title_id(boleto: Boleto, account: CollectionAccount) -> str:
+    """Itaú 038-057: wallet (3), nosso número (8), its DAC, then blanks."""
+    wallet, rest = boleto.nosso_numero.split("/")
+    number, digit = rest.split("-")
+    return (wallet + number + digit).ljust(20)
+
+
 def _itau_nosso_numero(title_id: str) -> str:
     """Itaú 13.3T: wallet (3), nosso número (8), its DAC."""
     return f"{title_id[:3]}/{title_id[3:11]}-{title_id[11]}"
 
 
-def _remittance_unsupported(*args) -> str:
-    raise PaymentDataError(_("Remittance files are written for Bradesco and Sicredi only."), field="bank")
+def _bb_agreement(account: CollectionAccount) -> str:
+    """BB 033-052: convênio (9), "0014" (cobrança cedente), carteira (2), its variação (3), blanks."""
+    agreement = digits(account.agreement) or ""
+    if not agreement or len(agreement) > 9:
+        raise PaymentDataError(_("A Banco do Brasil agreement (convênio) has 4, 6 or 7 digits."), field="agreement")
+    if len(account.variation) != 3:
+        raise PaymentDataError(
+            _("Banco do Brasil registers boletos under the wallet's variation: write the wallet with it, "
+              "17 and 019 as 17019."),
+            field="wallet",
+        )
+    return agreement.zfill(9) + "0014" + account.wallet.zfill(2) + account.variation + "  "
 
+
+def _bb_title_id(boleto: Boleto, account: CollectionAccount) -> str:
+    """BB 038-057: the nosso número as printed, left-aligned: 17 digits (a 7-digit convênio), or
+    11 and its check digit."""
+    return boleto.nosso_numero.replace("-", "").ljust(20)
+
+
+def _bb_nosso_numero(title_id: str) -> str:
+    number = title_id.strip()
+    return number if len(number) == 17 else f"{number[:-1]}-{number[-1]}"
+
+
+# BB C006: 1 for wallets 11 and 12 (simple), 7 for wallet 17 (simple), 3 for 31, 4 for 51.
+BB_WALLET_CODES = {"11": "1", "12": "1", "17": "7", "31": "3", "51": "4"}
+
+
+def _title_kind(wallet_code: str) -> tuple:
+    return (1, NUMBER, wallet_code), (1, NUMBER, 1), (1, TEXT, "1"), (1, NUMBER, 2), (1, TEXT, "2")
+
+
+def _bb_title_kind(account: CollectionAccount) -> tuple:
+    code = BB_WALLET_CODES.get(account.wallet.zfill(2))
+    if code is None:
+        raise PaymentDataError(
+            _("Banco do Brasil remittances are written for wallets %(wallets)s.")
+            % {"wallets": ", ".join(BB_WALLET_CODES)},
+            field="wallet",
+        )
+    return _title_kind(code)
+
+
+# Itaú's species (note 13) for FEBRABAN's (C015): duplicata mercantil 01, de serviço 08, recibo 05.
+ITAU_SPECIES = {"02": "01", "04": "08", "17": "05", "99": "99"}
 
 _BANKS = {
     "bradesco": _Bank("BRADESCO", "084", "042", "06250", lambda account: (digits(account.agreement) or "").zfill(20),
                       _bradesco_title_id, _bradesco_nosso_numero),
     "sicredi": _Bank("SICREDI", "081", "040", "01600", lambda account: "", _sicredi_title_id, _sicredi_nosso_numero),
-    "itau": _Bank("BANCO ITAU SA", "040", "030", "00000", _remittance_unsupported, _remittance_unsupported,
-                  _itau_nosso_numero),
+    "bb": _Bank(
+        "BANCO DO BRASIL S.A.", "084", "042", "01600", _bb_agreement, _bb_title_id, _bb_nosso_numero,
+        title_kind=_bb_title_kind,
+        # 224-227: not read by BB (the convênio's write-off applies), zeros.
+        write_off=lambda days: ((1, NUMBER, 0), (3, NUMBER, 0), (2, NUMBER, 9), (10, NUMBER, 0), (1, TEXT, "")),
+    ),
+    "itau": _Bank(
+        "BANCO ITAU SA", "040", "030", "00000", lambda account: "", _itau_title_id, _itau_nosso_numero,
+        account_fields=_itau_account, title_kind=lambda account: ((5, NUMBER, 0),), document_width=10,
+        species=ITAU_SPECIES, file_reserved=((54, TEXT, ""), (3, NUMBER, 0), (12, TEXT, "")),
+        # 224-240: no write-off instruction (Itaú's own term), zeros to 239.
+        write_off=lambda days: ((1, NUMBER, 0), (2, NUMBER, 0), (13, NUMBER, 0), (1, TEXT, "")),
+        name_width=30, batch_reserved="00", trailer_totals=True,
+    ),
 }
 
 
@@ -232,22 +345,7 @@ def _document(document: str, field: str) -> tuple[str, str]:
 
 def _company(beneficiary: Beneficiary, bank: _Bank) -> tuple[tuple[int, str, object], ...]:
     """Agreement, agency, account and their digits, as the headers write them (07.0-12.0)."""
-    account = beneficiary.account
-    agency = digits(account.agency) or ""
-    if account.bank == "sicredi":
-        agency = agency[:4]  # the cooperative, without its post
-    account_number = digits(account.account) or ""
-    if not account_number or len(account_number) > 12:
-        raise PaymentDataError(_("The account must be a number of up to %(count)d digits.") % {"count": 12},
-                               field="account")
-    return (
-        (20, TEXT, bank.agreement(account)),
-        (5, NUMBER, agency),
-        (1, TEXT, beneficiary.agency_digit),
-        (12, NUMBER, account_number),
-        (1, TEXT, beneficiary.account_digit),
-        (1, TEXT, ""),
-    )
+    return ((20, TEXT, bank.agreement(beneficiary.account)), *bank.account_fields(beneficiary))
 
 
 def _file_header(code: str, bank: _Bank, beneficiary: Beneficiary, file_number: int, created_at: datetime) -> str:
@@ -259,14 +357,15 @@ def _file_header(code: str, bank: _Bank, beneficiary: Beneficiary, file_number: 
         (30, TEXT, beneficiary.name), (30, TEXT, bank.name), (10, TEXT, ""),  # 073-142
         (1, NUMBER, 1), (8, NUMBER, created_at.strftime("%d%m%Y")), (6, NUMBER, created_at.strftime("%H%M%S")),
         (6, NUMBER, file_number), (3, NUMBER, bank.file_layout), (5, NUMBER, bank.density),  # 143-171
-        (20, TEXT, ""), (20, TEXT, ""), (29, TEXT, ""),  # 172-240
+        *bank.file_reserved,  # 172-240
     )
 
 
 def _batch_header(code: str, bank: _Bank, beneficiary: Beneficiary, file_number: int, created_at: datetime) -> str:
     kind, number = _document(beneficiary.document, "document")
     return _record(
-        (3, NUMBER, code), (4, NUMBER, 1), (1, NUMBER, 1), (1, TEXT, "R"), (2, NUMBER, 1), (2, TEXT, ""),  # 001-013
+        (3, NUMBER, code), (4, NUMBER, 1), (1, NUMBER, 1), (1, TEXT, "R"), (2, NUMBER, 1),
+        (2, TEXT, bank.batch_reserved),  # 001-013
         (3, NUMBER, bank.batch_layout), (1, TEXT, ""), (1, NUMBER, kind), (15, NUMBER, number),  # 014-033
         *_company(beneficiary, bank),  # 034-073
         (30, TEXT, beneficiary.name), (40, TEXT, ""), (40, TEXT, ""),  # 074-183
@@ -288,25 +387,27 @@ def _segment_p(code: str, bank: _Bank, beneficiary: Beneficiary, charge: Charge,
     discount = charge.discount > 0
     return _record(
         *_detail_start(code, sequence, "P"),
-        *_company(beneficiary, bank)[1:],  # 018-037
+        *bank.account_fields(beneficiary),  # 018-037
         (20, TEXT, bank.title_id(boleto, beneficiary.account)),  # 038-057
-        (1, NUMBER, 1), (1, NUMBER, 1), (1, TEXT, "1"), (1, NUMBER, 2), (1, TEXT, "2"),  # 058-062: simple,
-        # registered, traditional, the beneficiary prints and delivers it (C006-C010)
-        (15, TEXT, charge.document_number), (8, NUMBER, _date(charge.due_date)),  # 063-085
+        *bank.title_kind(beneficiary.account),  # 058-062
+        (bank.document_width, TEXT, charge.document_number[-bank.document_width:]),
+        (15 - bank.document_width, TEXT, ""), (8, NUMBER, _date(charge.due_date)),  # 063-085
         (15, NUMBER, _centavos(charge.amount)), (5, NUMBER, 0), (1, TEXT, ""),  # 086-106
-        (2, NUMBER, charge.species), (1, TEXT, "N"), (8, NUMBER, _date(charge.issue_date)),  # 107-117
+        (2, NUMBER, (bank.species or {}).get(charge.species, charge.species)), (1, TEXT, "N"),
+        (8, NUMBER, _date(charge.issue_date)),  # 107-117
         (1, NUMBER, 1 if interest else 3), (8, NUMBER, _date(charge.due_date + timedelta(days=1)) if interest else 0),
         (15, NUMBER, _centavos(charge.interest_per_day)),  # 118-141
         (1, NUMBER, 1 if discount else 0), (8, NUMBER, _date(charge.discount_until) if discount else 0),
         (15, NUMBER, _centavos(charge.discount)),  # 142-165
         (15, NUMBER, 0), (15, NUMBER, 0), (25, TEXT, charge.reference),  # 166-220: IOF, rebate, reference
-        (1, NUMBER, 3), (2, NUMBER, 0), (1, NUMBER, 1), (3, NUMBER, write_off_days),  # 221-227: no protest,
-        # written off and returned `write_off_days` after the due date
-        (2, NUMBER, 9), (10, NUMBER, 0), (1, TEXT, ""),  # 228-240: reais, no credit contract
+        (1, NUMBER, 3), (2, NUMBER, 0),  # 221-223: no protest
+        # 224-240: written off and returned `write_off_days` after the due date, reais, no credit
+        # contract (FEBRABAN's; BB's and Itaú's their own)
+        *bank.write_off(write_off_days),
     )
 
 
-def _segment_q(code: str, charge: Charge, sequence: int) -> str:
+def _segment_q(code: str, bank: _Bank, charge: Charge, sequence: int) -> str:
     payer = charge.payer
     kind, number = _document(payer.document, "payer_document")
     zip_code = digits(payer.zip_code) or ""
@@ -314,7 +415,8 @@ def _segment_q(code: str, charge: Charge, sequence: int) -> str:
         raise PaymentDataError(_("A CEP has 8 digits."), field="payer_zip_code")
     return _record(
         *_detail_start(code, sequence, "Q"),
-        (1, NUMBER, kind), (15, NUMBER, number), (40, TEXT, payer.name), (40, TEXT, payer.address),  # 018-113
+        (1, NUMBER, kind), (15, NUMBER, number),  # 018-033
+        (bank.name_width, TEXT, payer.name), (40 - bank.name_width, TEXT, ""), (40, TEXT, payer.address),  # 034-113
         (15, TEXT, payer.district), (5, NUMBER, zip_code[:5]), (3, NUMBER, zip_code[5:]),  # 114-136
         (15, TEXT, payer.city), (2, TEXT, payer.state),  # 137-153
         (1, NUMBER, 0), (15, NUMBER, 0), (40, TEXT, ""),  # 154-209: no guarantor (sacador/avalista)
@@ -341,8 +443,9 @@ def remittance_build(beneficiary: Beneficiary, charges: list[Charge], *, file_nu
     it has a fine. `file_number` is the file's sequence (NSA, G018), one more for every file sent
     to the bank; `write_off_days` after the due date an unpaid boleto is written off."""
     account = beneficiary.account
-    if account.bank not in ("bradesco", "sicredi"):
-        _remittance_unsupported()
+    if account.bank not in _BANKS:
+        raise PaymentDataError(_("Remittance files are written for Banco do Brasil, Itaú, Bradesco and Sicredi."),
+                               field="bank")
     if not charges:
         raise PaymentDataError(_("A remittance file needs at least one boleto."), field="charges")
     bank, code = _BANKS[account.bank], BANK_CODES[account.bank]
@@ -351,11 +454,14 @@ def remittance_build(beneficiary: Beneficiary, charges: list[Charge], *, file_nu
     for charge in charges:
         boleto = boleto_build(account, sequence=charge.sequence, due_date=charge.due_date, amount=charge.amount)
         lines.append(_segment_p(code, bank, beneficiary, charge, boleto, len(lines) - 1, write_off_days))
-        lines.append(_segment_q(code, charge, len(lines) - 1))
+        lines.append(_segment_q(code, bank, charge, len(lines) - 1))
         if charge.fine_percent > 0:
             lines.append(_segment_r(code, charge, len(lines) - 1))
+    # C070-C071: the return's totals; Itaú's remittance states its own count and total (24-46).
+    total = sum(_centavos(charge.amount) for charge in charges) if bank.trailer_totals else 0
     lines.append(_record((3, NUMBER, code), (4, NUMBER, 1), (1, NUMBER, 5), (9, TEXT, ""), (6, NUMBER, len(lines)),
-                         (92, NUMBER, 0), (8, TEXT, ""), (117, TEXT, "")))  # totals are the return's (C070, C071)
+                         (6, NUMBER, len(charges) if bank.trailer_totals else 0), (17, NUMBER, total),
+                         (69, NUMBER, 0), (8, TEXT, ""), (117, TEXT, "")))
     lines.append(_record((3, NUMBER, code), (4, NUMBER, 9999), (1, NUMBER, 9), (9, TEXT, ""), (6, NUMBER, 1),
                          (6, NUMBER, len(lines) + 1), (6, NUMBER, 0), (205, TEXT, "")))
     return "".join(line + "\r\n" for line in lines).encode("ascii")
@@ -457,7 +563,8 @@ def return_parse(content: bytes | str) -> ReturnFile:
         raise _malformed(1, _("Line %(line)d is not the header of a return file."))
     bank_slug = BANKS_BY_CODE.get(_field(header, 1, 3))
     if bank_slug not in _BANKS:
-        raise PaymentDataError(_("Return files are read from Bradesco, Sicredi and Itaú only."), field="file")
+        raise PaymentDataError(_("Return files are read from Banco do Brasil, Itaú, Bradesco and Sicredi only."),
+                               field="file")
     bank = _BANKS[bank_slug]
     items, batch_start, pending_t = [], None, None
     for number, line in reader.records():

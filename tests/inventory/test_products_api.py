@@ -160,9 +160,9 @@ def test_a_plain_user_cannot_delete_a_product_someone_else_created(user_api, inv
 
 @pytest.mark.parametrize(("language", "message"), [
     ("en", "Your plan does not include Inventory and stock movements. Upgrade to the Professional plan to use it."),
-    ("pt-BR", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Professional para"
+    ("pt-BR", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Profissional para"
               " usá-lo."),
-    ("es", "Su plan no incluye Inventario y movimientos de stock. Cambie al plan Professional para usarlo."),
+    ("es", "Su plan no incluye Inventario y movimientos de stock. Cambie al plan Profesional para usarlo."),
 ])
 def test_a_starter_workspace_is_told_which_plan_has_inventory(api, team_b, language, message):
     starter = api(host=team_b.host, user=team_b.admin, language=language)

@@ -80,7 +80,7 @@ def _product_page(
         "stock_badge": stock_badge(product),
         "suggested_order": selectors.suggested_order(product) if product.is_low else None,
         "stock_value": product.stock * product.average_cost,
-        "movements": MovementTable(movements, exclude=("product",), orderable=False),
+        "movements": movements,
         "edit_form": edit_form or ProductForm(initial=ProductForm.initial_from(product), actor=request.user),
         "move_form": move_form or MovementForm(product=product, initial=_move_initial(request)),
         "can_change": may_change(request.user, product),

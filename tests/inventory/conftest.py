@@ -38,7 +38,8 @@ class Inventory:
     def product(self, **fields) -> Product:
         Inventory._counter += 1
         fields = {
-            "sku": f"SKU-{Inventory._counter}", "name": f"Product {Inventory._counter}", "sale_price": "10.00", **fields,
+            "sku": f"SKU-{Inventory._counter}", "name": f"Product {Inventory._counter}", "sale_price": "10.00",
+            **fields,
         }
         for name in ("cost_price", "sale_price", "min_stock", "max_stock"):
             if isinstance(fields.get(name), (str, int)):

@@ -24,6 +24,7 @@ from modules.tenancy.plans import Feature
 from . import access, events, selectors, services
 from .filters import CountFilter, MovementFilter, ProductFilter
 from .models import (
+    STOCK_MAX,
     InventoryCount,
     InventoryCountItem,
     MovementReason,
@@ -33,7 +34,7 @@ from .models import (
     Unit,
 )
 
-QUANTITY_MAX = Decimal("999999999999")
+QUANTITY_MAX = Decimal(STOCK_MAX)
 
 # --- Reading -------------------------------------------------------------------------------------
 
@@ -201,7 +202,7 @@ class MovementWriteSerializer(input_serializers.Serializer):
         required=False, allow_blank=True, max_length=100, help_text="A document it follows: an invoice's number."
     )
     unit_cost = serializers.DecimalField(
-        max_digits=21, decimal_places=10, min_value=Decimal(0), required=False,
+        max_digits=22, decimal_places=10, min_value=Decimal(0), required=False,
         help_text="For an `in`: what one unit cost (by default the cost price for a purchase, else the average cost).",
     )
 

@@ -41,7 +41,7 @@ class ProductFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(folded_contains(value, "sku", "name", "barcode"))
 
-    def filter_low_stock(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def filter_low_stock(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if value is None:
             return queryset
         low = low_stock_filter(queryset)

@@ -18,6 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from modules.core.models import user_link
 from modules.core.money import AmountField, QuantityField, UnitPriceField
 
+# Costs keep a price's twelve whole digits (AmountField) and ten decimals (UnitPriceField).
+COST_DIGITS = 22
+# The most a product's stock can hold: a quantity's twelve whole digits (QuantityField).
+STOCK_MAX = 10**12 - 1
+
 
 class Unit(models.TextChoices):
     UNIT = "un", _("Unit")
@@ -56,8 +61,9 @@ class Product(models.Model):
     barcode = models.CharField(_("barcode"), max_length=14, blank=True)
     # Written by the movements only.
     stock = QuantityField(_("stock"), default=0)
-    # The weighted average cost of what is in stock, kept by the `in` movements.
-    average_cost = UnitPriceField(_("average cost"), default=0)
+    # The weighted average cost of what is in stock, kept by the `in` movements (as many whole
+    # digits as a price, ten decimals).
+    average_cost = UnitPriceField(_("average cost"), max_digits=COST_DIGITS, default=0)
     min_stock = QuantityField(_("minimum stock"), default=0)
     max_stock = QuantityField(_("maximum stock"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -107,7 +113,7 @@ class StockMovement(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=MovementReason.choices)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     # The cost of one unit that came in (`in`), or the average cost it left at (`out`).
-    unit_cost = UnitPriceField(_("unit cost"), default=0)
+    unit_cost = UnitPriceField(_("unit cost"), max_digits=COST_DIGITS, default=0)
     stock_after = QuantityField(_("stock after"))
     # The invoice whose issue took these units out (and whose cancellation returns them).
     invoice = models.ForeignKey(

@@ -27,6 +27,7 @@ from modules.invoicing.models import InvoiceItem
 
 from . import events
 from .models import (
+    STOCK_MAX,
     CountStatus,
     InventoryCount,
     InventoryCountItem,
@@ -217,6 +218,10 @@ def _movement_check(product: Product, *, type: str, quantity: Decimal, reason: s
         raise ValidationError({"reason": [message]})
     if type == MovementType.OUT and quantity > product.stock:
         raise ValidationError({"quantity": [_shortage_message(product, quantity)]})
+    if type == MovementType.IN and product.stock + quantity > STOCK_MAX:
+        raise ValidationError({"quantity": [
+            _("A product holds at most %(max)s in stock.") % {"max": quantity_text(Decimal(STOCK_MAX))}
+        ]})
 
 
 def _shortage_message(product: Product, quantity: Decimal) -> str:

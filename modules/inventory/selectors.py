@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 
 from .events import company_currency
 from .models import InventoryCount, InventoryCountItem, Product, StockMovement
@@ -54,9 +54,7 @@ def product_by_code(code: str) -> Product | None:
 
 def dashboard_figures(*, user) -> dict:
     """The dashboard panel: how many active products, how many are low, and what the stock is worth."""
-    active = product_list().filter(is_active=True)
-    value = sum((product.stock * product.average_cost for product in active.only("stock", "average_cost")), Decimal(0))
-    return {
-        "products": active.count(), "low": low_stock_filter(product_list()).count(), "value": value,
-        "currency": company_currency(),
-    }
+    figures = product_list().filter(is_active=True).aggregate(
+        products=Count("pk"), value=Sum(F("stock") * F("average_cost"), default=Decimal(0)),
+    )
+    return {**figures, "low": low_stock_filter(product_list()).count(), "currency": company_currency()}

@@ -5,7 +5,6 @@ the count adjusts the stock through the same service as the API's `complete/`.""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -101,9 +100,8 @@ def count_item(request, pk: int):
                         actor=request.user, count=count, product=product,
                         actual_quantity=form.cleaned_data["actual_quantity"] or Decimal(0),
                     )
-                except (DomainError, ValidationError) as error:
+                except pages.SERVICE_ERRORS as error:
                     form.add_service_error(error)
-                    transaction.set_rollback(True)
     if form.errors:
         return _count_page(request, count, item_form=form, fragment="count-panel" if request.htmx else None)
     if not request.htmx:
@@ -118,7 +116,6 @@ def count_complete(request, pk: int):
         try:
             services.count_complete(actor=request.user, count=count)
         except pages.SERVICE_ERRORS as error:
-            transaction.set_rollback(True)
             message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
         else:
             messages.success(request, _("The count was completed: the stock now matches what was counted."))

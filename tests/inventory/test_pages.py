@@ -169,3 +169,14 @@ def test_another_workspace_finds_none_of_our_pages(outsider, inventory_a):
         assert outsider.post(path, {"type": "out", "reason": "sale", "quantity": "3"}).status_code == 404
     assert "Alpha secret" not in page_of(outsider.get("/inventory/"))
     assert inventory_a.fresh(product).stock == 3
+
+
+def test_the_dashboard_shows_the_stock_at_a_glance(member, inventory_a):
+    inventory_a.stocked(4, cost_price="2.50", min_stock="10")
+    inventory_a.stocked(20, cost_price="1.00", min_stock="5")
+    inventory_a.product(is_active=False)
+
+    text = text_of(member.get("/"))
+
+    assert "Stock at a glance Active products 2 See the products Below their minimum 1 See what to reorder" in text
+    assert "Stock value $30.00" in text

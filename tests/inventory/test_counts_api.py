@@ -129,3 +129,18 @@ def test_another_workspace_cannot_read_add_to_or_complete_our_count(outsider_api
     assert outsider_api.post(f"{COUNTS}{count}/complete/").status_code == 404
     assert outsider_api.delete(f"{COUNTS}{count}/").status_code == 404
     assert admin_api.get(f"{COUNTS}{count}/").json()["status"] == "in_progress"
+
+
+def test_the_counts_list_filters_by_status(admin_api, inventory_a):
+    product = inventory_a.stocked(2)
+    done, open_ = started(admin_api), started(admin_api)
+    admin_api.post(f"{COUNTS}{done}/items/", {"product_id": product.pk, "actual_quantity": 2})
+    admin_api.post(f"{COUNTS}{done}/complete/")
+
+    def ids(**params):
+        return [count["id"] for count in admin_api.get(COUNTS, params).json()["results"]]
+
+    assert sorted(ids()) == sorted([done, open_])
+    assert ids(status="completed") == [done]
+    assert ids(status="in_progress") == [open_]
+    assert admin_api.get(COUNTS, {"status": "lost"}).status_code == 400

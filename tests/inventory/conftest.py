@@ -110,6 +110,13 @@ def member(client, team_a):
 
 
 @pytest.fixture
+def manager_client(client, team_a):
+    client.force_login(team_a.manager)
+    client.defaults["HTTP_HOST"] = team_a.host
+    return client
+
+
+@pytest.fixture
 def outsider(client, professional_b):
     client.force_login(professional_b.admin)
     client.defaults["HTTP_HOST"] = professional_b.host

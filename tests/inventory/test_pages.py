@@ -180,3 +180,44 @@ def test_the_dashboard_shows_the_stock_at_a_glance(member, inventory_a):
 
     assert "Stock at a glance Active products 2 See the products Below their minimum 1 See what to reorder" in text
     assert "Stock value $30.00" in text
+
+
+def test_the_products_page_edits_it_and_refuses_to_delete_one_with_movements(member, inventory_a):
+    product = inventory_a.stocked(3, name="Old name", sale_price="5.00")
+
+    edited = member.post(f"/inventory/products/{product.pk}/edit/", {
+        "sku": product.sku, "name": "New name", "unit": "un", "sale_price": "7,50", "cost_price": "1.00",
+        "min_stock": "1", "is_active": "on",
+    })
+    refused = member.post(f"/inventory/products/{product.pk}/delete/", **HTMX)
+
+    assert edited.status_code == 422  # "7,50" is not how English writes 7.50
+    assert "Enter a number such as 12,500.50." in text_of(edited)
+    member.post(f"/inventory/products/{product.pk}/edit/", {
+        "sku": product.sku, "name": "New name", "unit": "un", "sale_price": "7.50", "cost_price": "1.00",
+        "min_stock": "1", "is_active": "on",
+    })
+    stored = inventory_a.fresh(product)
+    assert (stored.name, stored.sale_price, stored.stock) == ("New name", Decimal("7.50"), 3)
+    assert refused.status_code == 403  # a plain user deletes only what they created
+    assert inventory_a.query(lambda: Product.objects.filter(pk=product.pk).exists())
+
+
+def test_a_manager_is_told_why_a_product_with_movements_stays(manager_client, inventory_a):
+    product = inventory_a.stocked(3)
+
+    response = manager_client.post(f"/inventory/products/{product.pk}/delete/", **HTMX)
+
+    assert response.status_code == 422
+    assert "This product has stock movements, which stay in the ledger: deactivate it instead." in text_of(response)
+
+
+def test_the_ledger_page_filters_by_reason(member, inventory_a):
+    product = inventory_a.product(name="Widget")
+    inventory_a.move(product, "in", 10, reference="NF 77")
+    inventory_a.move(product, "out", 4, "sale", reference="PDV 12")
+
+    sales = text_of(member.get("/inventory/movements/", {"reason": "sale"}, **HTMX))
+
+    assert "PDV 12" in sales and "−4" in sales
+    assert "NF 77" not in sales

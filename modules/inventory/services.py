@@ -261,9 +261,9 @@ def stock_move(
     before = product.stock
     if type == MovementType.IN:
         if unit_cost is None:
-            unit_cost = product.cost_price if reason == MovementReason.PURCHASE or not product.average_cost else (
-                product.average_cost
-            )
+            # A purchase costs what the product costs; a return or a unit found, what the stock is worth.
+            worth_the_average = reason != MovementReason.PURCHASE and product.average_cost
+            unit_cost = product.average_cost if worth_the_average else product.cost_price
         if unit_cost < 0:
             raise ValidationError({"unit_cost": [_("Enter zero or more.")]})
         product.stock = before + quantity

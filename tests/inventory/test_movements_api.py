@@ -145,3 +145,14 @@ def test_a_refusal_speaks_portuguese(api, team_a, inventory_a):
     response = portuguese.post(MOVEMENTS, {"product_id": product.pk, "type": "out", "quantity": 3, "reason": "sale"})
 
     assert response.json() == {"quantity": ["Estoque insuficiente de CAF Café: 1 em estoque, 3 pedidos."]}
+
+
+def test_a_return_comes_back_at_what_the_stock_is_worth_a_purchase_at_the_cost_price(admin_api, inventory_a):
+    product = inventory_a.product(cost_price="8.00")
+    inventory_a.move(product, "in", 10, unit_cost=Decimal("5.00"))
+
+    returned = admin_api.post(MOVEMENTS, {"product_id": product.pk, "type": "in", "quantity": 2, "reason": "return"})
+    bought = admin_api.post(MOVEMENTS, {"product_id": product.pk, "type": "in", "quantity": 4, "reason": "purchase"})
+
+    assert (returned.json()["unit_cost"], bought.json()["unit_cost"]) == ("5.00", "8.00")
+    assert inventory_a.fresh(product).average_cost == Decimal("5.7500000000")  # (12 × 5 + 4 × 8) ÷ 16

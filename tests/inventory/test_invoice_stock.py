@@ -5,8 +5,9 @@ cancelling it brings the stock back."""
 from decimal import Decimal
 
 from modules.finance.models import Account
-from modules.invoicing.models import Invoice
+from modules.invoicing.models import Invoice, InvoiceItem
 from tests.invoicing.conftest import Invoicing
+from tests.invoicing.test_invoice_pages import editor_post
 
 INVOICES = "/api/v1/invoicing/invoices/"
 
@@ -119,3 +120,25 @@ def test_a_line_without_a_product_still_needs_its_description_and_price(admin_ap
 
     assert response.status_code == 400
     assert set(response.json()["items"]["0"]) == {"description", "unit_price"}
+
+
+def test_a_product_line_stays_the_products_when_the_draft_is_edited_on_its_page(
+    admin_api, member, inventory_a, team_a
+):
+    mouse = inventory_a.stocked(10, name="USB mouse", sale_price="14.99")
+    invoice = draft(admin_api, Invoicing(team_a), [{"product_id": mouse.pk, "quantity": 2}])
+
+    editor = member.get(f"/invoicing/invoices/{invoice['id']}/edit/").content.decode()
+    rows = [{"description": "USB mouse, black", "quantity": "3", "unit_price": "14.99", "discount": "",
+             "tax_rate": "", "product": str(mouse.pk)}]
+    saved = member.post(f"/invoicing/invoices/{invoice['id']}/edit/", editor_post(
+        invoice["customer"]["id"], rows, issue_date=invoice["issue_date"], due_date=invoice["due_date"],
+    ))
+    admin_api.post(f"{INVOICES}{invoice['id']}/issue/")
+
+    assert f'<input type="hidden" name="items-0-product" value="{mouse.pk}"' in editor
+    assert saved.status_code == 302
+    assert inventory_a.query(lambda: list(InvoiceItem.objects.values_list("description", "product_id"))) == [
+        ("USB mouse, black", mouse.pk)
+    ]
+    assert inventory_a.fresh(mouse).stock == 7

@@ -65,6 +65,7 @@ bench: install
 	$(PY) bench/invoicing_invoices.py
 	$(PY) bench/invoicing_charges.py
 	$(PY) bench/invoicing_billing.py
+	$(PY) bench/inventory_movements.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
-from harness import PASSWORD, ROOT, Samples, bench_database, ms, ratio, server_description, setup_django
+from harness import PASSWORD, ROOT, Samples, bench_database, free_port, ms, ratio, server_description, setup_django
 
 SUBDOMAIN = "benchleads"
 QUERY = "search={term}&status=new,contacted&ordering=-score&page_size={page_size}"
@@ -85,12 +85,6 @@ def seed_leads(schema: str, start: int, stop: int) -> None:
 
 
 # --- The servers ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Gunicorn:

@@ -24,22 +24,14 @@ plan's timing of the two cash-flow queries (EXPLAIN ANALYZE).
 """
 
 import argparse
-import http.client
 import math
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 from time import perf_counter
 
-from crm_leads_list import free_port
-from harness import PASSWORD, ROOT, bench_database, ms, server_description, setup_django
+from harness import PASSWORD, WebProcess, bench_database, ms, server_description, setup_django
 
 SUBDOMAIN = "benchcash"
 TARGET = 0.300
@@ -168,47 +160,11 @@ def explain(tenant, start, end, *, plans: bool) -> list[str]:
     return timings
 
 
-class WebProcess:
-    """The Procfile's `web` line, as `make run` starts it (one worker unless asked for more)."""
-
-    def __init__(self, workers: int):
-        from honcho.environ import parse_procfile
-
-        command = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
-        self.port = free_port()
-        env = {
-            **os.environ, "PORT": str(self.port), "WEB_CONCURRENCY": str(workers),
-            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-            "DJANGO_SETTINGS_MODULE": "innexar.settings", "GUNICORN_CMD_ARGS": "--log-level warning",
-            # One workspace asked hundreds of times a minute: the per-workspace ceiling is lifted.
-            "INNEXAR_TENANT_API_RATE": str(10**9),
-        }
-        self.process = subprocess.Popen(["sh", "-c", command], cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit("the web process did not start")
-
-    def get(self, path: str, token: str) -> float:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        started = perf_counter()
-        connection.request("GET", path, headers={"Host": f"{SUBDOMAIN}.localhost", "Authorization": f"Bearer {token}"})
-        response = connection.getresponse()
-        body = response.read()
-        elapsed = perf_counter() - started
-        connection.close()
-        if response.status != 200:
-            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
-        return elapsed
-
-    def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+def get(server: WebProcess, path: str, token: str) -> float:
+    status, body, elapsed = server.request("GET", path, host=f"{SUBDOMAIN}.localhost", token=token)
+    if status != 200:
+        raise SystemExit(f"GET {path}: {status} {body[:300]!r}")
+    return elapsed
 
 
 def main() -> None:
@@ -271,9 +227,9 @@ def main() -> None:
         for round_ in range(args.cold_rounds):
             server = WebProcess(args.workers)
             try:
-                cold.append(server.get(path, token))
+                cold.append(get(server, path, token))
                 if round_ == args.cold_rounds - 1:
-                    warm = [server.get(path, token) for _ in range(args.rounds)]
+                    warm = [get(server, path, token) for _ in range(args.rounds)]
             finally:
                 server.stop()
         print(line("cold", cold))

@@ -10,13 +10,19 @@ end, so the development data is never touched. Use it as:
 """
 
 import argparse
+import http.client
 import importlib
+import json
 import math
 import os
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -214,6 +220,73 @@ def extra_migrations_app(count: int) -> Iterator[tuple[str, ...]]:
         if str(directory) in sys.path:
             sys.path.remove(str(directory))
         shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- The web process ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class WebProcess:
+    """The Procfile's `web` line (gunicorn innexar.wsgi --preload, sync workers), as `make run`
+    starts it, on the bench database (one worker unless asked for more). With `access_log`, its
+    output goes to that file with the access log on, one JSON line a request (`duration_ms`: the
+    request's time inside Django, from the first middleware to the answer)."""
+
+    def __init__(self, workers: int, *, access_log: Path | None = None):
+        from honcho.environ import parse_procfile
+
+        command = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
+        self.port = free_port()
+        env = {
+            **os.environ, "PORT": str(self.port), "WEB_CONCURRENCY": str(workers),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "DJANGO_SETTINGS_MODULE": "innexar.settings", "GUNICORN_CMD_ARGS": "--log-level warning",
+            # One workspace asked hundreds of times a minute: the per-workspace ceiling is lifted.
+            "INNEXAR_TENANT_API_RATE": str(10**9),
+        }
+        output = None
+        if access_log is not None:
+            env.update(INNEXAR_ACCESS_LOG="true", INNEXAR_LOG_FORMAT="json")
+            output = access_log.open("ab")
+        self.process = subprocess.Popen(
+            ["sh", "-c", command], cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise SystemExit("the web process did not start")
+
+    def request(
+        self, method: str, path: str, *, host: str, token: str, body: dict | None = None
+    ) -> tuple[int, bytes, float]:
+        """(status, body, seconds) of one request on a connection of its own, as a client sends it."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Host": host, "Authorization": f"Bearer {token}"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        started = perf_counter()
+        connection.request(method, path, body=payload, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        elapsed = perf_counter() - started
+        connection.close()
+        return response.status, content, elapsed
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
 
 
 # --- Statistics --------------------------------------------------------------------------------

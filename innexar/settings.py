@@ -80,6 +80,7 @@ TENANT_APPS = [
     "modules.crm",
     "modules.finance",
     "modules.invoicing",
+    "modules.inventory",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -28,6 +28,7 @@ from modules.core.signing import file_url
 from modules.crm.models import Contact
 from modules.finance.api import CustomerSerializer, customer_json
 from modules.finance.models import PaymentMethod
+from modules.inventory.models import Product
 from modules.tenancy.plans import Feature
 
 from . import access, events, selectors, services
@@ -102,7 +103,7 @@ class InvoiceItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceItem
         fields = ["id", "description", "quantity", "unit_price", "discount", "tax_rate", "total", "product_code",
-                  "unit_code"]
+                  "unit_code", "product_id"]
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -145,13 +146,14 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
 
 class InvoiceItemWriteSerializer(input_serializers.Serializer):
-    description = serializers.CharField(max_length=500)
+    description = serializers.CharField(max_length=500, required=False, help_text="By default the product's name.")
     quantity = input_serializers.NumberField(
         max_digits=15, decimal_places=6, min_value=Decimal("0.000001"), max_value=Decimal("999999999"),
         help_text="How many units, up to 6 decimals (a JSON number: 40, 1.5).",
     )
     unit_price = serializers.DecimalField(
-        max_digits=21, decimal_places=10, min_value=Decimal(0), help_text="Up to 10 decimals: \"150.00\", \"0.125\".",
+        max_digits=21, decimal_places=10, min_value=Decimal(0), required=False,
+        help_text="Up to 10 decimals: \"150.00\", \"0.125\". By default the product's sale price.",
     )
     discount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal(0), required=False,
@@ -163,10 +165,17 @@ class InvoiceItemWriteSerializer(input_serializers.Serializer):
     )
     product_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
     unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    product_id = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), source="product", required=False, allow_null=True,
+        help_text="An inventory product: the line starts from its name, sale price and fiscal codes, and issuing"
+        " the invoice takes its stock out (refused when the stock is short); cancelling brings it back.",
+    )
 
     def validate(self, attrs: dict) -> dict:
-        # A PATCH is partial, its items are not: they replace the invoice's, whole.
-        missing = [name for name in ("description", "quantity", "unit_price") if name not in attrs]
+        # A PATCH is partial, its items are not: they replace the invoice's, whole. A product's
+        # line takes its description and price from the product.
+        needed = ("quantity",) if attrs.get("product") is not None else ("description", "quantity", "unit_price")
+        missing = [name for name in needed if name not in attrs]
         if missing:
             required = {name: [self.fields[name].error_messages["required"]] for name in missing}
             raise serializers.ValidationError(required)

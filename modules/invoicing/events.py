@@ -1,10 +1,7 @@
 """Invoicing's domain events and their payloads (the records as the API shows them, minus what
 depends on the reader). Services record them in the transaction that made the change."""
 
-from decimal import Decimal
-
-from modules.core.formats import amount_json, iso_date, iso_datetime
-from modules.core.money import minor_units
+from modules.core.formats import amount_json, iso_date, iso_datetime, number_json, unit_price_json
 
 from .models import (
     Boleto,
@@ -107,20 +104,6 @@ def subscription_json(subscription: Subscription) -> dict:
     }
 
 
-def number_json(value: Decimal) -> int | float:
-    """A quantity or a tax rate as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
-    15 significant digits of either, which a float holds exactly."""
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def unit_price_json(price: Decimal, currency: str) -> str:
-    """The currency's digits at least, more where the price has them: "150.00", "0.125" USD,
-    "1500" CLP."""
-    digits = max(minor_units(currency), -price.normalize().as_tuple().exponent)
-    return str(price.quantize(Decimal(1).scaleb(-digits)))
-
-
 def invoice_item_json(item: InvoiceItem, currency: str) -> dict:
     return {
         "id": item.pk,
@@ -132,6 +115,7 @@ def invoice_item_json(item: InvoiceItem, currency: str) -> dict:
         "total": amount_json(item.total, currency),
         "product_code": item.product_code,
         "unit_code": item.unit_code,
+        "product_id": item.product_id,
     }
 
 

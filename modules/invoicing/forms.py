@@ -13,6 +13,7 @@ from modules.core.forms import LocalDecimalField, RecordSelect, ServiceForm, dat
 from modules.core.money import Currency
 from modules.crm.forms import record_choices
 from modules.crm.models import Contact, RelatedType
+from modules.inventory.models import Product
 
 from .models import Invoice
 from .services import ITEM_FIELDS, MAX_ITEMS
@@ -61,6 +62,8 @@ class ItemForm(forms.Form):
     unit_price = LocalDecimalField(label=_("Unit price"), max_digits=21, decimal_places=10)
     discount = LocalDecimalField(label=_("Discount"), required=False)
     tax_rate = LocalDecimalField(label=_("Tax rate"), max_digits=7, decimal_places=4, required=False)
+    # An inventory product's line (made through the API) stays that product's when edited here.
+    product = forms.ModelChoiceField(queryset=Product.objects.all(), required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict:
         cleaned = super().clean()

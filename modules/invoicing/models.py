@@ -116,6 +116,11 @@ class InvoiceItem(models.Model):
     # Mexico's CFDI and Brazil's NF-e ask what was sold; the fiscal step reads these.
     product_code = models.CharField(_("product code"), max_length=20, blank=True)  # ClaveProdServ / NCM
     unit_code = models.CharField(_("unit code"), max_length=10, blank=True)  # ClaveUnidad / uCom
+    # An inventory product: issuing the invoice takes its stock out (inventory's issue hook).
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_items",
+        verbose_name=_("product"),
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -29,10 +29,12 @@ from modules.events.services import event_record, payload_changes, system_events
 from modules.finance import services as finance
 from modules.finance.access import access_account
 from modules.finance.models import AccountType
+from modules.inventory.services import product_line_defaults
 from modules.tenancy.scope import tenant_format_country, tenant_language
 
 from . import events
 from .fiscal import fiscal_document_issue
+from .lifecycle import invoice_cancel_hooks_run, invoice_issue_hooks_run
 from .models import Invoice, InvoiceItem, InvoiceStatus, PaymentRail
 from .pdf import company_name, invoice_pdf, invoice_pdf_filename
 from .settlement import charges_withdraw, invoice_payment_receive
@@ -42,8 +44,10 @@ from .totals import Figures, Line, invoice_figures
 MAX_ITEMS = 500
 # The invoice's language where its customer or company is in these countries (else the company's own).
 COUNTRY_LANGUAGES = {"BR": "pt-br", "MX": "es"}
-ITEM_FIELDS = ("description", "quantity", "unit_price", "discount", "tax_rate", "product_code", "unit_code")
-ITEM_DEFAULTS = {"discount": Decimal(0), "tax_rate": Decimal(0), "product_code": "", "unit_code": ""}
+ITEM_FIELDS = (
+    "description", "quantity", "unit_price", "discount", "tax_rate", "product_code", "unit_code", "product",
+)
+ITEM_DEFAULTS = {"discount": Decimal(0), "tax_rate": Decimal(0), "product_code": "", "unit_code": "", "product": None}
 # What a draft's PATCH may change; the rest follows from it (totals) or from the flow (status).
 DRAFT_FIELDS = ("customer", "issue_date", "due_date", "currency", "language", "invoice_discount", "notes", "items")
 
@@ -82,6 +86,7 @@ def _items_clean(items: list[dict]) -> list[dict]:
         raise ValidationError({"items": [_("An invoice has at most %(max)d items.") % {"max": MAX_ITEMS}]})
     cleaned = []
     for number, item in enumerate(items, start=1):
+        item = _product_line(item)
         item = {**ITEM_DEFAULTS, **{field: item[field] for field in ITEM_FIELDS if field in item}}
         item["description"] = " ".join(item["description"].split())
         if not item["description"]:
@@ -90,6 +95,16 @@ def _items_clean(items: list[dict]) -> list[dict]:
             ]})
         cleaned.append(item)
     return cleaned
+
+
+def _product_line(item: dict) -> dict:
+    """A line of an inventory product starts from the product (its name, its sale price, its
+    fiscal codes, those the line has fields for); what the line says itself wins."""
+    if item.get("product") is None:
+        return item
+    own = {field.name for field in InvoiceItem._meta.get_fields()}
+    defaults = {name: value for name, value in product_line_defaults(item["product"]).items() if name in own}
+    return {**defaults, **item}
 
 
 def items_figures(items: list[dict], *, invoice_discount: Decimal, currency: str) -> Figures:
@@ -232,6 +247,7 @@ def invoice_issue(*, actor: User | None, invoice: Invoice) -> Invoice:
     _draft_check(invoice, _("This invoice was already issued."))
     if invoice.total <= 0:
         raise DomainError(_("An invoice whose total is zero cannot be issued."), field="items", code="zero_total")
+    invoice_issue_hooks_run(actor=actor, invoice=invoice)  # first: a refusal (no stock) writes nothing
     invoice.receivable = finance.account_create(actor=actor, type=AccountType.RECEIVABLE, **receivable_fields(invoice))
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, timezone.now()
     for field, value in fiscal_document_issue(invoice).changes().items():
@@ -268,6 +284,7 @@ def invoice_cancel(*, actor: User | None, invoice: Invoice, reason: str) -> Invo
         receivable = access_account(None, invoice.receivable_id, for_write=True)
         finance.account_cancel(actor=actor, account=receivable, reason=reason)
     charges_withdraw(invoice)
+    invoice_cancel_hooks_run(actor=actor, invoice=invoice)
     invoice.status, invoice.cancelled_at, invoice.cancel_reason = InvoiceStatus.CANCELLED, timezone.now(), reason
     invoice.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     event_record(

@@ -128,7 +128,7 @@ def _editor_page(request, invoice, form, formset, *, figures=None, fragment: str
 
 def _typed_rows(formset) -> list[dict]:
     """The rows as typed (unchecked): what the editor shows again after a row is added or removed."""
-    fields = ("description", "quantity", "unit_price", "discount", "tax_rate")
+    fields = ("description", "quantity", "unit_price", "discount", "tax_rate", "product")
     return [{name: form[name].value() or "" for name in fields} for form in formset.forms]
 
 

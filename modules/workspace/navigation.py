@@ -43,18 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "inventory",
-        _("Inventory"),
-        "cube",
-        Feature.INVENTORY,
-        _("Know what is on your shelves and what to reorder before it runs out."),
-        (
-            _("Manage products with SKUs, barcodes, cost and sale prices"),
-            _("Record stock movements and inventory counts"),
-            _("Get low-stock alerts"),
-        ),
-    ),
-    WorkspaceModule(
         "projects",
         _("Projects"),
         "view-columns",

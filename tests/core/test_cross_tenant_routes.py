@@ -16,6 +16,8 @@ from modules.accounts.models import User
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
+from modules.inventory import services as inventory
+from modules.inventory.models import InventoryCount, Product, StockMovement
 from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
 from modules.tenancy.scope import tenant_scope
@@ -58,6 +60,11 @@ RECORD_KINDS = {
     "invoicing/invoices/": "invoice",
     "api/v1/^invoicing/subscriptions/": "subscription",
     "invoicing/subscriptions/": "subscription",
+    "api/v1/^inventory/products/": "product",
+    "inventory/products/": "product",
+    "api/v1/^inventory/movements/": "movement",
+    "api/v1/^inventory/inventories/": "count",
+    "inventory/counts/": "count",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -108,7 +115,10 @@ ROUTES = _record_routes()
 
 
 @pytest.fixture
-def alpha_records(team_a):
+def alpha_records(team_a, team_b):
+    # The outsider is on a plan with every module, so what refuses our ids is the schema, not the plan gate.
+    team_b.tenant.plan = "enterprise"
+    team_b.tenant.save(update_fields=["plan"])
     crm_a = Crm(team_a)
     lead = crm_a.lead(name="Alpha secret lead")
     deal = crm_a.deal(title="Alpha secret deal")
@@ -146,10 +156,16 @@ def alpha_records(team_a):
             actor=team_a.admin, customer=Contact.objects.get(pk=deal.contact_id), plan="Alpha secret plan",
             amount=Decimal("10.00"), currency="USD", billing_cycle="monthly", billing_day=1,
         )
+    with tenant_context(team_a.tenant), tenant_scope(team_a.tenant):
+        product = inventory.product_create(actor=team_a.admin, sku="ALPHA-SECRET", name="Alpha secret product")
+        movement = inventory.stock_move(actor=team_a.admin, product=product, type="in", quantity=Decimal(5),
+                                        reason="purchase", reference="Alpha secret")
+        count = inventory.count_create(actor=team_a.admin, date=date(2025, 1, 2), notes="Alpha secret count")
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
-            "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk}
+            "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk,
+            "product": product.pk, "movement": movement.pk, "count": count.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -160,7 +176,8 @@ def _snapshot(team, records) -> dict:
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
                                 ("category", Category), ("invoice", Invoice),
-                                ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix)]
+                                ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
+                                ("product", Product), ("movement", StockMovement), ("count", InventoryCount)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

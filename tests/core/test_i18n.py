@@ -67,14 +67,16 @@ def test_every_message_of_ours_is_translated(language):
 
 
 @pytest.mark.parametrize("language, text", [
-    ("en", "Inventory is on its way. Here is what it will do for you:"),
-    ("pt-br", "Em breve: Estoque. Veja o que você poderá fazer:"),
-    ("es", "Inventario está en camino. Esto es lo que hará por usted:"),
+    ("en", "Integrations is on its way. Here is what it will do for you:"),
+    ("pt-br", "Em breve: Integrações. Veja o que você poderá fazer:"),
+    ("es", "Integraciones está en camino. Esto es lo que hará por usted:"),
 ])
 def test_a_module_placeholder_names_the_module_in_every_language(client, team_a, language, text):
     User.objects.filter(pk=team_a.user.pk).update(language=language)
+    team_a.tenant.plan = "enterprise"  # the plan that will have integrations
+    team_a.tenant.save(update_fields=["plan"])
     client.force_login(team_a.user)
 
-    response = client.get("/inventory/", HTTP_HOST=team_a.host)
+    response = client.get("/integrations/", HTTP_HOST=team_a.host)
 
     assert text in response.content.decode()

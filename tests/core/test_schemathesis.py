@@ -36,6 +36,7 @@ from modules.core.money import minor_units
 from modules.crm import services as crm_services
 from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
+from modules.inventory import services as inventory_services
 from modules.invoicing import boletos
 from tests.invoicing.charges_fixtures import (
     PAYER,
@@ -93,10 +94,17 @@ def workspace(team_a, httpserver, settings):
             kind: finance_services.category_create(actor=team_a.admin, name=f"Schemathesis {kind}", type=kind).pk
             for kind in ("income", "expense")
         }
+        # Enough in stock for any valid out, sale or invoice line.
+        product = inventory_services.product_create(
+            actor=team_a.admin, sku="ST-PRODUCT", name="Schemathesis product", sale_price=Decimal("10.00")
+        )
+        inventory_services.stock_move(
+            actor=team_a.admin, product=product, type="in", quantity=Decimal(10**9), reason="purchase"
+        )
     charges = _charges_to_point_at(team_a)
     return {
         "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
-        "categories": categories,
+        "categories": categories, "product": product.pk,
         **charges,
     }
 
@@ -207,21 +215,55 @@ def _with_real_refs(case, workspace) -> None:
         if body.get(field) and minor_units(body.get("currency") or "USD") == 0:
             body[field] = str(max(1, int(Decimal(body[field]))))
     if case.path.startswith("/api/v1/invoicing/invoices/"):
-        _an_invoice_it_can_bill(body)
+        _an_invoice_it_can_bill(body, workspace)
+    elif case.path.startswith("/api/v1/inventory/"):
+        _stock_it_can_move(body, workspace, unique)
     elif case.path.startswith("/api/v1/invoicing/"):
         _a_charge_it_takes(case.path, body, workspace)
 
 
-def _an_invoice_it_can_bill(body: dict) -> None:
+def _stock_it_can_move(body: dict, workspace, unique: str) -> None:
+    """Inventory's rules across fields: a SKU and a barcode once a workspace, a barcode's check
+    digit, fiscal codes of their digits, a maximum stock above the minimum, whole quantities (a
+    product in units), a purchase coming in and a sale going out, a unit cost only on the way in."""
+    if body.get("product_id") is not None:
+        body["product_id"] = workspace["product"]
+    if "sku" in body:
+        body["sku"] = f"{body['sku'][:40]}-{unique}"
+    if body.get("barcode"):
+        code = str(int(unique, 16))[:12].rjust(12, "7")
+        body["barcode"] = code + inventory_services.gtin_check_digit(code)
+    for field, value in (("ncm", "84716053"), ("sat_product_code", "43211708"), ("sat_unit_code", "H87")):
+        if body.get(field):
+            body[field] = value
+    for field in ("quantity", "actual_quantity", "min_stock", "max_stock"):
+        if body.get(field) is not None:
+            body[field] = min(1000, max(1 if field == "quantity" else 0, round(body[field])))
+    if body.get("max_stock") is not None:
+        body["max_stock"] = max(body["max_stock"], body.get("min_stock") or 0)
+    if body.get("reason") in ("purchase", "sale"):
+        body["type"] = "in" if body["reason"] == "purchase" else "out"
+    if body.get("type") == "out":
+        body.pop("unit_cost", None)
+
+
+def _an_invoice_it_can_bill(body: dict, workspace) -> None:
     """An invoice's rules across fields: due on or after its issue, discounts no larger than what
-    they come off, quantities in the 6 decimals they are counted in, a total a column holds."""
+    they come off, quantities in the 6 decimals they are counted in, a total a column holds, a
+    line of an inventory product (there is plenty in stock) or else one that says what it bills."""
     if body.get("issue_date") and body.get("due_date"):
         body["issue_date"], body["due_date"] = sorted([body["issue_date"], body["due_date"]])
     if "invoice_discount" in body:
         body["invoice_discount"] = "0"
     for item in body.get("items") or []:
         item["quantity"] = min(1000, max(1, round(item["quantity"])))
-        item["unit_price"] = str(min(Decimal(item["unit_price"]), Decimal(100000)))
+        if "unit_price" in item:
+            item["unit_price"] = str(min(Decimal(item["unit_price"]), Decimal(100000)))
+        if item.get("product_id") is not None:
+            item["product_id"] = workspace["product"]
+        else:  # a line of no product says what it bills, and its price
+            item.setdefault("description", "Schemathesis service")
+            item.setdefault("unit_price", "10.00")
         item.pop("discount", None)
         if "tax_rate" in item:
             item["tax_rate"] = round(item["tax_rate"], 2)

@@ -36,8 +36,10 @@ def test_the_pricing_page_includes_the_crm_and_marks_the_modules_not_built_yet_a
     ):
         included = feature_line(page, "starter", label)
         assert "Included:" in included and "Coming soon" not in included, label
+    inventory = feature_line(page, "professional", "Inventory and stock movements")
+    assert "Included:" in inventory and "Coming soon" not in inventory
     for label in (
-        "Inventory and stock movements", "Projects with Kanban", "QuickBooks, Stripe and WhatsApp",
+        "Projects with Kanban", "QuickBooks, Stripe and WhatsApp",
         "Analytics and PDF", "Outgoing webhooks",
     ):
         assert '<span class="badge badge-warn">Coming soon</span>' in feature_line(page, "enterprise", label), label
@@ -46,7 +48,7 @@ def test_the_pricing_page_includes_the_crm_and_marks_the_modules_not_built_yet_a
 def test_the_pricing_page_says_coming_soon_in_the_visitors_language(public):
     page = public("/pricing/", language="pt-BR")
 
-    assert '<span class="badge badge-warn">Em breve</span>' in feature_line(page, "enterprise", "Estoque")
+    assert '<span class="badge badge-warn">Em breve</span>' in feature_line(page, "enterprise", "Webhooks de saída")
 
 
 def test_the_landing_page_marks_each_module_not_built_yet_as_coming_soon(public):
@@ -55,7 +57,8 @@ def test_the_landing_page_marks_each_module_not_built_yet_as_coming_soon(public)
     assert "Coming soon" not in landing_card(page, "CRM")
     assert "Coming soon" not in landing_card(page, "Finance")
     assert "Coming soon" not in landing_card(page, "Invoicing")
-    for title in ("Inventory", "Projects", "Integrations", "Analytics &amp; reports"):
+    assert "Coming soon" not in landing_card(page, "Inventory")
+    for title in ("Projects", "Integrations", "Analytics &amp; reports"):
         assert '<span class="badge badge-warn">Coming soon</span>' in landing_card(page, title), title
     assert "Electronic invoices and payment methods come with the Invoicing module, coming soon." not in page
 
@@ -76,8 +79,8 @@ def test_the_invitation_mail_names_what_the_team_can_use_today(team_a, mailoutbo
         user_invite(actor=team_a.admin, email="new@alpha.example.com", name="Nora New", role="user", language="es")
 
     body = mailoutbox[0].body
-    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas y Facturación." in body
-    assert "Inventario" not in body and "Proyectos" not in body
+    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación y Inventario." in body
+    assert "Proyectos" not in body
 
 
 def test_flipping_availability_changes_the_pricing_page_and_the_api_gate_alike(public, api, team_a):
@@ -97,8 +100,8 @@ def test_flipping_availability_changes_the_pricing_page_and_the_api_gate_alike(p
 
 
 def test_installing_a_module_takes_its_coming_soon_mark_off(public):
-    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.inventory_stand_in"}):
+    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.webhooks_stand_in"}):
         page = public("/pricing/")
 
-    assert "Coming soon" not in feature_line(page, "enterprise", "Inventory and stock movements")
-    assert "Coming soon" in feature_line(page, "enterprise", "Outgoing webhooks")
+    assert "Coming soon" not in feature_line(page, "enterprise", "Outgoing webhooks")
+    assert "Coming soon" in feature_line(page, "enterprise", "QuickBooks, Stripe and WhatsApp integrations")

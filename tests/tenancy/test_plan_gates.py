@@ -1,5 +1,5 @@
 """Inventory is Professional+: a Starter tenant's call is refused, naming the plan needed; and
-while no inventory module exists, every plan's call is refused as coming soon."""
+while a module does not exist yet (webhooks), every plan's call to it is refused as coming soon."""
 
 import pytest
 from django.test import modify_settings
@@ -13,41 +13,52 @@ from modules.tenancy.plans import OFFERS, Feature, Plan, cheapest_plan_with, pla
 
 
 @pytest.fixture
-def inventory_built():
-    """Inventory as it will be once its module ships: an installed app labelled "inventory"."""
-    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.inventory_stand_in"}):
+def webhooks_built():
+    """Webhooks as they will be once the module ships: an installed app labelled "webhooks"."""
+    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.webhooks_stand_in"}):
         yield
 
 
-class InventoryProbe(APIView):
-    """Stands in for an inventory endpoint until the inventory module exists."""
+def probe(feature: Feature) -> type[APIView]:
+    """An endpoint of the module that needs `feature`."""
 
-    permission_classes = [IsTenantMember, requires_feature(Feature.INVENTORY)]
+    class Probe(APIView):
+        permission_classes = [IsTenantMember, requires_feature(feature)]
 
-    def get(self, request):
-        return Response({"ok": True})
+        def get(self, request):
+            return Response({"ok": True})
+
+    return Probe
 
 
-def call_as(user, language="en"):
-    request = APIRequestFactory().get("/api/v1/inventory/products/", HTTP_ACCEPT_LANGUAGE=language)
+def call_as(user, language="en", feature: Feature = Feature.INVENTORY):
+    request = APIRequestFactory().get("/api/v1/probe/", HTTP_ACCEPT_LANGUAGE=language)
     request.tenant = user.tenant
     force_authenticate(request, user=user)
     from django.utils import translation
 
     with translation.override(language):
-        return InventoryProbe.as_view()(request)
+        return probe(feature).as_view()(request)
 
 
-def test_a_professional_tenant_may_use_inventory(team_a, inventory_built):
+def test_a_professional_tenant_may_use_inventory(team_a):
     assert call_as(team_a.user).status_code == 200
 
 
+def test_an_enterprise_tenant_may_use_a_module_once_it_ships(team_a, webhooks_built):
+    team_a.user.tenant.plan = "enterprise"
+
+    assert call_as(team_a.user, feature=Feature.WEBHOOKS).status_code == 200
+
+
 @pytest.mark.parametrize("language, detail", [
-    ("en", "Coming soon: Inventory and stock movements. No plan offers it yet."),
-    ("es", "Próximamente: Inventario y movimientos de stock. Ningún plan lo ofrece todavía."),
+    ("en", "Coming soon: Outgoing webhooks. No plan offers it yet."),
+    ("es", "Próximamente: Webhooks salientes. Ningún plan lo ofrece todavía."),
 ])
 def test_a_module_not_built_yet_is_refused_as_coming_soon_on_every_plan(team_a, language, detail):
-    response = call_as(team_a.user, language)
+    team_a.user.tenant.plan = "enterprise"
+
+    response = call_as(team_a.user, language, feature=Feature.WEBHOOKS)
 
     assert response.status_code == 403
     assert response.data == {"detail": detail}
@@ -58,7 +69,7 @@ def test_a_module_not_built_yet_is_refused_as_coming_soon_on_every_plan(team_a, 
     ("pt-br", "Seu plano não inclui Estoque e movimentações de estoque. Faça upgrade para o plano Profissional "
               "para usá-lo."),
 ])
-def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, inventory_built, language, detail):
+def test_a_starter_tenant_is_refused_with_the_plan_needed(team_b, language, detail):
     response = call_as(team_b.user, language)
 
     assert response.status_code == 403
@@ -82,7 +93,7 @@ def test_the_plan_endpoint_says_what_the_tenant_has_and_lacks(api, team_b):
     assert body["max_users"] == 3
     inventory = next(f for f in body["features"] if f["key"] == "inventory")
     assert inventory == {"key": "inventory", "name": "Inventory and stock movements", "included": False,
-                         "available": False, "required_plan": "professional"}
+                         "available": True, "required_plan": "professional"}
     crm = next(f for f in body["features"] if f["key"] == "crm")
     assert crm["included"] is True and crm["available"] is True
 

@@ -1,1 +1,0 @@
-"""An app labelled "inventory": installing it makes the inventory feature available in a test."""

@@ -1,0 +1,1 @@
+"""An app labelled "webhooks": installing it makes the webhooks feature available in a test."""

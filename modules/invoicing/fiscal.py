@@ -13,6 +13,7 @@ refuses the issue, and nothing of it stays. Its files (the XML, the DANFE) are t
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from django.db import connection
 
@@ -23,7 +24,8 @@ from .models import Invoice
 
 @dataclass(frozen=True)
 class FiscalResult:
-    """What the authority gave back, in the invoice's own field names; empty where it gave nothing."""
+    """What the authority gave back, in the invoice's own field names; empty where it gave nothing.
+    `clear` names fields the answer empties (a late rejection clears the pending status)."""
 
     nfe_number: str = ""
     nfe_key: str = ""
@@ -32,14 +34,28 @@ class FiscalResult:
     nfe_pdf: str = ""
     cfdi_uuid: str = ""
     cfdi_xml: str = ""
+    cfdi_pdf: str = ""
+    fiscal_document: str = ""  # nfe, nfse, cfdi
+    fiscal_series: int | None = None
+    fiscal_numeric_code: str = ""
+    fiscal_provider: str = ""
+    fiscal_reference: str = ""
+    fiscal_protocol: str = ""
+    fiscal_outcome: str = ""
+    fiscal_code: str = ""
+    fiscal_reason: str = ""
+    fiscal_authorized_at: datetime | None = None
+    clear: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, field.name) for field in fields(self))
+        return not self.changes()
 
-    def changes(self) -> dict[str, str]:
-        """The invoice's fields this result fills."""
-        return {field.name: getattr(self, field.name) for field in fields(self) if getattr(self, field.name)}
+    def changes(self) -> dict:
+        """The invoice's fields this result fills (or empties)."""
+        filled = {field.name: getattr(self, field.name) for field in fields(self)
+                  if field.name != "clear" and getattr(self, field.name)}
+        return {**filled, **dict.fromkeys(self.clear, "")}
 
 
 NO_DOCUMENT = FiscalResult()

@@ -1,9 +1,11 @@
 """Invoicing's background work; the services queue these by name."""
 
 from innexar.celery import app
+from modules.core.exceptions import DomainError
 from modules.tenancy.scope import for_each_tenant
 from modules.tenancy.tasks import TenantTask
 
+from .fiscal_documents import invoice_fiscal_refresh, invoice_payment_complement, pending_documents
 from .pix_charges import pix_charges_expire
 from .services import invoices_mark_overdue
 from .subscriptions import subscriptions_bill
@@ -53,3 +55,49 @@ def pix_charges_expire_task() -> int:
 def pix_charges_expire_all() -> int:
     """Hourly: one task per active tenant; returns how many."""
     return for_each_tenant(lambda tenant: pix_charges_expire_task.delay())
+
+
+# --- Fiscal documents ------------------------------------------------------------------------------
+
+RETRIED_CODES = ("provider_refused", "pac_unavailable")  # the provider could not answer: ask again later
+
+
+@app.task(base=TenantTask, bind=True, name="invoicing.fiscal_document_poll", max_retries=12, ignore_result=True)
+def fiscal_document_poll(self, invoice_id: int) -> None:
+    """Ask the provider about a document SEFAZ is still processing, again and again a little later
+    (5 s, 10 s, ... up to 5 minutes) until it answers; the hourly sweep takes over after that."""
+    try:
+        pending = invoice_fiscal_refresh(invoice_id=invoice_id)
+    except DomainError as error:
+        if error.code not in RETRIED_CODES:
+            raise
+        pending = True
+    if pending:
+        raise self.retry(countdown=min(5 * 2**self.request.retries, 300))
+
+
+@app.task(base=TenantTask, name="invoicing.fiscal_documents_poll", ignore_result=True)
+def fiscal_documents_poll_task() -> int:
+    """Every document of the workspace still pending, asked about once each."""
+    pending = pending_documents()
+    for invoice_id in pending:
+        fiscal_document_poll.delay(invoice_id)
+    return len(pending)
+
+
+@app.task(name="invoicing.fiscal_documents_poll_all", ignore_result=True)
+def fiscal_documents_poll_all() -> int:
+    """Hourly: documents a worker stopped asking about (a restart, a long outage) are asked again."""
+    return for_each_tenant(lambda tenant: fiscal_documents_poll_task.delay())
+
+
+@app.task(base=TenantTask, bind=True, name="invoicing.fiscal_payment_complement", max_retries=10,
+          ignore_result=True)
+def fiscal_payment_complement(self, payment_id: int, method: str) -> None:
+    """A payment's CFDI complement (Pagos 2.0); a PAC that cannot be reached is tried again later."""
+    try:
+        invoice_payment_complement(payment_id=payment_id, method=method)
+    except DomainError as error:
+        if error.code not in RETRIED_CODES:
+            raise
+        raise self.retry(countdown=min(60 * 2**self.request.retries, 3600)) from None

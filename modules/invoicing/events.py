@@ -234,6 +234,7 @@ def pix_settings_json(settings: PixSettings) -> dict:
 def fiscal_settings_json(settings: FiscalSettings) -> dict:
     """The fiscal set-up without the provider's token: only whether it is set."""
     return {
+        "id": settings.pk,
         "enabled": settings.enabled,
         "provider": settings.provider,
         "environment": settings.environment,
@@ -252,6 +253,7 @@ def fiscal_settings_json(settings: FiscalSettings) -> dict:
 def fiscal_certificate_json(certificate: FiscalCertificate) -> dict:
     """Whose certificate and until when: never its files or password."""
     return {
+        "id": certificate.pk,
         "kind": certificate.kind,
         "subject": certificate.subject,
         "tax_id": certificate.tax_id,

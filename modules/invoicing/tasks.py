@@ -62,18 +62,22 @@ def pix_charges_expire_all() -> int:
 RETRIED_CODES = ("provider_refused", "pac_unavailable")  # the provider could not answer: ask again later
 
 
-@app.task(base=TenantTask, bind=True, name="invoicing.fiscal_document_poll", max_retries=12, ignore_result=True)
-def fiscal_document_poll(self, invoice_id: int) -> None:
-    """Ask the provider about a document SEFAZ is still processing, again and again a little later
-    (5 s, 10 s, ... up to 5 minutes) until it answers; the hourly sweep takes over after that."""
+POLL_ATTEMPTS = 12
+
+
+@app.task(base=TenantTask, name="invoicing.fiscal_document_poll", ignore_result=True)
+def fiscal_document_poll(invoice_id: int, attempt: int = 1) -> None:
+    """Ask the provider about a document SEFAZ is still processing, and again a little later
+    (5 s, 10 s, ... up to 5 minutes) until it answers; the hourly sweep takes over after that.
+    Each asking is its own message, so a worker restart loses at most one."""
     try:
         pending = invoice_fiscal_refresh(invoice_id=invoice_id)
     except DomainError as error:
         if error.code not in RETRIED_CODES:
             raise
         pending = True
-    if pending:
-        raise self.retry(countdown=min(5 * 2**self.request.retries, 300))
+    if pending and attempt < POLL_ATTEMPTS:
+        fiscal_document_poll.apply_async((invoice_id, attempt + 1), countdown=min(5 * 2 ** (attempt - 1), 300))
 
 
 @app.task(base=TenantTask, name="invoicing.fiscal_documents_poll", ignore_result=True)
@@ -91,13 +95,17 @@ def fiscal_documents_poll_all() -> int:
     return for_each_tenant(lambda tenant: fiscal_documents_poll_task.delay())
 
 
-@app.task(base=TenantTask, bind=True, name="invoicing.fiscal_payment_complement", max_retries=10,
-          ignore_result=True)
-def fiscal_payment_complement(self, payment_id: int, method: str) -> None:
-    """A payment's CFDI complement (Pagos 2.0); a PAC that cannot be reached is tried again later."""
+COMPLEMENT_ATTEMPTS = 10
+
+
+@app.task(base=TenantTask, name="invoicing.fiscal_payment_complement", ignore_result=True)
+def fiscal_payment_complement(payment_id: int, method: str, attempt: int = 1) -> None:
+    """A payment's CFDI complement (Pagos 2.0); a PAC that cannot be reached is tried again later
+    (1 minute, 2, 4... up to an hour)."""
     try:
         invoice_payment_complement(payment_id=payment_id, method=method)
     except DomainError as error:
-        if error.code not in RETRIED_CODES:
+        if error.code not in RETRIED_CODES or attempt >= COMPLEMENT_ATTEMPTS:
             raise
-        raise self.retry(countdown=min(60 * 2**self.request.retries, 3600)) from None
+        fiscal_payment_complement.apply_async((payment_id, method, attempt + 1),
+                                              countdown=min(60 * 2 ** (attempt - 1), 3600))

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
         "ImportStatusEnum": "modules.core.models.ImportStatus",
+        "CompanyFiscalDocumentEnum": "modules.tenancy.models.FiscalDocument",
     },
 }
 

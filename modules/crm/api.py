@@ -23,6 +23,7 @@ from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer, r
 from modules.core.imports import import_job_json
 from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import Currency, format_money
+from modules.tenancy.countries import CFDI_USES, MEXICAN_TAX_REGIMES
 from modules.tenancy.plans import Feature
 
 from . import access, events, imports, scoring, selectors, services
@@ -154,14 +155,17 @@ class ContactWriteSerializer(PersonWriteSerializer):
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     state = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    country = serializers.CharField(
-        max_length=2, required=False, allow_blank=True, help_text="ISO 3166 alpha-2; the company's when left out.",
+    country = serializers.ChoiceField(
+        choices=services.COUNTRY_CODES, required=False, allow_blank=True,
+        help_text="ISO 3166 alpha-2; the company's when left out.",
     )
-    tax_regime = serializers.CharField(
-        max_length=3, required=False, allow_blank=True, help_text="Mexico: SAT's c_RegimenFiscal (601, 612, 626...).",
+    tax_regime = serializers.ChoiceField(
+        choices=[code for code, _label in MEXICAN_TAX_REGIMES], required=False, allow_blank=True,
+        help_text="Mexico: SAT's c_RegimenFiscal (601, 612, 626...).",
     )
-    cfdi_use = serializers.CharField(
-        max_length=4, required=False, allow_blank=True, help_text="Mexico: SAT's c_UsoCFDI (G01, G03, S01...).",
+    cfdi_use = serializers.ChoiceField(
+        choices=[code for code, _label in CFDI_USES], required=False, allow_blank=True,
+        help_text="Mexico: SAT's c_UsoCFDI (G01, G03, S01...).",
     )
 
 

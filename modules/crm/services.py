@@ -351,7 +351,7 @@ def lead_convert(
 CONTACT_FISCAL_FIELDS = events.CONTACT_FISCAL_FIELDS
 # SAT's generic RFCs (the public in general, a foreign customer): no person's, so no check digit.
 GENERIC_RFCS = ("XAXX010101000", "XEXX010101000")
-_COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+COUNTRY_CODES = sorted(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
 
 
 def _contact_fiscal_clean(fields: dict, contact: Contact | None) -> dict:
@@ -366,7 +366,7 @@ def _contact_fiscal_clean(fields: dict, contact: Contact | None) -> dict:
     country = current["country"] = current["country"].upper()
     if "country" in fields:
         fields["country"] = country
-    if country and country not in _COUNTRIES:
+    if country and country not in COUNTRY_CODES:
         errors["country"] = [_("Use the country's two-letter ISO code: BR, MX, US...")]
     tax_country = country or tenant_country(connection.tenant)
     if "tax_id" in fields or ("country" in fields and current["tax_id"]):

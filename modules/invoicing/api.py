@@ -33,7 +33,7 @@ from modules.tenancy.plans import Feature
 from . import access, events, selectors, services
 from .filters import InvoiceFilter
 from .fiscal_documents import fiscal_message, invoice_correction_letter
-from .models import FiscalEvent, FiscalEventKind, FiscalStatus, Invoice, InvoiceItem, InvoiceStatus
+from .models import FiscalDocumentKind, FiscalEvent, FiscalEventKind, FiscalStatus, Invoice, InvoiceItem, InvoiceStatus
 from .pdf import invoice_pdf, invoice_pdf_filename
 
 # totals.py's rule, for API clients.
@@ -152,7 +152,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     cfdi_uuid = serializers.CharField(read_only=True, allow_null=True)
     cfdi_xml_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
     cfdi_pdf_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
-    fiscal_document = serializers.ChoiceField(choices=["nfe", "nfse", "cfdi"], read_only=True, allow_null=True)
+    fiscal_document = serializers.ChoiceField(choices=FiscalDocumentKind.choices, read_only=True, allow_null=True)
     fiscal_message = serializers.CharField(
         read_only=True, allow_null=True,
         help_text="The authority's last answer (authorised, denied, rejected with its code and words) in the"

@@ -91,10 +91,10 @@ class FiscalSettingsWriteSerializer(input_serializers.Serializer):
         help_text="How the company's invoices are paid: the NF-e's payment group (tPag).",
     )
     iss_rate = input_serializers.NumberField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True,
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
         help_text="NFS-e: the ISS rate of the company's municipality, in percent (2 to 5).",
     )
-    nbs = serializers.CharField(max_length=9, required=False, allow_blank=True, help_text="NFS-e: the NBS code.")
+    nbs = serializers.RegexField(r"^\d{9}$", required=False, allow_blank=True, help_text="NFS-e: the NBS code.")
 
 
 class A1UploadSerializer(input_serializers.Serializer):
@@ -127,7 +127,8 @@ class FiscalSettingsViewSet(ServiceActions):
         return Response(fiscal_settings_representation())
 
     @extend_schema(request={"multipart/form-data": A1UploadSerializer}, responses=FiscalSettingsSerializer)
-    @action(detail=False, methods=["post"], url_path="certificate", parser_classes=[MultiPartParser])
+    @action(detail=False, methods=["post"], url_path="certificate", parser_classes=[MultiPartParser],
+            metadata_class=None)
     def certificate(self, request: Request) -> Response:
         """Brazil's A1 certificate (.pfx and its password): it must open, be current and be the
         company's CNPJ's. It replaces the one before; it is kept encrypted."""
@@ -137,7 +138,7 @@ class FiscalSettingsViewSet(ServiceActions):
         return Response(fiscal_settings_representation())
 
     @extend_schema(request={"multipart/form-data": CsdUploadSerializer}, responses=FiscalSettingsSerializer)
-    @action(detail=False, methods=["post"], url_path="csd", parser_classes=[MultiPartParser])
+    @action(detail=False, methods=["post"], url_path="csd", parser_classes=[MultiPartParser], metadata_class=None)
     def csd(self, request: Request) -> Response:
         """Mexico's CSD (.cer, .key and its password): the key must be the certificate's, and the
         certificate a CSD (not an e.firma) of the company's RFC, current now."""

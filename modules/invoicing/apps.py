@@ -74,6 +74,7 @@ class InvoicingConfig(AppConfig):
             "PisCofinsRegimeEnum": "modules.invoicing.models.PisCofinsRegime",
             "CertificateKindEnum": "modules.invoicing.models.CertificateKind",
             "FiscalEventKindEnum": "modules.invoicing.models.FiscalEventKind",
+            "InvoiceFiscalDocumentEnum": "modules.invoicing.models.FiscalDocumentKind",
         },
         dashboard="modules.invoicing.selectors.dashboard_figures",
     )

@@ -93,9 +93,10 @@ def _settings_check(settings: FiscalSettings) -> None:
     elif wanted and not settings.provider_token:
         errors["provider_token"] = [_("Enter the API token %(provider)s gave the company.")
                                     % {"provider": FiscalProvider(settings.provider).label}]
-    for name in ("nfe_series", "nfse_series"):
-        if getattr(settings, name) > 889:  # SEFAZ keeps 890-999 for itself
-            errors[name] = [_("A series goes from 0 to 889.")]
+    if settings.nfe_series > 889:  # SEFAZ keeps 890-999 for itself
+        errors["nfe_series"] = [_("A series goes from 0 to 889.")]
+    if settings.nfse_series > 99999:  # a DPS's serie has 5 digits
+        errors["nfse_series"] = [_("An NFS-e series goes from 0 to 99999.")]
     if settings.nbs and (len(settings.nbs) != 9 or not settings.nbs.isdigit()):
         errors["nbs"] = [_("The NBS code has 9 digits.")]
     if errors:

@@ -43,6 +43,14 @@ class FiscalStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class FiscalDocumentKind(models.TextChoices):
+    """The fiscal document an issued invoice has: Brazil's NF-e or NFS-e, Mexico's CFDI."""
+
+    NFE = "nfe", "NF-e"
+    NFSE = "nfse", "NFS-e"
+    CFDI = "cfdi", "CFDI"
+
+
 class Invoice(models.Model):
     # INV-<year>-<seq>, gapless per year (core.numbering), given when the invoice is created.
     number = models.CharField(_("number"), max_length=32, unique=True)
@@ -85,7 +93,7 @@ class Invoice(models.Model):
     # cfdi), its series and cNF (a resend after a rejection keeps number, series and key), the
     # provider's reference, and the authority's last answer: its outcome (results.py), code and
     # words, shown to the user in their language.
-    fiscal_document = models.CharField(max_length=8, blank=True)
+    fiscal_document = models.CharField(max_length=8, choices=FiscalDocumentKind.choices, blank=True)
     fiscal_series = models.PositiveIntegerField(null=True, blank=True)
     fiscal_numeric_code = models.CharField(max_length=8, blank=True)
     fiscal_provider = models.CharField(max_length=16, blank=True)

@@ -23,8 +23,8 @@ class CompanyProfileSerializer(input_serializers.ModelSerializer):
         max_length=20, allow_blank=True, required=False,
         help_text="Brazil's IE, checked against the company's state, or ISENTO.",
     )
-    city_code = serializers.CharField(
-        max_length=7, allow_blank=True, required=False,
+    city_code = serializers.RegexField(
+        r"^\d{7}$", allow_blank=True, required=False,
         help_text="IBGE's 7 digits; left out, found from the city and state (Brazil).",
     )
 

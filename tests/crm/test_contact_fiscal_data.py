@@ -71,7 +71,7 @@ def test_the_state_registration_is_checked_for_the_customers_state(admin_api, cr
 
 def test_mexican_regime_and_cfdi_use_come_from_sats_catalogues(admin_api, crm_a):
     refused = new_contact(admin_api, country="MX", tax_regime="999", cfdi_use="Z99")
-    taken = new_contact(admin_api, country="MX", tax_id="URE180429TM6", tax_regime="601", cfdi_use="g03",
+    taken = new_contact(admin_api, country="MX", tax_id="URE180429TM6", tax_regime="601", cfdi_use="G03",
                         postal_code="86991")
 
     assert set(refused.json()) == {"tax_regime", "cfdi_use"}

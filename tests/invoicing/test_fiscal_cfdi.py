@@ -68,7 +68,8 @@ def test_issuing_stamps_the_cfdi_valid_against_sats_schema_with_a_seal_that_veri
 
 def test_the_pre_flight_names_what_is_missing_in_spanish(api, team_a, invoicing_a, mexico):
     customer = invoicing_a.customer(name="Rosa Ibarra", tax_id="URE180429TM6", country="MX")
-    invoice = invoicing_a.invoice(customer=customer, currency="MXN", items=[item("Asesoría", "1", "100", tax_rate="16")])
+    invoice = invoicing_a.invoice(customer=customer, currency="MXN",
+                                  items=[item("Asesoría", "1", "100", tax_rate="16")])
 
     response = api(host=team_a.host, user=team_a.admin, language="es").post(f"{URL}{invoice.pk}/issue/")
 
@@ -82,7 +83,8 @@ def test_the_pre_flight_names_what_is_missing_in_spanish(api, team_a, invoicing_
 
 
 def test_an_iva_rate_sat_has_not_is_named(admin_api, invoicing_a, mexico, customer):
-    invoice = invoicing_a.invoice(customer=customer, currency="MXN", items=[item("Asesoría", "1", "100", tax_rate="18")])
+    invoice = invoicing_a.invoice(customer=customer, currency="MXN",
+                                  items=[item("Asesoría", "1", "100", tax_rate="18")])
 
     response = admin_api.post(f"{URL}{invoice.pk}/issue/")
 

@@ -11,7 +11,7 @@ from tests.fiscal_br.conftest import invoice as nfe_document
 from tests.fiscal_br.conftest import make_certificate
 from tests.fiscal_br.focus_fake import REJECTION_598, FakeFocus
 
-from .fiscal import BRAZILIAN_CUSTOMER, COMPANY_CNPJ, SETTINGS_URL, URL, bread, brazilian_company, fiscal_on
+from .fiscal import BRAZILIAN_CUSTOMER, COMPANY_CNPJ, SETTINGS_URL, URL, brazilian_company, bread, fiscal_on
 
 TOKEN = "token-de-homologacao-123"
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invoice',
             name='fiscal_document',
-            field=models.CharField(blank=True, max_length=8),
+            field=models.CharField(blank=True, choices=[('nfe', 'NF-e'), ('nfse', 'NFS-e'), ('cfdi', 'CFDI')], max_length=8),
         ),
         migrations.AddField(
             model_name='invoice',

@@ -12,7 +12,15 @@ from django.utils import timezone
 from modules.invoicing.models import FiscalEvent, FiscalSettings, InvoiceItem
 from tests.fiscal_br.conftest import make_certificate, pfx_bytes
 
-from .fiscal import BRAZILIAN_CUSTOMER, COMPANY_CNPJ, MEXICAN_CUSTOMER, bread, brazilian_company, fiscal_on, mexican_company
+from .fiscal import (
+    BRAZILIAN_CUSTOMER,
+    COMPANY_CNPJ,
+    MEXICAN_CUSTOMER,
+    brazilian_company,
+    bread,
+    fiscal_on,
+    mexican_company,
+)
 from .test_invoice_pages import editor_post, page_of
 
 SETTINGS_PAGE = "/invoicing/settings/fiscal/"

@@ -37,7 +37,6 @@ from .fiscal import FiscalResult
 from .fiscal_br import sandbox
 from .fiscal_br.access_key import numeric_code_new
 from .fiscal_br.codes import HOMOLOGATION, PRODUCTION
-from .fiscal_br.danfe import danfe_pdf
 from .fiscal_br.errors import FiscalDataError
 from .fiscal_br.inputs import Address, DPSInput, Emitter, Item, NFeInput, Payment, Recipient, Service
 from .fiscal_br.nfe import nfe_issue
@@ -233,14 +232,12 @@ def _nfse_issue(invoice: Invoice, settings: FiscalSettings, profile: CompanyProf
 
 def _result(invoice: Invoice, answer: Authorization, *, document: str, series: int, number: int, numeric_code: str,
             provider: str, reference: str) -> FiscalResult:
-    xml = pdf = ""
-    if answer.xml:
-        xml = _file("nfe", f"{answer.key or invoice.number}-{document}.xml", answer.xml)
-        if document == "nfe":
-            pdf = _file("nfe", f"danfe-{answer.key}.pdf", danfe_pdf(answer.xml))
+    # The DANFE is drawn after the issue commits (fiscal_documents.fiscal_pdf_make): it takes
+    # WeasyPrint a second, and the XML is the document the law knows.
+    xml = _file("nfe", f"{answer.key or invoice.number}-{document}.xml", answer.xml) if answer.xml else ""
     return FiscalResult(
         nfe_number=f"{number:06d}" if document == "nfe" else str(number), nfe_key=answer.key,
-        nfe_status=STATUS_BY_OUTCOME[answer.outcome], nfe_xml=xml, nfe_pdf=pdf, fiscal_document=document,
+        nfe_status=STATUS_BY_OUTCOME[answer.outcome], nfe_xml=xml, fiscal_document=document,
         fiscal_series=series, fiscal_numeric_code=numeric_code, fiscal_provider=provider, fiscal_reference=reference,
         fiscal_protocol=answer.protocol, fiscal_outcome=answer.outcome, fiscal_code=answer.code,
         fiscal_reason=answer.reason,

@@ -6,27 +6,33 @@ correction letters and payment complements. The invoice services and the API cal
 
 import logging
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innexar.celery import app
 from modules.accounts.models import User
 from modules.core.exceptions import DomainError
+from modules.core.files import tenant_file_path
 from modules.events.services import event_record
 from modules.tenancy.tasks import on_commit_in_this_tenant
 
 from . import events
 from .fiscal import FiscalResult, fiscal_document_issue, fiscal_issuer_register
+from .fiscal_br.danfe import danfe_pdf
 from .fiscal_br.results import CANCELLED, REJECTED
 from .fiscal_brazil import brazil_cancel, brazil_correct, brazil_issue, brazil_message, brazil_refresh
 from .fiscal_mexico import mexico_cancel, mexico_issue, mexico_message, mexico_payment_complement
+from .fiscal_mx.pdf import cfdi_pdf
 from .models import FiscalEvent, FiscalStatus, Invoice, InvoicePayment
 
 logger = logging.getLogger(__name__)
 
 POLL_TASK = "invoicing.fiscal_document_poll"
 COMPLEMENT_TASK = "invoicing.fiscal_payment_complement"
+PDF_TASK = "invoicing.fiscal_document_pdf"
 
 
 def fiscal_issuers_register() -> None:
@@ -43,10 +49,41 @@ def fiscal_result_apply(invoice: Invoice, result: FiscalResult, *, actor: User |
         return
     for field, value in changes.items():
         setattr(invoice, field, value)
+    invoice_id = invoice.pk
     if invoice.nfe_status == FiscalStatus.PENDING:
-        invoice_id = invoice.pk
         on_commit_in_this_tenant(lambda: app.signature(POLL_TASK).apply_async((invoice_id,), countdown=5))
+    if _pdf_due(invoice):
+        on_commit_in_this_tenant(lambda: app.signature(PDF_TASK).delay(invoice_id))
     event_record(name=events.FISCAL_DOCUMENT_CHANGED, payload=events.fiscal_document_json(invoice), actor=actor)
+
+
+def _pdf_due(invoice: Invoice) -> bool:
+    """An authorised NF-e without its DANFE, a stamped CFDI without its printed PDF (an NFS-e's is
+    the municipality's to print)."""
+    if invoice.fiscal_document == "cfdi":
+        return bool(invoice.cfdi_xml) and not invoice.cfdi_pdf
+    return invoice.fiscal_document == "nfe" and bool(invoice.nfe_xml) and not invoice.nfe_pdf
+
+
+def fiscal_pdf_make(*, invoice_id: int) -> None:
+    """Draw the document's PDF from its stored XML (the DANFE, the CFDI's printed representation
+    with SAT's QR) once the issue has committed; running it twice draws it once."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if not _pdf_due(invoice):
+            return
+        if invoice.fiscal_document == "cfdi":
+            with default_storage.open(invoice.cfdi_xml, "rb") as stored:
+                invoice.cfdi_pdf = _pdf_file("cfdi", f"{invoice.cfdi_uuid}.pdf", cfdi_pdf(stored.read()))
+            invoice.save(update_fields=["cfdi_pdf", "updated_at"])
+        else:
+            with default_storage.open(invoice.nfe_xml, "rb") as stored:
+                invoice.nfe_pdf = _pdf_file("nfe", f"danfe-{invoice.nfe_key}.pdf", danfe_pdf(stored.read()))
+            invoice.save(update_fields=["nfe_pdf", "updated_at"])
+
+
+def _pdf_file(kind: str, name: str, content: bytes) -> str:
+    return default_storage.save(tenant_file_path(connection.tenant.pk, kind, name), ContentFile(content))
 
 
 def fiscal_resend_due(invoice: Invoice) -> bool:

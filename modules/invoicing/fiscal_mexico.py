@@ -168,7 +168,7 @@ def mexico_issue(invoice: Invoice) -> FiscalResult:
         raise _unavailable(error) from None
     return FiscalResult(
         cfdi_uuid=stamp.uuid.upper(), cfdi_xml=_file(f"{stamp.uuid}.xml", stamp.xml),
-        cfdi_pdf=_file(f"{stamp.uuid}.pdf", cfdi_pdf(stamp.xml)), fiscal_document="cfdi", fiscal_provider=provider,
+        fiscal_document="cfdi", fiscal_provider=provider,  # its PDF follows the commit (fiscal_pdf_make)
         fiscal_protocol=stamp.sat_certificate_number, fiscal_outcome=STAMPED,
         fiscal_authorized_at=timezone.now(),
     )

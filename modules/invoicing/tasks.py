@@ -5,7 +5,7 @@ from modules.core.exceptions import DomainError
 from modules.tenancy.scope import for_each_tenant
 from modules.tenancy.tasks import TenantTask
 
-from .fiscal_documents import invoice_fiscal_refresh, invoice_payment_complement, pending_documents
+from .fiscal_documents import fiscal_pdf_make, invoice_fiscal_refresh, invoice_payment_complement, pending_documents
 from .pix_charges import pix_charges_expire
 from .services import invoices_mark_overdue
 from .subscriptions import subscriptions_bill
@@ -78,6 +78,12 @@ def fiscal_document_poll(invoice_id: int, attempt: int = 1) -> None:
         pending = True
     if pending and attempt < POLL_ATTEMPTS:
         fiscal_document_poll.apply_async((invoice_id, attempt + 1), countdown=min(5 * 2 ** (attempt - 1), 300))
+
+
+@app.task(base=TenantTask, name="invoicing.fiscal_document_pdf", ignore_result=True)
+def fiscal_document_pdf(invoice_id: int) -> None:
+    """The DANFE or the CFDI's PDF, drawn from the stored XML once the issue has committed."""
+    fiscal_pdf_make(invoice_id=invoice_id)
 
 
 @app.task(base=TenantTask, name="invoicing.fiscal_documents_poll", ignore_result=True)

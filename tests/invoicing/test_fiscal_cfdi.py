@@ -44,11 +44,12 @@ def consulting(**fields) -> dict:
 
 
 def test_issuing_stamps_the_cfdi_valid_against_sats_schema_with_a_seal_that_verifies(
-    admin_api, client, team_a, invoicing_a, mexico, customer
+    admin_api, client, team_a, invoicing_a, mexico, customer, django_capture_on_commit_callbacks
 ):
     invoice = invoicing_a.invoice(customer=customer, currency="MXN", items=[consulting()])
 
-    response = admin_api.post(f"{URL}{invoice.pk}/issue/")
+    with django_capture_on_commit_callbacks(execute=True):  # its PDF is drawn once the issue commits
+        response = admin_api.post(f"{URL}{invoice.pk}/issue/")
 
     assert response.status_code == 200, response.json()
     issued = response.json()
@@ -62,7 +63,8 @@ def test_issuing_stamps_the_cfdi_valid_against_sats_schema_with_a_seal_that_veri
     assert root.find(f"{CFDI}Receptor").get("UsoCFDI") == "G03"
     concept = root.find(f"{CFDI}Conceptos/{CFDI}Concepto")
     assert (concept.get("ClaveProdServ"), concept.get("ClaveUnidad")) == ("84111500", "ACT")  # a service's unit
-    assert download(client, team_a, issued["cfdi_pdf_url"]).startswith(b"%PDF")
+    printed = admin_api.get(f"{URL}{invoice.pk}/").json()["cfdi_pdf_url"]
+    assert download(client, team_a, printed).startswith(b"%PDF")
     assert issued["fiscal_message"] == f"The PAC stamped the CFDI: fiscal folio {issued['cfdi_uuid']}."
 
 

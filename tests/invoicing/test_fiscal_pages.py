@@ -101,11 +101,14 @@ def test_the_editor_keeps_an_items_fiscal_codes(admin, team_a, invoicing_a):
     assert (line.ncm, line.cfop) == ("19052090", "5102")
 
 
-def test_the_invoice_page_shows_the_authorised_nfe_and_registers_a_correction_letter(admin, team_a, invoicing_a):
+def test_the_invoice_page_shows_the_authorised_nfe_and_registers_a_correction_letter(
+    admin, team_a, invoicing_a, django_capture_on_commit_callbacks
+):
     brazilian_company(team_a)
     fiscal_on(team_a, payment_method="pix")
-    invoice = invoicing_a.issued(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
-                                 items=[bread()])
+    with django_capture_on_commit_callbacks(execute=True):  # the DANFE follows the issue
+        invoice = invoicing_a.issued(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
+                                     items=[bread()])
     url = f"/invoicing/invoices/{invoice.pk}/"
 
     page = page_of(admin.get(url))

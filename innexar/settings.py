@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "modules.core.money.Currency",
         "ImportStatusEnum": "modules.core.models.ImportStatus",
         "CompanyFiscalDocumentEnum": "modules.tenancy.models.FiscalDocument",
+        "CompanyCountryEnum": "modules.tenancy.models.Country",
     },
 }
 

@@ -165,3 +165,38 @@ def test_another_workspace_cannot_correct_an_invoice(outsider, team_a, invoicing
 
     assert response.status_code == 404
     assert invoicing_a.run(lambda: FiscalEvent.objects.count()) == 0
+
+
+def test_without_javascript_the_correction_letter_link_opens_its_dialog(admin, team_a, invoicing_a):
+    brazilian_company(team_a)
+    fiscal_on(team_a, payment_method="pix")
+    invoice = invoicing_a.issued(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
+                                 items=[bread()])
+
+    closed = page_of(admin.get(f"/invoicing/invoices/{invoice.pk}/"))
+    opened = page_of(admin.get(f"/invoicing/invoices/{invoice.pk}/?correction"))
+
+    assert 'id="correction-dialog" class="board-dialog" aria-labelledby' in closed
+    assert 'id="correction-dialog" class="board-dialog" open' in opened
+
+
+def test_the_danfe_is_drawn_once_however_often_its_task_runs(team_a, invoicing_a, settings, tmp_path):
+    from modules.invoicing.fiscal_documents import fiscal_pdf_make
+
+    settings.MEDIA_ROOT = tmp_path
+    brazilian_company(team_a)
+    fiscal_on(team_a, payment_method="pix")
+    invoice = invoicing_a.issued(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
+                                 items=[bread()])
+
+    invoicing_a.run(lambda: fiscal_pdf_make(invoice_id=invoice.pk))
+    first = invoicing_a.fresh(invoice).nfe_pdf
+    invoicing_a.run(lambda: fiscal_pdf_make(invoice_id=invoice.pk))
+
+    assert first.endswith(f"danfe-{invoice_nfe_key(invoicing_a, invoice)}.pdf")
+    assert invoicing_a.fresh(invoice).nfe_pdf == first
+    assert len(list(tmp_path.rglob("danfe-*.pdf"))) == 1
+
+
+def invoice_nfe_key(invoicing, invoice) -> str:
+    return invoicing.fresh(invoice).nfe_key

@@ -211,3 +211,16 @@ def test_a_sw_rejection_is_shown_in_spanish_and_the_fixed_invoice_is_stamped(
         "postal del receptor.»"
     ]}
     assert issued.status_code == 200 and issued.json()["cfdi_uuid"]
+
+
+def test_a_real_pac_needs_the_companys_own_csd(admin_api, invoicing_a, mexico, customer):
+    admin_api.patch(SETTINGS_URL, {"provider": "sw_sapien", "provider_token": SW_TOKEN})
+    invoice = invoicing_a.invoice(customer=customer, currency="MXN", items=[consulting()])
+
+    response = admin_api.post(f"{URL}{invoice.pk}/issue/")
+
+    assert response.status_code == 400
+    assert response.json() == {"csd": [
+        "Upload the company's CSD (the .cer and .key files SAT issued for invoicing, with their password) before "
+        "issuing CFDI."
+    ]}

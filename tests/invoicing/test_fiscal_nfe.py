@@ -236,3 +236,23 @@ def test_another_workspace_sees_neither_the_documents_nor_the_certificate(
 
     assert client.get(urlsplit(link).path, HTTP_HOST=team_b.host).status_code == 404
     assert invoicing_a.run(lambda: FiscalEvent.objects.count()) == 0
+
+
+def test_a_certificate_that_expired_since_its_upload_is_named_by_the_pre_flight(
+    admin_api, invoicing_a, brazil, customer
+):
+    from modules.invoicing.models import CertificateKind, FiscalCertificate
+
+    now = timezone.now()
+    expired = make_certificate(COMPANY_CNPJ, not_before=now - timedelta(days=400), not_after=now - timedelta(days=2))
+    invoicing_a.run(lambda: FiscalCertificate.objects.create(
+        kind=CertificateKind.A1, content=pfx_bytes(expired, "senha"), password="senha", subject="PADARIA",
+        tax_id=COMPANY_CNPJ, serial="1", valid_from=expired.not_before, valid_until=expired.not_after,
+    ))
+    invoice = invoicing_a.invoice(customer=customer, currency="BRL", items=[bread()])
+
+    response = admin_api.post(f"{URL}{invoice.pk}/issue/")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["certificate"]
+    assert response.json()["certificate"][0].startswith("The certificate expired on ")

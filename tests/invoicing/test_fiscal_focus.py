@@ -89,3 +89,24 @@ def test_a_denied_nfe_keeps_its_number_used(admin_api, invoicing_a, focus, djang
     assert (denied["nfe_status"], denied["nfe_number"]) == ("denied", "000001")
     assert denied["fiscal_message"].startswith("SEFAZ denied the NF-e (302: Uso Denegado")
     assert admin_api.get(SETTINGS_URL).json()["nfe_next_number"] == 2
+
+
+def test_an_nfe_issued_through_focus_is_corrected_and_cancelled_through_focus(
+    admin_api, invoicing_a, focus, django_capture_on_commit_callbacks
+):
+    invoice = invoicing_a.invoice(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
+                                  items=[bread()])
+    issue(admin_api, invoice, django_capture_on_commit_callbacks)
+    ref = f"{invoice.number}-nfe"
+
+    corrected = admin_api.post(f"{URL}{invoice.pk}/correction/",
+                               {"correction": "Onde se lê balcão, leia-se entrega no endereço do cliente"})
+    cancelled = admin_api.post(f"{URL}{invoice.pk}/cancel/", {"reason": "Pedido cancelado pelo cliente"})
+
+    assert corrected.status_code == 200 and focus.notes[ref].corrections == 1
+    assert cancelled.status_code == 200
+    assert (cancelled.json()["nfe_status"], focus.notes[ref].status) == ("cancelled", "cancelado")
+    assert [(event["kind"], event["code"]) for event in cancelled.json()["fiscal_events"]] == [
+        ("correction", "135"), ("cancellation", "135")
+    ]
+    assert ("DELETE", f"/v2/nfe/{ref}") in focus.requests

@@ -200,3 +200,20 @@ def test_the_danfe_is_drawn_once_however_often_its_task_runs(team_a, invoicing_a
 
 def invoice_nfe_key(invoicing, invoice) -> str:
     return invoicing.fresh(invoice).nfe_key
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("pt-br", "Sua empresa emite a NF-e"), ("es", "Su empresa emite la NF-e"),
+])
+def test_the_fiscal_pages_speak_the_readers_language(admin, team_a, invoicing_a, language, text):
+    brazilian_company(team_a)
+    fiscal_on(team_a, payment_method="pix")
+    invoice = invoicing_a.issued(customer=invoicing_a.customer(**BRAZILIAN_CUSTOMER), currency="BRL",
+                                 items=[bread()])
+    admin.cookies["django_language"] = language
+
+    settings_page = page_of(admin.get(SETTINGS_PAGE))
+    invoice_page = page_of(admin.get(f"/invoicing/invoices/{invoice.pk}/"))
+
+    assert text in settings_page
+    assert ("Baixar o XML" if language == "pt-br" else "Descargar el XML") in invoice_page

@@ -343,9 +343,3 @@ def brazil_message(invoice: Invoice) -> str:
         invoice.fiscal_outcome, invoice.fiscal_code, invoice.fiscal_reason, protocol=invoice.fiscal_protocol,
         document="NFS-e" if nfse else "NF-e", authority=sandbox.NATIONAL_SYSTEM if nfse else "SEFAZ",
     ).message
-
-
-def brazil_event_message(event: FiscalEvent) -> str:
-    return EventResult(True, event.code, event.reason, "cancellation" if event.kind == FiscalEventKind.CANCELLATION
-                       else "correction", protocol=event.protocol, sequence=event.sequence).message
-

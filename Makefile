@@ -60,6 +60,7 @@ bench: install
 	$(PY) bench/brpay.py
 	$(PY) bench/fiscal_cfdi.py
 	$(PY) bench/fiscal_nfe.py
+	$(PY) bench/fiscal_issue_api.py
 	$(PY) bench/finance_reconcile.py
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py

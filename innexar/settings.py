@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
         "ImportStatusEnum": "modules.core.models.ImportStatus",
+        "CompanyFiscalDocumentEnum": "modules.tenancy.models.FiscalDocument",
+        "CompanyCountryEnum": "modules.tenancy.models.Country",
     },
 }
 

@@ -17,6 +17,7 @@ import uuid
 import zlib
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 import pytest
 import schemathesis
@@ -38,6 +39,9 @@ from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
 from modules.inventory import services as inventory_services
 from modules.invoicing import boletos
+from modules.invoicing.fiscal_mx.csd import SANDBOX_DIR
+from modules.tenancy.models import CompanyProfile
+from tests.fiscal_br.conftest import make_certificate, pfx_bytes
 from tests.invoicing.charges_fixtures import (
     PAYER,
     PIX_KEY,
@@ -50,6 +54,7 @@ from tests.invoicing.fake_stripe import FakeStripe
 
 EXAMPLES = 10
 STRONG_PASSWORD = "Vivid-Otter-Trumpet-93"
+A1_PASSWORD = "senha-do-a1"
 LEADS = b"name,email\nAna Souza,ana-st@example.com\n"
 STATEMENT = b"date,description,amount\n2025-01-02,Schemathesis line,-12.50\n"
 RETURN = return_file("237", [t_u("237", "009" + "00000" + "00000000777" + "1", "06", paid=Decimal("10.00"))])
@@ -205,8 +210,12 @@ def _with_real_refs(case, workspace) -> None:
     # Rules across fields: a tax id, tax regime and PIX key follow the country, an amount its currency.
     if body.get("tax_id") or "country" in body or body.get("tax_regime") or body.get("pix_key"):
         body.update(country="BR", tax_id="11222333000181")
-    if body.get("tax_regime"):
-        body["tax_regime"] = "simples_nacional"
+    if body.get("tax_regime"):  # a company's is its country's; a customer's, SAT's (Mexico)
+        body["tax_regime"] = "601" if case.path.startswith("/api/v1/crm/contacts/") else "simples_nacional"
+    if body.get("state_registration"):  # an IE has its state's check digits: ISENTO fits any state
+        body["state_registration"] = "ISENTO"
+    if body.get("city_code"):
+        body["city_code"] = "3550308"
     if {"publishable_key", "secret_key"} <= body.keys():  # test keys with test keys, live with live
         body["secret_key"] = "sk_" + body["publishable_key"][3:8] + body["secret_key"][8:]
     if "value" in body and minor_units(body.get("currency") or "USD") == 0:
@@ -214,7 +223,9 @@ def _with_real_refs(case, workspace) -> None:
     for field in ("amount", "opening_balance"):
         if body.get(field) and minor_units(body.get("currency") or "USD") == 0:
             body[field] = str(max(1, int(Decimal(body[field]))))
-    if case.path.startswith("/api/v1/invoicing/invoices/"):
+    if case.path.startswith("/api/v1/invoicing/fiscal/"):
+        _a_fiscal_setup_it_takes(case.path, body, team)
+    elif case.path.startswith("/api/v1/invoicing/invoices/"):
         _an_invoice_it_can_bill(body, workspace)
     elif case.path.startswith("/api/v1/inventory/"):
         _stock_it_can_move(body, workspace, unique)
@@ -245,6 +256,27 @@ def _stock_it_can_move(body: dict, workspace, unique: str) -> None:
         body["type"] = "in" if body["reason"] == "purchase" else "out"
     if body.get("type") == "out":
         body.pop("unit_cost", None)
+
+
+@cache
+def _a1_certificate() -> bytes:
+    return pfx_bytes(make_certificate("11222333000181"), A1_PASSWORD)
+
+
+def _a_fiscal_setup_it_takes(path: str, body: dict, team) -> None:
+    """The fiscal set-up's rules across fields and records: a provider of the company's country
+    (Brazil's) with its token; a certificate that opens with its password and is the company's
+    (the CSD's company moves to Mexico, SAT's test RFC, for the operation)."""
+    if body.get("provider") == "sw_sapien":
+        body["provider"] = "focus_nfe"
+    if body.get("provider") == "focus_nfe":
+        body["provider_token"] = body.get("provider_token") or "token-123"
+    if path == "/api/v1/invoicing/fiscal/certificate/":
+        body.update(file=_a1_certificate(), password=A1_PASSWORD)
+    elif path == "/api/v1/invoicing/fiscal/csd/":
+        CompanyProfile.objects.filter(tenant=team.tenant).update(country="MX", tax_id="EKU9003173C9")
+        body.update(certificate=(SANDBOX_DIR / "EKU9003173C9.cer").read_bytes(),
+                    private_key=(SANDBOX_DIR / "EKU9003173C9.key").read_bytes(), password="12345678a")
 
 
 def _an_invoice_it_can_bill(body: dict, workspace) -> None:

@@ -28,3 +28,10 @@ def amount_json(amount: Decimal, currency: str) -> str:
     """An amount as text with its currency's own digits: "5000.00" USD, "5000" CLP. No locale:
     the same for every reader, whoever made the change."""
     return str(quantize(amount, currency))
+
+
+def number_json(value: Decimal) -> int | float:
+    """A quantity, a rate or hours as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
+    15 significant digits of any, which a float holds exactly."""
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -3,7 +3,7 @@ depends on the reader). Services record them in the transaction that made the ch
 
 from decimal import Decimal
 
-from modules.core.formats import amount_json, iso_date, iso_datetime
+from modules.core.formats import amount_json, iso_date, iso_datetime, number_json
 from modules.core.money import minor_units
 
 from .models import (
@@ -104,13 +104,6 @@ def subscription_json(subscription: Subscription) -> dict:
         "cancel_at": iso_date(subscription.cancel_at),
         "stripe_subscription_id": subscription.stripe_subscription_id or None,
     }
-
-
-def number_json(value: Decimal) -> int | float:
-    """A quantity or a tax rate as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
-    15 significant digits of either, which a float holds exactly."""
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def unit_price_json(price: Decimal, currency: str) -> str:

@@ -3,6 +3,8 @@ depends on the reader or on other records: no progress, no `formatted`). Service
 the transaction that made the change; `*.updated` events carry the changed fields.
 """
 
+from decimal import Decimal
+
 from modules.core.formats import amount_json, iso_date, iso_datetime, number_json, user_json
 
 from .models import Project, Task, TimeEntry
@@ -18,8 +20,9 @@ TASK_DELETED = "task.deleted"
 TIME_ENTRY_CREATED = "time_entry.created"
 
 
-def hours_json(hours) -> int | float | None:
-    return None if hours is None else number_json(hours)
+def hours_json(hours: Decimal | int | None) -> int | float | None:
+    """Hours as a JSON number (a new task's `actual_hours` is still the int default)."""
+    return None if hours is None else number_json(Decimal(hours))
 
 
 def project_json(project: Project) -> dict:

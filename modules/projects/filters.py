@@ -25,7 +25,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """By name and description, or by the customer (name, email, company), accents ignored."""
+        """By name, or by the customer (name, email, company), accents ignored."""
         query = search_query(value)
         if query is None:
             return queryset

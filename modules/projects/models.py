@@ -60,7 +60,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     search_document = models.GeneratedField(
-        expression=search_document("name", "description"), output_field=SearchVectorField(), db_persist=True,
+        expression=search_document("name"), output_field=SearchVectorField(), db_persist=True,
     )
 
     objects = SearchableManager()

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from modules.accounts.models import User
 from modules.core.access import assignment_check
 from modules.core.board import column_make_room
-from modules.core.money import amount_check
+from modules.core.money import amount_check, number_in_locale
 from modules.crm.models import Contact
 from modules.events.services import event_record, payload_changes
 from modules.tenancy.selectors import tenant_currency
@@ -348,7 +348,8 @@ def time_entry_create(
     if logged + hours > HOURS_A_DAY_MAX:
         raise ValidationError({"hours": [
             _("A day has 24 hours: %(logged)s are already logged on %(date)s, so at most %(left)s more.")
-            % {"logged": logged.normalize(), "date": day.isoformat(), "left": (HOURS_A_DAY_MAX - logged).normalize()}
+            % {"logged": number_in_locale(logged, None), "date": day.isoformat(),
+               "left": number_in_locale(HOURS_A_DAY_MAX - logged, None)}
         ]})
     entry = TimeEntry.objects.create(task=task, user=actor, hours=hours, date=day, description=description.strip())
     # F(): entries on one task from several people at once all count.

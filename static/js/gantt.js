@@ -81,6 +81,11 @@
         }
         gantt = new window.Gantt(chart, bars(answer.tasks), {
           view_mode: "Day",
+          // The project's first weeks, not today's (which may lie far after them).
+          scroll_to: "start",
+          // No weekend shading: frappe-gantt colours it with a style attribute, which the pages'
+          // Content-Security-Policy refuses (the shading then turns black).
+          holidays: {},
           language: (chart.dataset.language || "en").slice(0, 2),
           readonly_progress: true,
           popup: false,

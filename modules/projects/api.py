@@ -21,6 +21,7 @@ from modules.core.api import RecordViewSet, ServiceViewSet, TeammateField, UserR
 from modules.core.filters import ID_MAX
 from modules.core.money import Currency, format_money
 from modules.crm.models import Contact
+from modules.finance.api import CustomerSerializer, customer_json
 from modules.tenancy.plans import Feature
 
 from . import access, events, selectors, services
@@ -28,12 +29,6 @@ from .filters import ProjectFilter, TaskFilter
 from .models import Project, ProjectStatus, Task, TaskPriority, TaskStatus, TimeEntry
 
 # --- Reading -------------------------------------------------------------------------------------
-
-
-def customer_json(contact: Contact | None) -> dict | None:
-    if contact is None:
-        return None
-    return {"id": contact.pk, "name": contact.name, "email": contact.email, "company": contact.company}
 
 
 def task_representation(task: Task) -> dict:
@@ -65,12 +60,6 @@ def task_queryset():
     return selectors.task_list().select_related("project").prefetch_related(
         Prefetch("dependencies", queryset=Task.objects.only("id"))
     )
-
-
-class CustomerSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Contact
-        fields = ["id", "name", "email", "company"]
 
 
 class ProjectRefSerializer(serializers.ModelSerializer):
@@ -243,11 +232,15 @@ class ProjectViewSet(ServiceViewSet):
     def delete_record(self, project):
         services.project_delete(actor=self.request.user, project=project)
 
-    @extend_schema(methods=["get"], responses=TaskSerializer(many=True), description="The project's tasks.")
-    @extend_schema(methods=["post"], request=TaskWriteSerializer, responses={201: TaskSerializer}, description=(
+    @extend_schema(methods=["get"], responses=TaskSerializer(many=True), description="The project's tasks.",
+                   operation_id="projects_project_tasks_list")
+    @extend_schema(methods=["post"], request=TaskWriteSerializer, responses={201: TaskSerializer},
+                   operation_id="projects_project_tasks_create", description=(
         "A new task of the project: at `position` in its status's column, or at the end of it."
     ))
-    @action(detail=True, methods=["get", "post"], serializer_class=TaskSerializer, filterset_class=TaskFilter)
+    # Each action names what it lists: the schema reads the filters' model off `queryset`.
+    @action(detail=True, methods=["get", "post"], serializer_class=TaskSerializer, filterset_class=TaskFilter,
+            queryset=Task.objects.none())
     def tasks(self, request: Request, pk=None) -> Response:
         if request.method == "POST":
             project = self.access(for_write=True)  # tasks are placed and checked against the whole project
@@ -261,7 +254,7 @@ class ProjectViewSet(ServiceViewSet):
 
     @extend_schema(responses=TimeEntrySerializer(many=True), description="The hours logged on the project's tasks.")
     @action(detail=True, methods=["get"], url_path="time-entries", serializer_class=TimeEntrySerializer,
-            filterset_class=None, filter_backends=[])
+            filterset_class=None, filter_backends=[], queryset=TimeEntry.objects.none())
     def time_entries(self, request: Request, pk=None) -> Response:
         entries = selectors.time_entry_list(project=self.access())
         page = self.paginate_queryset(entries)

@@ -31,7 +31,7 @@ def project_list() -> QuerySet[Project]:
     """Projects with their customer and their tasks counted (`tasks_total`, `tasks_done`)."""
     return Project.objects.select_related("customer").annotate(
         tasks_total=Count("tasks"), tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
-    )
+    ).order_by("-start_date", "-id")  # a query that counts drops Meta.ordering
 
 
 def project_progress(project: Project) -> int:

@@ -18,10 +18,13 @@ from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
 from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
+from modules.projects.models import Project, Task
+from modules.tenancy.models import Tenant
 from modules.tenancy.scope import tenant_scope
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
+from tests.projects.conftest import Projects
 
 # The path before the id says what the id names; the longest match wins.
 RECORD_KINDS = {
@@ -58,6 +61,10 @@ RECORD_KINDS = {
     "invoicing/invoices/": "invoice",
     "api/v1/^invoicing/subscriptions/": "subscription",
     "invoicing/subscriptions/": "subscription",
+    "api/v1/^projects/": "project",
+    "api/v1/^projects/tasks/": "task",
+    "projects/": "project",
+    "projects/tasks/": "task",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -108,7 +115,10 @@ ROUTES = _record_routes()
 
 
 @pytest.fixture
-def alpha_records(team_a):
+def alpha_records(team_a, team_b):
+    # The outsider has every module alpha has (projects is Professional): refused as not found,
+    # not for its plan.
+    Tenant.objects.filter(pk=team_b.tenant.pk).update(plan="professional")
     crm_a = Crm(team_a)
     lead = crm_a.lead(name="Alpha secret lead")
     deal = crm_a.deal(title="Alpha secret deal")
@@ -146,7 +156,10 @@ def alpha_records(team_a):
             actor=team_a.admin, customer=Contact.objects.get(pk=deal.contact_id), plan="Alpha secret plan",
             amount=Decimal("10.00"), currency="USD", billing_cycle="monthly", billing_day=1,
         )
-    return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
+    projects_a = Projects(team_a)
+    project = projects_a.project(name="Alpha secret project")
+    task = projects_a.task(project, title="Alpha secret task")
+    return {"project": project.pk, "task": task.pk, "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk}
@@ -160,7 +173,8 @@ def _snapshot(team, records) -> dict:
                                 ("import", ImportJob), ("statement import", ImportJob),
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
                                 ("category", Category), ("invoice", Invoice),
-                                ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix)]
+                                ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
+                                ("project", Project), ("task", Task)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

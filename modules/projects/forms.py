@@ -59,8 +59,14 @@ class TaskForm(RecordForm):
 
     def __init__(self, *args, project, task: Task | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        others = Task.objects.filter(project=project).order_by("title", "id")
-        self.fields["dependencies"].queryset = others.exclude(pk=task.pk) if task is not None else others
+        if task is None:
+            # The board's new-task form: a select of every task of a 500-task project would cost
+            # more than the board itself. Dependencies are set on the task's own page.
+            del self.fields["dependencies"]
+        else:
+            self.fields["dependencies"].queryset = Task.objects.filter(project=project).exclude(pk=task.pk).order_by(
+                "title", "id"
+            )
 
     @classmethod
     def initial_of(cls, task: Task) -> dict:

@@ -107,15 +107,18 @@ def test_a_new_task_is_added_from_the_board(member, projects_a):
     project = projects_a.project()
     before = projects_a.task(project, title="Before")
 
+    member.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+
     response = member.post(f"/projects/{project.pk}/tasks/new/", {
-        "title": "After", "status": "todo", "priority": "high", "dependencies": [before.pk],
-        "estimated_hours": "6",
+        "title": "After", "status": "todo", "priority": "high", "estimated_hours": "6,5",
     })
 
     assert response.status_code == 302
     task = projects_a.run(lambda: Task.objects.get(title="After"))
-    assert (task.priority, task.position, task.estimated_hours) == ("high", 1, Decimal("6.00"))
-    assert projects_a.run(lambda: list(task.dependencies.values_list("pk", flat=True))) == [before.pk]
+    assert (task.priority, task.position, task.estimated_hours) == ("high", 1, Decimal("6.50"))
+    # Its dependencies are chosen on its own page, among the project's other tasks.
+    page = member.get(f"/projects/tasks/{task.pk}/").content.decode()
+    assert f'<option value="{before.pk}">Before</option>' in page
 
 
 def test_the_task_page_logs_hours_typed_the_brazilian_way(member, projects_a):

@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py
 	$(PY) bench/invoicing_charges.py
+	$(PY) bench/projects_board.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

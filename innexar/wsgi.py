@@ -12,3 +12,16 @@ application = get_wsgi_application()
 # connections must not be shared across the fork.
 for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF, settings.PLATFORM_ADMIN_URLCONF):
     get_resolver(urlconf).url_patterns  # noqa: B018 - loading them is the point
+
+# The same for what every workspace page draws: the sidebar's icons (heroicons reads its zip file
+# again for each icon it has not drawn yet, ~25 ms each) and the layouts' compiled templates.
+from django.template.loader import get_template  # noqa: E402
+from heroicons.templatetags.heroicons import heroicon_outline  # noqa: E402
+
+from modules.workspace.navigation import MODULES  # noqa: E402
+
+LAYOUT_ICONS = {"bars-3", "check-circle", "cog-6-tooth", "home", "lock-closed", "users"}
+for icon in LAYOUT_ICONS | {module.icon for module in MODULES}:
+    heroicon_outline(icon)
+for template in ("layouts/workspace.html", "layouts/partials/_board.html", "layouts/partials/_table.html"):
+    get_template(template)

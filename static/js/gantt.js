@@ -54,12 +54,18 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken },
     }).then(function (response) {
-      return response.json().then(function (answer) {
-        if (!response.ok) {
-          throw new Error(answer.error || chart.dataset.failedMessage);
-        }
-        say("");
-      });
+      // A refusal by the services is JSON with its reason; a 403 or a 500 is a page.
+      return response
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (answer) {
+          if (!response.ok) {
+            throw new Error(answer.error || chart.dataset.failedMessage);
+          }
+          say("");
+        });
     });
   }
 

@@ -181,3 +181,13 @@ def test_a_contact_with_projects_cannot_be_deleted(admin_api, projects_a):
 
     assert response.status_code == 400
     assert "customer of 1 project" in str(response.json())
+
+
+def test_a_blank_budget_is_refused_and_null_clears_it(admin_api, projects_a):
+    project = projects_a.project(budget="100.00")
+
+    blank = admin_api.patch(f"{URL}{project.pk}/", {"budget": ""})
+    cleared = admin_api.patch(f"{URL}{project.pk}/", {"budget": None})
+
+    assert blank.status_code == 400 and list(blank.json()) == ["budget"]
+    assert (cleared.status_code, cleared.json()["budget"]) == (200, None)

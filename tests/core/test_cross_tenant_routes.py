@@ -159,7 +159,8 @@ def alpha_records(team_a, team_b):
     projects_a = Projects(team_a)
     project = projects_a.project(name="Alpha secret project")
     task = projects_a.task(project, title="Alpha secret task")
-    return {"project": project.pk, "task": task.pk, "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
+    return {"project": project.pk, "task": task.pk,
+            "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk}

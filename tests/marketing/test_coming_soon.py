@@ -36,8 +36,11 @@ def test_the_pricing_page_includes_the_crm_and_marks_the_modules_not_built_yet_a
     ):
         included = feature_line(page, "starter", label)
         assert "Included:" in included and "Coming soon" not in included, label
+    for label in ("Projects with Kanban",):
+        included = feature_line(page, "professional", label)
+        assert "Included:" in included and "Coming soon" not in included, label
     for label in (
-        "Inventory and stock movements", "Projects with Kanban", "QuickBooks, Stripe and WhatsApp",
+        "Inventory and stock movements", "QuickBooks, Stripe and WhatsApp",
         "Analytics and PDF", "Outgoing webhooks",
     ):
         assert '<span class="badge badge-warn">Coming soon</span>' in feature_line(page, "enterprise", label), label
@@ -55,7 +58,8 @@ def test_the_landing_page_marks_each_module_not_built_yet_as_coming_soon(public)
     assert "Coming soon" not in landing_card(page, "CRM")
     assert "Coming soon" not in landing_card(page, "Finance")
     assert "Coming soon" not in landing_card(page, "Invoicing")
-    for title in ("Inventory", "Projects", "Integrations", "Analytics &amp; reports"):
+    assert "Coming soon" not in landing_card(page, "Projects")
+    for title in ("Inventory", "Integrations", "Analytics &amp; reports"):
         assert '<span class="badge badge-warn">Coming soon</span>' in landing_card(page, title), title
     assert "Electronic invoices and payment methods come with the Invoicing module, coming soon." not in page
 
@@ -76,8 +80,8 @@ def test_the_invitation_mail_names_what_the_team_can_use_today(team_a, mailoutbo
         user_invite(actor=team_a.admin, email="new@alpha.example.com", name="Nora New", role="user", language="es")
 
     body = mailoutbox[0].body
-    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas y Facturación." in body
-    assert "Inventario" not in body and "Proyectos" not in body
+    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación y Proyectos." in body
+    assert "Inventario" not in body
 
 
 def test_flipping_availability_changes_the_pricing_page_and_the_api_gate_alike(public, api, team_a):

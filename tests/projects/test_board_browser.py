@@ -1,10 +1,12 @@
 """A real Chromium drags tasks on a project's Kanban board, to another column and within one, and
-the moves are still there after a reload; on the Gantt chart, dragging a bar moves the task's dates.
+the moves are still there after a reload; on the Gantt chart, dragging a bar moves the task's dates;
+axe finds nothing serious or critical on the projects pages, wide and narrow.
 
 The server (tests/e2e/conftest.py) commits what the browser does, so what this module makes is
 committed too, and removed when it ends.
 """
 
+import json
 import uuid
 from datetime import date
 
@@ -23,6 +25,7 @@ from tests.e2e.conftest import (
     sign_in,
     user_who_signs_in,
 )
+from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 from tests.e2e.test_pipeline_browser import drag
 
 pytestmark = pytest.mark.browser
@@ -141,3 +144,27 @@ def test_a_bar_dragged_on_the_gantt_chart_moves_the_tasks_dates(server, board): 
         task = Task.objects.get(pk=wireframes.pk)
     connection.set_schema_to_public()
     assert (task.start_date, task.due_date) == (date(2025, 11, 5), date(2025, 11, 9))
+
+
+@pytest.mark.django_db
+def test_no_projects_page_has_a_serious_or_critical_accessibility_violation(server, board):  # noqa: F811
+    base = f"http://{board['host']}:{server}"
+    project, task = board["project"].pk, board["tasks"][0].pk
+    pages = {
+        "list": "/projects/", "new project": "/projects/new/", "board": f"/projects/{project}/",
+        "gantt": f"/projects/{project}/gantt/", "task": f"/projects/tasks/{task}/",
+    }
+    found = {}
+    with chromium() as browser:
+        page = browser.new_page()
+        sign_in(page, base, board["user"])
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, path in pages.items():
+                page.goto(base + path)
+                page.add_script_tag(url=AXE)
+                violations = page.evaluate(RUN_AXE)
+                if violations:
+                    found[f"{name} at {width}px"] = violations
+
+    assert found == {}, json.dumps(found, indent=2)

@@ -7,10 +7,9 @@ PATCH of `status` and `position`; a bar dragged on the Gantt chart, of `start_da
 """
 
 import html
-from functools import cache, wraps
+from functools import cache
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -128,10 +127,6 @@ CARD_HTML = (
     '<small><span class="badge {priority_class}">{priority}</span> {assignee}</small>'
     '<span class="board-card-foot"><strong>{hours}</strong>{due}</span>{menu}</li>'
 )
-CARD_MENU_HTML = (
-    '<button type="button" class="board-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
-    '<span aria-hidden="true">⋯</span></button>'
-)
 
 
 def _column_head(column: selectors.BoardColumn) -> dict:
@@ -150,7 +145,7 @@ def _cards_html(cards: list) -> str:
     day_text = cache(lambda day: formats.date_format(day, date_format))
     hours_text = cache(lambda hours: _("%(hours)s h") % {"hours": number_in_locale(hours.normalize(), None)})
     priorities = {value: (html.escape(str(label)), PRIORITY_BADGES[value]) for value, label in TaskPriority.choices}
-    menu = CARD_MENU_HTML.format(label=html.escape(_("Move this task")))
+    menu = pages.board_card_menu(_("Move this task"))
     rows = []
     for task_id, title, _status, priority, due, estimated, assignee in cards:
         priority_label, priority_class = priorities[priority]
@@ -163,26 +158,14 @@ def _cards_html(cards: list) -> str:
     return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
 
 
-def _board_answer(request, project, *, status: int = 200, error: str = "") -> HttpResponse:
-    """What a move changes on the board: every column's count and hours."""
+def _board_answer(request, pk: int, *, status: int = 200, error: str = "") -> HttpResponse:
+    """What a move changes on the board of task `pk`'s project: every column's count and hours."""
+    project = access.access_task(request.user, pk).project
     heads = [_column_head(column) for column in selectors.board_heads(project).values()]
-    return render(
-        request, "layouts/partials/_board.html#column-heads", {"heads": heads, "error": error}, status=status
-    )
+    return pages.board_heads(request, heads, status=status, error=error)
 
 
-def board_action(view):
-    """The board shows a refusal (a task assigned to someone else) beside the columns."""
-
-    @wraps(view)
-    def answered(request, pk: int):
-        try:
-            return view(request, pk)
-        except PermissionDenied as refusal:
-            task = access.access_task(request.user, pk)
-            return _board_answer(request, task.project, status=403, error=str(refusal))
-
-    return answered
+board_action = pages.board_refusals(_board_answer)
 
 
 @require_POST
@@ -193,9 +176,9 @@ def task_move(request, pk: int):
         task = access.access_task(request.user, pk, for_write=True)
         form = BoardMoveForm(request.POST)
         if not form.is_valid():
-            return _board_answer(request, task.project, status=422, error=_("This move could not be saved."))
+            return _board_answer(request, pk, status=422, error=_("This move could not be saved."))
         services.task_move(actor=request.user, task=task, **form.cleaned_data)
-    return _board_answer(request, task.project)
+    return _board_answer(request, pk)
 
 
 @require_POST

@@ -261,3 +261,26 @@ def test_dependency_refusals_are_translated(api, team_a, projects_a, language, m
     )
 
     assert response.json() == {"dependencies": [message]}
+
+
+def test_lists_make_as_many_queries_for_many_tasks_as_for_few(admin_api, projects_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = projects_a.project()
+    first = projects_a.task(project)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_api.get(path).status_code == 200
+        connection.set_schema_to_public()
+        return len(captured)
+
+    paths = [f"{URL}{project.pk}/tasks/", f"{URL}tasks/", URL, f"{URL}{project.pk}/", f"{URL}{project.pk}/gantt/"]
+    for path in paths:
+        admin_api.get(path)  # the workspace's and the user's snapshots, once
+    few = [queries(path) for path in paths]
+    for _ in range(8):
+        projects_a.task(project, dependencies=[first.pk], assigned_to=projects_a.team.user)
+        projects_a.project()
+    assert [queries(path) for path in paths] == few

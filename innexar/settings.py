@@ -81,6 +81,7 @@ TENANT_APPS = [
     "modules.finance",
     "modules.invoicing",
     "modules.inventory",
+    "modules.projects",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -408,6 +409,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/frappe-gantt", BASE_DIR / "node_modules" / "frappe-gantt" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
     # The accessibility checker the browser tests run in each page (tests/e2e/test_accessibility_browser.py).

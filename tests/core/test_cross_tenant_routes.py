@@ -20,10 +20,12 @@ from modules.inventory import services as inventory
 from modules.inventory.models import InventoryCount, Product, StockMovement
 from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
+from modules.projects.models import Project, Task
 from modules.tenancy.scope import tenant_scope
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
+from tests.projects.conftest import Projects
 
 # The path before the id says what the id names; the longest match wins.
 RECORD_KINDS = {
@@ -65,6 +67,10 @@ RECORD_KINDS = {
     "api/v1/^inventory/movements/": "movement",
     "api/v1/^inventory/inventories/": "count",
     "inventory/counts/": "count",
+    "api/v1/^projects/": "project",
+    "api/v1/^projects/tasks/": "task",
+    "projects/": "project",
+    "projects/tasks/": "task",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -161,7 +167,11 @@ def alpha_records(team_a, team_b):
         movement = inventory.stock_move(actor=team_a.admin, product=product, type="in", quantity=Decimal(5),
                                         reason="purchase", reference="Alpha secret")
         count = inventory.count_create(actor=team_a.admin, date=date(2025, 1, 2), notes="Alpha secret count")
-    return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
+    projects_a = Projects(team_a)
+    project = projects_a.project(name="Alpha secret project")
+    task = projects_a.task(project, title="Alpha secret task")
+    return {"project": project.pk, "task": task.pk,
+            "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk,
@@ -177,7 +187,8 @@ def _snapshot(team, records) -> dict:
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
                                 ("category", Category), ("invoice", Invoice),
                                 ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
-                                ("product", Product), ("movement", StockMovement), ("count", InventoryCount)]
+                                ("product", Product), ("movement", StockMovement), ("count", InventoryCount),
+                                ("project", Project), ("task", Task)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

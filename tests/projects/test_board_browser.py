@@ -19,13 +19,13 @@ from modules.events.models import AuditEntry, Event
 from modules.projects import services
 from modules.projects.models import Project, Task
 from modules.tenancy.scope import tenant_scope
+from tests.e2e.axe import axe_violations_of_pages
 from tests.e2e.conftest import (
     chromium,
     server,  # noqa: F401  (the server process, a module fixture)
     sign_in,
     user_who_signs_in,
 )
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 from tests.e2e.test_pipeline_browser import drag
 
 pytestmark = pytest.mark.browser
@@ -154,17 +154,6 @@ def test_no_projects_page_has_a_serious_or_critical_accessibility_violation(serv
         "list": "/projects/", "new project": "/projects/new/", "board": f"/projects/{project}/",
         "gantt": f"/projects/{project}/gantt/", "task": f"/projects/tasks/{task}/",
     }
-    found = {}
-    with chromium() as browser:
-        page = browser.new_page()
-        sign_in(page, base, board["user"])
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            for name, path in pages.items():
-                page.goto(base + path)
-                page.add_script_tag(url=AXE)
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{name} at {width}px"] = violations
+    found = axe_violations_of_pages(base, board["user"], pages)
 
     assert found == {}, json.dumps(found, indent=2)

@@ -27,7 +27,9 @@ from .models import MessageStatus, SyncStatus
 CALLBACK_URL_NAME = "api:integration-quickbooks-callback-callback"
 
 
-class TooManyRequests(exceptions.Throttled):
+class TooManyRequests(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "rate_limited"
     default_detail = _("WhatsApp is receiving too many messages from this number. Try again in a few minutes.")
 
 

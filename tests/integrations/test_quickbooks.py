@@ -5,7 +5,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from celery.exceptions import Retry
 from django.core import signing
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -15,7 +14,8 @@ from modules.crm.models import Contact
 from modules.crm.services import contact_create
 from modules.integrations import quickbooks
 from modules.integrations.models import QuickBooksConnection, QuickBooksLink, SyncStatus
-from modules.integrations.quickbooks_services import STATE_PURPOSE, quickbooks_access_token
+from modules.integrations.quickbooks_services import STATE_PURPOSE, quickbooks_access_token, quickbooks_sync_run
+from modules.tenancy.scope import tenant_scope
 
 from ..conftest import on_own_connection
 
@@ -233,20 +233,18 @@ def test_an_expired_access_token_is_refreshed_on_a_401_and_the_sync_goes_on(
     assert kept(team_a).access_token in intuit.access_tokens
 
 
-def test_a_throttled_sync_tries_again_and_finishes(api, team_a, intuit, django_capture_on_commit_callbacks):
+def test_a_throttled_sync_is_raised_for_the_task_to_retry_and_the_retry_finishes(api, team_a, intuit):
     connect(api, team_a, intuit)
     intuit.add("Vendor", {"DisplayName": "Papelaria Central"})
     intuit.throttle_next = 1
 
-    with django_capture_on_commit_callbacks() as queued:
-        assert api(host=team_a.host, user=team_a.admin).post(f"{BASE}sync/", {}).status_code == 202
-    # An eager task runs its retry at once, then reports that it retried.
-    with pytest.raises(Retry):
-        queued[0]()
-    result = api(host=team_a.host, user=team_a.admin).get(f"{BASE}sync/").json()
+    with tenant_context(team_a.tenant), tenant_scope(team_a.tenant):
+        with pytest.raises(quickbooks.Throttled):
+            quickbooks_sync_run()
+        counts = quickbooks_sync_run()
 
-    assert result["sync_status"] == SyncStatus.DONE
-    assert result["synced_vendors"] == 1
+    assert counts["synced_vendors"] == 1
+    assert kept(team_a).sync_status == SyncStatus.DONE
 
 
 def test_a_sync_whose_refresh_is_refused_fails_saying_to_connect_again(

@@ -10,17 +10,21 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection as db_connection
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from innexar.celery import app
 from modules.accounts.models import User
 from modules.core.exceptions import DomainError
-from modules.core.money import format_money
+from modules.core.money import country_override, format_money
 from modules.core.phones import phone_normalize, tenant_region
 from modules.events.services import event_record
 from modules.invoicing.models import Invoice
+from modules.tenancy.scope import tenant_format_country
 from modules.tenancy.tasks import on_commit_in_this_tenant
 
 from . import whatsapp
@@ -185,12 +189,14 @@ def whatsapp_reminder_send(*, invoice_id: int, template: str) -> WhatsAppMessage
     invoice = Invoice.objects.select_related("customer").filter(pk=invoice_id).first()
     if invoice is None or not invoice.customer.phone:
         return None
-    variables = {
-        "customer_name": invoice.customer.name,
-        "amount": format_money(invoice.total, invoice.currency),
-        "invoice_number": invoice.number,
-        "due_date": invoice.due_date.isoformat(),
-    }
+    # Money written as the invoice's reader and the company's country write it, as in its email.
+    with translation.override(invoice.language), country_override(tenant_format_country(db_connection.tenant)):
+        variables = {
+            "customer_name": invoice.customer.name,
+            "amount": format_money(invoice.total, invoice.currency),
+            "invoice_number": invoice.number,
+            "due_date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
+        }
     return whatsapp_send(
         actor=None, to=invoice.customer.phone, template=template, variables=variables,
         language=TEMPLATE_LANGUAGES.get(invoice.language.lower(), "en_US"), invoice=invoice,

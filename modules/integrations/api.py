@@ -39,7 +39,8 @@ def callback_uri(request: Request) -> str:
 
 
 def workspace_page(request: Request, outcome: str) -> str:
-    return request.build_absolute_uri(reverse("integrations:home", urlconf=settings.ROOT_URLCONF)) + f"?quickbooks={outcome}"
+    page = reverse("integrations:home", urlconf=settings.ROOT_URLCONF)
+    return request.build_absolute_uri(page) + f"?quickbooks={outcome}"
 
 
 # --- QuickBooks ----------------------------------------------------------------------------------

@@ -43,8 +43,12 @@ class IntegrationsConfig(AppConfig):
         from modules.invoicing.lifecycle import invoice_reminder_hook_register
 
         from . import tasks  # noqa: F401  (the services queue them by name: registered in every process)
-        from .whatsapp_services import whatsapp_reminder_queue, whatsapp_webhook_handle, whatsapp_webhook_verify
-        from .whatsapp_services import whatsapp_handshake
+        from .whatsapp_services import (
+            whatsapp_handshake,
+            whatsapp_reminder_queue,
+            whatsapp_webhook_handle,
+            whatsapp_webhook_verify,
+        )
 
         # Each workspace's Meta app signs its own events: they come to the workspace's own host.
         inbound_provider_register(InboundProvider(

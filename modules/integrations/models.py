@@ -57,7 +57,9 @@ class QuickBooksLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["realm_id", "kind", "local_key"], name="integrations_qb_link_local_unique"),
-            models.UniqueConstraint(fields=["realm_id", "kind", "external_id"], name="integrations_qb_link_external_unique"),
+            models.UniqueConstraint(
+                fields=["realm_id", "kind", "external_id"], name="integrations_qb_link_external_unique"
+            ),
         ]
 
     def __str__(self) -> str:

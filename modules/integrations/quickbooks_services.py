@@ -54,7 +54,8 @@ def quickbooks_authorization_url(*, actor: User, redirect_uri: str) -> str:
     try:
         return quickbooks.authorization_url(redirect_uri=redirect_uri, state=state)
     except quickbooks.QuickBooksError:
-        raise DomainError(_("QuickBooks could not be reached. Try again in a few minutes."), code="unreachable") from None
+        message = _("QuickBooks could not be reached. Try again in a few minutes.")
+        raise DomainError(message, code="unreachable") from None
 
 
 def quickbooks_state_user(*, tenant, state: str) -> User:
@@ -206,7 +207,8 @@ def quickbooks_sync_run(*, customers: bool = True, invoices: bool = True, vendor
 
 def quickbooks_sync_give_up() -> None:
     """Throttled try after try: the sync ends as failed, saying so, and can be started again."""
-    _status_set(sync_status=SyncStatus.FAILED, sync_error=_("QuickBooks is busy (too many requests). Sync again later."))
+    message = _("QuickBooks is busy (too many requests). Sync again later.")
+    _status_set(sync_status=SyncStatus.FAILED, sync_error=message)
 
 
 def _links(realm_id: str, kind: str) -> dict[str, str]:

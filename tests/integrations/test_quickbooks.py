@@ -288,3 +288,54 @@ def test_tenant_b_never_sees_or_uses_tenant_as_tokens(api, team_a, team_b, intui
     # A's token on B's host is refused outright.
     assert api(host=team_b.host, user=team_a.admin).get(f"{BASE}status/").status_code in (401, 403)
     assert on_own_connection(lambda: kept(team_b)) is None
+
+
+def test_sync_pushes_issued_invoices_with_their_customer_and_the_payables_vendors_once(
+    api, team_a, intuit, django_capture_on_commit_callbacks
+):
+    from tests.finance.conftest import Finance
+    from tests.invoicing.conftest import Invoicing, item
+
+    connect(api, team_a, intuit)
+    invoicing, finance = Invoicing(team_a), Finance(team_a)
+    customer = invoicing.customer(name="Loja Azul", email="azul@example.com")
+    issued = invoicing.issued(customer=customer, items=[item(unit_price="1500.00")])
+    invoicing.invoice(customer=customer)  # a draft stays ours alone
+    finance.account(type="payable", vendor="Papelaria Central", description="Paper", amount="80.00")
+    finance.account(type="payable", vendor="papelaria central ", description="Ink", amount="20.00")
+    already = intuit.add("Invoice", {"DocNumber": "OLD-1"})  # QuickBooks' own, not ours: left alone
+
+    first = sync(api, team_a, django_capture_on_commit_callbacks)
+
+    assert first["sync_status"] == SyncStatus.DONE, first
+    invoices = [made for entity, made in intuit.created if entity == "Invoice"]
+    assert len(invoices) == 1
+    [pushed] = invoices
+    customer_id = next(made["Id"] for entity, made in intuit.created
+                       if entity == "Customer" and made["DisplayName"] == "Loja Azul")
+    assert pushed["CustomerRef"] == {"value": customer_id}
+    assert pushed["DocNumber"] == issued.number
+    assert pushed["Line"][0]["Amount"] == "1500.00"
+    assert [made["DisplayName"] for entity, made in intuit.created if entity == "Vendor"] == ["Papelaria Central"]
+    assert (first["synced_invoices"], first["synced_vendors"]) == (1, 1)
+    assert already["Id"] not in [made["Id"] for _, made in intuit.created]
+
+    second = sync(api, team_a, django_capture_on_commit_callbacks)
+
+    assert (second["synced_customers"], second["synced_invoices"], second["synced_vendors"]) == (0, 0, 0)
+    assert len(intuit.records["Invoice"]) == 2 and len(intuit.records["Vendor"]) == 1
+
+
+def test_a_sync_that_lost_its_links_finds_the_twins_again_instead_of_creating_them(
+    api, team_a, intuit, django_capture_on_commit_callbacks
+):
+    connect(api, team_a, intuit)
+    with tenant_context(team_a.tenant):
+        contact_create(actor=None, name="Maria Souza", email="maria@example.com")
+    sync(api, team_a, django_capture_on_commit_callbacks)
+    with tenant_context(team_a.tenant):
+        QuickBooksLink.objects.all().delete()  # as if the sync died after QuickBooks answered
+
+    sync(api, team_a, django_capture_on_commit_callbacks)
+
+    assert [made["DisplayName"] for entity, made in intuit.created if entity == "Customer"] == ["Maria Souza"]

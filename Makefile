@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/invoicing_charges.py
 	$(PY) bench/invoicing_billing.py
 	$(PY) bench/inventory_movements.py
+	$(PY) bench/integrations_quickbooks.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

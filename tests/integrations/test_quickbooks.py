@@ -339,3 +339,22 @@ def test_a_sync_that_lost_its_links_finds_the_twins_again_instead_of_creating_th
     sync(api, team_a, django_capture_on_commit_callbacks)
 
     assert [made["DisplayName"] for entity, made in intuit.created if entity == "Customer"] == ["Maria Souza"]
+
+
+def test_a_person_who_says_no_at_intuit_comes_back_with_nothing_kept(api, team_a, intuit):
+    answer = api(host=team_a.host).get(f"{BASE}callback/", {"error": "access_denied", "state": "whatever"})
+
+    assert answer.status_code == 302
+    assert answer["Location"] == f"http://{team_a.host}/integrations/?quickbooks=refused"
+    assert kept(team_a) is None
+
+
+def test_a_refused_code_is_a_400_and_nothing_is_kept(api, team_a, intuit):
+    answer = api(host=team_a.host, user=team_a.admin).get(f"{BASE}connect/")
+    state = parse_qs(urlparse(answer["Location"]).query)["state"][0]
+
+    refused = api(host=team_a.host).get(f"{BASE}callback/", {"code": "AB11spent", "realmId": "1", "state": state})
+
+    assert refused.status_code == 400
+    assert refused.json() == {"code": ["QuickBooks refused the authorization. Connect again."]}
+    assert kept(team_a) is None

@@ -156,3 +156,18 @@ def test_disconnect_forgets_the_token(api, team_a, meta):
     assert api(host=team_a.host, user=team_a.admin).delete(f"{BASE}disconnect/").status_code == 204
     with tenant_context(team_a.tenant):
         assert not WhatsAppConnection.objects.exists()
+
+
+def test_a_plain_user_may_not_connect(api, team_a, meta):
+    answer = api(host=team_a.host, user=team_a.user).post(f"{BASE}connect/", CONNECT)
+
+    assert answer.status_code == 403
+    with tenant_context(team_a.tenant):
+        assert not WhatsAppConnection.objects.exists()
+
+
+def test_a_phone_number_id_meta_does_not_know_is_a_400_on_it(api, team_a, meta):
+    answer = api(host=team_a.host, user=team_a.admin).post(f"{BASE}connect/", {**CONNECT, "phone_number_id": "999999"})
+
+    assert answer.status_code == 400
+    assert "does not exist" in answer.json()["phone_number_id"][0]

@@ -145,14 +145,14 @@ class _Session:
 
     def __init__(self):
         self.realm_id, self.token = quickbooks_access_token()
-        self.company = quickbooks.Company(realm_id=self.realm_id, access_token=self.token)
+        self.company = quickbooks.company(realm_id=self.realm_id, access_token=self.token)
 
     def run(self, call):
         try:
             return call(self.company)
         except quickbooks.TokenExpired:
             self.realm_id, self.token = quickbooks_access_token(refused=self.token)
-            self.company = quickbooks.Company(realm_id=self.realm_id, access_token=self.token)
+            self.company = quickbooks.company(realm_id=self.realm_id, access_token=self.token)
             return call(self.company)
 
 

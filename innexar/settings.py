@@ -396,6 +396,8 @@ QUICKBOOKS_ITEM_ID = env_str("QUICKBOOKS_ITEM_ID", "1")
 QUICKBOOKS_STATE_SECONDS = env_int("QUICKBOOKS_STATE_SECONDS", 600, minimum=60)
 WHATSAPP_GRAPH_BASE = env_str("WHATSAPP_GRAPH_BASE", "https://graph.facebook.com/v21.0")
 WHATSAPP_REMINDER_TEMPLATE = env_str("WHATSAPP_REMINDER_TEMPLATE", "payment_reminder")
+# Offline WhatsApp (development by default): any token connects, messages are accepted locally.
+WHATSAPP_SANDBOX = env_bool("WHATSAPP_SANDBOX", DEVELOPMENT)
 
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -32,6 +32,7 @@ class FakeMeta:
         self.rate_limited = False
         self.sent: list[dict] = []
         settings.WHATSAPP_GRAPH_BASE = server.url_for("/v21.0").rstrip("/")
+        settings.WHATSAPP_SANDBOX = False
         server.expect_request(re.compile(r"^/v21\.0/\d+$"), method="GET").respond_with_handler(self._number)
         server.expect_request(re.compile(r"^/v21\.0/\d+/messages$"), method="POST").respond_with_handler(self._send)
 

@@ -171,3 +171,16 @@ def test_a_phone_number_id_meta_does_not_know_is_a_400_on_it(api, team_a, meta):
 
     assert answer.status_code == 400
     assert "does not exist" in answer.json()["phone_number_id"][0]
+
+
+def test_the_sandbox_connects_and_sends_without_leaving_the_machine(api, team_a, settings):
+    settings.WHATSAPP_SANDBOX = True  # no fake Meta here: nothing may be called
+    settings.WHATSAPP_GRAPH_BASE = "http://127.0.0.1:9/v21.0"
+
+    shown = connected(api, team_a)
+    answer = api(host=team_a.host, user=team_a.user).post(f"{BASE}send/", {
+        "to": "+5511888888888", "template": "payment_reminder", "variables": {"customer_name": "João"},
+    })
+
+    assert shown["display_name"] == "Sandbox"
+    assert answer.status_code == 201 and answer.json()["id"].startswith("wamid.sandbox-")

@@ -33,6 +33,7 @@ from requests import RequestException
 
 MINOR_VERSION = 75
 THROTTLED_CODE = 3001  # QBO's "ThrottleExceeded" fault, answered with HTTP 429
+DUPLICATE_NAME_CODE = 6240  # a DisplayName is unique across customers, vendors and employees
 
 
 class QuickBooksError(Exception):
@@ -48,6 +49,10 @@ class Reconnect(QuickBooksError):
 
 
 class Throttled(QuickBooksError):
+    pass
+
+
+class DuplicateName(QuickBooksError):
     pass
 
 
@@ -164,6 +169,8 @@ class Company:
         except qb_exceptions.QuickbooksException as error:
             if error.error_code == THROTTLED_CODE:
                 raise Throttled(error.detail) from error
+            if error.error_code == DUPLICATE_NAME_CODE:
+                raise DuplicateName(error.detail) from error
             raise QuickBooksError(f"{error.message}: {error.detail}") from error
         except RequestException as error:
             raise QuickBooksError(str(error)) from error

@@ -249,12 +249,23 @@ def _customers_sync(session: _Session, *, push: bool) -> int:
         count += 1
     if push:
         for contact in Contact.objects.exclude(pk__in=[int(key) for key in twins]).order_by("pk"):
-            made = session.run(lambda company, contact=contact: company.create(
-                "Customer", _customer_body(contact), request_id=_request_id("customer", contact.pk)
-            ))
+            made = _named_create(
+                session, "Customer", _customer_body(contact), request_id=_request_id("customer", contact.pk),
+                other_name=f"{contact.name} ({contact.email})",
+            )
             _link(realm, LinkKind.CUSTOMER, contact.pk, made["Id"])
             count += 1
     return count
+
+
+def _named_create(session: _Session, entity: str, body: dict, *, request_id: str, other_name: str) -> dict:
+    """Create; a name QuickBooks already has (two contacts called João Silva, a vendor that is also
+    a customer: names are unique across both there) is taken with `other_name` instead."""
+    try:
+        return session.run(lambda company: company.create(entity, body, request_id=request_id))
+    except quickbooks.DuplicateName:
+        renamed = {**body, "DisplayName": other_name[:100]}
+        return session.run(lambda company: company.create(entity, renamed, request_id=f"{request_id}-2"[:50]))
 
 
 def _contact_from(customer: dict, email: str) -> int | None:
@@ -348,9 +359,10 @@ def _vendors_sync(session: _Session) -> int:
     for key, name in sorted(names.items()):
         if key in twins:
             continue
-        made = session.run(lambda company, name=name, key=key: company.create(
-            "Vendor", {"DisplayName": name[:100]}, request_id=_request_id("vendor", key)
-        ))
+        made = _named_create(
+            session, "Vendor", {"DisplayName": name[:100]}, request_id=_request_id("vendor", key),
+            other_name=_("%(name)s (vendor)") % {"name": name},
+        )
         _link(realm, LinkKind.VENDOR, key, made["Id"])
         count += 1
     return count

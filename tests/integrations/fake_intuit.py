@@ -142,9 +142,8 @@ class FakeIntuit:
             if request_id and request_id in self.by_request_id:
                 return _json({entity: self.by_request_id[request_id], "time": "2026-12-05T10:00:00.000-08:00"})
             body = json.loads(request.get_data(as_text=True))
-            if entity != "Invoice" and any(
-                r.get("DisplayName") == body.get("DisplayName") for r in self.records[entity].values()
-            ):
+            named = [*self.records["Customer"].values(), *self.records["Vendor"].values()]
+            if entity != "Invoice" and any(r.get("DisplayName") == body.get("DisplayName") for r in named):
                 return _json({"Fault": {"Error": [{
                     "Message": "Duplicate Name Exists Error", "Detail": "The name supplied already exists. : null",
                     "code": "6240", "element": "",

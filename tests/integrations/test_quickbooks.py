@@ -358,3 +358,23 @@ def test_a_refused_code_is_a_400_and_nothing_is_kept(api, team_a, intuit):
     assert refused.status_code == 400
     assert refused.json() == {"code": ["QuickBooks refused the authorization. Connect again."]}
     assert kept(team_a) is None
+
+
+def test_a_name_quickbooks_already_has_is_pushed_under_a_telling_one(
+    api, team_a, intuit, django_capture_on_commit_callbacks
+):
+    from tests.finance.conftest import Finance
+
+    connect(api, team_a, intuit)
+    with tenant_context(team_a.tenant):
+        contact_create(actor=None, name="João Silva", email="joao1@example.com")
+        contact_create(actor=None, name="João Silva", email="joao2@example.com")
+    Finance(team_a).account(type="payable", vendor="João Silva", description="Freelance", amount="50.00")
+
+    result = sync(api, team_a, django_capture_on_commit_callbacks)
+
+    assert result["sync_status"] == SyncStatus.DONE, result
+    names = sorted(made["DisplayName"] for entity, made in intuit.created if entity in ("Customer", "Vendor"))
+    assert [name for name in names if name.startswith("João")] == [
+        "João Silva", "João Silva (joao2@example.com)", "João Silva (vendor)",
+    ]

@@ -62,3 +62,19 @@ def test_without_whatsapp_only_the_email_goes(team_a, meta, invoicing_a, run, ma
 
     assert len(mailoutbox) == 1
     assert meta.sent == []
+
+
+def test_a_reminder_template_meta_refuses_leaves_the_email_and_nothing_else(
+    api, team_a, meta, invoicing_a, run, mailoutbox, settings, caplog  # noqa: F811
+):
+    settings.WHATSAPP_REMINDER_TEMPLATE = "not_approved_yet"
+    connected(api, team_a)
+    overdue_customer(invoicing_a)
+
+    run(date(2026, 1, 9))
+
+    assert len(mailoutbox) == 1
+    assert meta.sent == []
+    with tenant_context(team_a.tenant):
+        assert not WhatsAppMessage.objects.exists()
+    assert "WhatsApp reminder of invoice" in caplog.text

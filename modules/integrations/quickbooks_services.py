@@ -187,7 +187,7 @@ def quickbooks_sync_run(*, customers: bool = True, invoices: bool = True, vendor
     try:
         session = _Session()
         if customers or invoices:  # an invoice's customer must be there first
-            counts["synced_customers"] = _customers_sync(session, push=True)
+            counts["synced_customers"] = _customers_sync(session)
         if invoices:
             counts["synced_invoices"] = _invoices_sync(session)
         if vendors:
@@ -196,11 +196,19 @@ def quickbooks_sync_run(*, customers: bool = True, invoices: bool = True, vendor
         raise
     except (quickbooks.QuickBooksError, DomainError) as error:
         logger.warning("QuickBooks sync failed: %s", error)
-        message = error.message if isinstance(error, DomainError) else str(error)
         if isinstance(error, quickbooks.Reconnect):
             message = _("QuickBooks no longer accepts this connection. Connect again.")
+        elif isinstance(error, DomainError):
+            message = error.message
+        else:
+            message = _("QuickBooks refused the sync: %(detail)s") % {"detail": error}
         QuickBooksConnection.objects.update(sync_status=SyncStatus.FAILED, sync_error=message[:1000])
         return counts
+    except Exception:
+        # Never left "running": a new sync could not start behind it.
+        message = _("The sync stopped on an error of ours. Our team has been notified; sync again later.")
+        QuickBooksConnection.objects.update(sync_status=SyncStatus.FAILED, sync_error=message)
+        raise
     _status_set(sync_status=SyncStatus.DONE, sync_error="", last_sync_at=timezone.now(), **counts)
     return counts
 
@@ -229,7 +237,7 @@ def _request_id(kind: str, local_key) -> str:
     return f"{db_connection.schema_name[:20]}-{kind[:1]}-{key}"
 
 
-def _customers_sync(session: _Session, *, push: bool) -> int:
+def _customers_sync(session: _Session) -> int:
     realm = session.realm_id
     linked = _links(realm, LinkKind.CUSTOMER)
     twins = set(linked.values())
@@ -247,14 +255,13 @@ def _customers_sync(session: _Session, *, push: bool) -> int:
         _link(realm, LinkKind.CUSTOMER, pk, customer["Id"])
         twins.add(str(pk))
         count += 1
-    if push:
-        for contact in Contact.objects.exclude(pk__in=[int(key) for key in twins]).order_by("pk"):
-            made = _named_create(
-                session, "Customer", _customer_body(contact), request_id=_request_id("customer", contact.pk),
-                other_name=f"{contact.name} ({contact.email})",
-            )
-            _link(realm, LinkKind.CUSTOMER, contact.pk, made["Id"])
-            count += 1
+    for contact in Contact.objects.exclude(pk__in=[int(key) for key in twins]).order_by("pk"):
+        made = _named_create(
+            session, "Customer", _customer_body(contact), request_id=_request_id("customer", contact.pk),
+            other_name=f"{contact.name} ({contact.email})",
+        )
+        _link(realm, LinkKind.CUSTOMER, contact.pk, made["Id"])
+        count += 1
     return count
 
 

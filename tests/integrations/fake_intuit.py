@@ -31,6 +31,7 @@ class FakeIntuit:
         self.revoked: list[str] = []
         self.refreshes = 0
         self.throttle_next = 0
+        self.refuse_creates = False  # every create answered with a business validation fault
         self.records: dict[str, dict[str, dict]] = {"Customer": {}, "Invoice": {}, "Vendor": {}}  # realm-less
         self.by_request_id: dict[str, dict] = {}
         self.created: list[tuple[str, dict]] = []
@@ -138,6 +139,12 @@ class FakeIntuit:
             return refused
         entity = {"customer": "Customer", "invoice": "Invoice", "vendor": "Vendor"}[request.path.rsplit("/", 1)[1]]
         request_id = request.args.get("requestid", "")
+        if self.refuse_creates:
+            return _json({"Fault": {"Error": [{
+                "Message": "A business validation error has occurred while processing your request",
+                "Detail": "Business Validation Error: Your company's books are closed for this date.",
+                "code": "6000", "element": "",
+            }], "type": "ValidationFault"}, "time": "2026-12-05T10:00:00.000-08:00"}, 400)
         with self.lock:
             if request_id and request_id in self.by_request_id:
                 return _json({entity: self.by_request_id[request_id], "time": "2026-12-05T10:00:00.000-08:00"})

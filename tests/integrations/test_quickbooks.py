@@ -378,3 +378,20 @@ def test_a_name_quickbooks_already_has_is_pushed_under_a_telling_one(
     assert [name for name in names if name.startswith("João")] == [
         "João Silva", "João Silva (joao2@example.com)", "João Silva (vendor)",
     ]
+
+
+def test_a_sync_quickbooks_refuses_fails_saying_why_and_can_be_started_again(
+    api, team_a, intuit, django_capture_on_commit_callbacks
+):
+    connect(api, team_a, intuit)
+    with tenant_context(team_a.tenant):
+        contact_create(actor=None, name="Maria Souza", email="maria@example.com")
+    intuit.refuse_creates = True
+
+    failed = sync(api, team_a, django_capture_on_commit_callbacks)
+
+    assert failed["sync_status"] == SyncStatus.FAILED
+    assert failed["sync_error"].startswith("QuickBooks refused the sync: ")
+    assert "your company's books are closed for this date" in failed["sync_error"].lower()
+    intuit.refuse_creates = False
+    assert sync(api, team_a, django_capture_on_commit_callbacks)["sync_status"] == SyncStatus.DONE

@@ -43,18 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "integrations",
-        _("Integrations"),
-        "puzzle-piece",
-        Feature.INTEGRATIONS,
-        _("Connect Innexar to the tools you already use."),
-        (
-            _("Sync customers and invoices with QuickBooks"),
-            _("Receive Stripe payments automatically"),
-            _("Talk to customers on WhatsApp"),
-        ),
-    ),
-    WorkspaceModule(
         "analytics",
         _("Analytics & reports"),
         "chart-bar",

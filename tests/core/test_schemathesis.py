@@ -23,6 +23,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -34,14 +35,20 @@ from modules.accounts.services import password_reset_link
 from modules.accounts.tokens import tokens_for_user
 from modules.core import logs
 from modules.core.money import minor_units
+from modules.core.signing import tenant_token
 from modules.crm import services as crm_services
 from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
+from modules.integrations import whatsapp_services
+from modules.integrations.models import QuickBooksConnection
+from modules.integrations.quickbooks_services import STATE_PURPOSE
 from modules.inventory import services as inventory_services
 from modules.invoicing import boletos
 from modules.invoicing.fiscal_mx.csd import SANDBOX_DIR
-from modules.tenancy.models import CompanyProfile
+from modules.tenancy.models import CompanyProfile, Tenant
 from tests.fiscal_br.conftest import make_certificate, pfx_bytes
+from tests.integrations.fake_intuit import FakeIntuit
+from tests.integrations.fake_meta import APP_SECRET, PHONE_NUMBER_ID, TOKEN, FakeMeta
 from tests.invoicing.charges_fixtures import (
     PAYER,
     PIX_KEY,
@@ -84,8 +91,10 @@ def server_in_this_transaction():
 @pytest.fixture
 def workspace(team_a, httpserver, settings):
     """Records for the valid cases to point at, made once per operation; a local Stripe that
-    knows every well-formed key."""
+    knows every well-formed key; the Enterprise plan, with QuickBooks and WhatsApp connected to a
+    local Intuit and Meta."""
     FakeStripe(httpserver, settings).accept_any = True
+    intuit = _integrations_connected(team_a, httpserver, settings)
     with tenant_context(team_a.tenant):
         lead = crm_services.lead_create(actor=team_a.admin, name="Schemathesis Lead", email="st-lead@example.com")
         contact = crm_services.contact_create(
@@ -108,10 +117,39 @@ def workspace(team_a, httpserver, settings):
         )
     charges = _charges_to_point_at(team_a)
     return {
-        "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
-        "categories": categories, "product": product.pk,
+        "team": team_a, "intuit": intuit, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk,
+        "bank_account": bank_account.pk, "categories": categories, "product": product.pk,
         **charges,
     }
+
+
+def _integrations_connected(team, httpserver, settings) -> FakeIntuit:
+    Tenant.objects.filter(pk=team.tenant.pk).update(plan="enterprise")
+    intuit, _ = FakeIntuit(httpserver, settings), FakeMeta(httpserver, settings)
+    tokens = intuit._issue()
+    with tenant_context(team.tenant):
+        QuickBooksConnection.objects.create(
+            realm_id="9130350000000001", access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
+            access_expires_at=timezone.now() + timedelta(hours=1),
+        )
+        whatsapp_services.whatsapp_connect(
+            actor=team.admin, phone_number="+5511999999999", phone_number_id=PHONE_NUMBER_ID, api_key=TOKEN,
+            api_secret=APP_SECRET,
+        )
+    return intuit
+
+
+def _an_integration_it_takes(case, workspace) -> None:
+    """QuickBooks' callback comes back with a state this workspace made for a manager and a code
+    Intuit gave; WhatsApp takes the number and token Meta knows, and sends its approved template."""
+    team, body = workspace["team"], case.body
+    if case.path == "/api/v1/integrations/quickbooks/callback/":
+        state = tenant_token({"user": team.admin.pk}, purpose=STATE_PURPOSE, tenant_id=team.tenant.pk)
+        case.query.update(code=workspace["intuit"].authorization_code(), realmId="9130350000000001", state=state)
+    elif case.path == "/api/v1/integrations/whatsapp/connect/" and isinstance(body, dict):
+        body.update(phone_number_id=PHONE_NUMBER_ID, api_key=TOKEN)
+    elif case.path == "/api/v1/integrations/whatsapp/send/" and isinstance(body, dict):
+        body.update(to="+5511888888888", template="payment_reminder", language="pt_BR")
 
 
 def _charges_to_point_at(team) -> dict:
@@ -168,6 +206,10 @@ def _a_range_it_answers(query: dict) -> None:
 def _with_real_refs(case, workspace) -> None:
     if case.path == "/api/v1/finance/cash-flow/" and case.meta and case.meta.generation.mode.is_positive:
         _a_range_it_answers(case.query)
+    if case.path.startswith(("/api/v1/integrations/quickbooks/", "/api/v1/integrations/whatsapp/")) and (
+        case.meta and case.meta.generation.mode.is_positive
+    ):
+        _an_integration_it_takes(case, workspace)
     body = case.body
     if not (case.meta and case.meta.generation.mode.is_positive and isinstance(body, dict)):
         return

@@ -82,6 +82,7 @@ TENANT_APPS = [
     "modules.invoicing",
     "modules.inventory",
     "modules.projects",
+    "modules.analytics",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

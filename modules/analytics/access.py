@@ -1,0 +1,22 @@
+"""Who may see a report: whoever asked for it, and the workspace's admins and managers."""
+
+import uuid
+
+from django.http import Http404
+
+from .models import Report
+
+
+def access_report(actor, report_id) -> Report:
+    try:
+        report = Report.objects.get(pk=uuid.UUID(str(report_id)))
+    except (ValueError, Report.DoesNotExist):
+        raise Http404 from None
+    if report.created_by_id != actor.pk and not actor.is_tenant_manager:
+        raise Http404
+    return report
+
+
+def report_list(actor):
+    reports = Report.objects.all()
+    return reports if actor.is_tenant_manager else reports.filter(created_by=actor)

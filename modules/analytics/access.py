@@ -1,4 +1,5 @@
-"""Who may see a report: whoever asked for it, and the workspace's admins and managers."""
+"""Who may see a report: whoever asked for it, and the workspace's admins and managers. Reports
+are never changed once made, so `for_write` and `for_delete` find the same."""
 
 import uuid
 
@@ -7,7 +8,7 @@ from django.http import Http404
 from .models import Report
 
 
-def access_report(actor, report_id) -> Report:
+def access_report(actor, report_id, *, for_write: bool = False, for_delete: bool = False) -> Report:
     try:
         report = Report.objects.get(pk=uuid.UUID(str(report_id)))
     except (ValueError, Report.DoesNotExist):
@@ -15,8 +16,3 @@ def access_report(actor, report_id) -> Report:
     if report.created_by_id != actor.pk and not actor.is_tenant_manager:
         raise Http404
     return report
-
-
-def report_list(actor):
-    reports = Report.objects.all()
-    return reports if actor.is_tenant_manager else reports.filter(created_by=actor)

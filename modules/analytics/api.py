@@ -163,7 +163,7 @@ class ReportViewSet(ServiceActions):
     serializer_class = ReportSerializer
     access_record = staticmethod(access_report)
     queryset = Report.objects.none()  # the schema's path parameter type; access_report reads
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[0-9a-f-]{36}"
     error_statuses = (404,)
 
     @extend_schema(
@@ -190,7 +190,7 @@ def report_json(report: Report, request: Request) -> dict:
         "report_id": str(report.pk), "type": report.type, "format": report.format,
         "start_date": iso_date(report.start_date), "end_date": iso_date(report.end_date),
         "status": report.status, "rows": report.rows,
-        "status_url": reverse("analytics-report-detail", args=[report.pk], request=request),
+        "status_url": reverse("api:analytics-report-detail", args=[report.pk], request=request),
         "download_url": link[0] if link else None,
         "expires_at": iso_datetime(link[1]) if link else None,
         "error": report.error,

@@ -18,9 +18,10 @@ from modules.workspace import pages
 
 from . import dashboard as figures
 from . import services
-from .access import access_report, report_list
+from .access import access_report
 from .forms import PeriodForm, ReportForm
 from .reports import REPORT_TYPES
+from .selectors import report_list
 
 RECENT_REPORTS = 20
 
@@ -68,7 +69,7 @@ def _report_rows(reports) -> list[dict]:
 
 
 def _reports_page(request, form, status=200):
-    reports = report_list(request.user).order_by("-created_at")[:RECENT_REPORTS]
+    reports = report_list(request.user)[:RECENT_REPORTS]
     return render(request, "analytics/reports.html", {"form": form, "rows": _report_rows(reports)}, status=status)
 
 

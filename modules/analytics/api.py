@@ -4,6 +4,7 @@ status a client polls). Parse, call the selector or service, write JSON."""
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -21,13 +22,29 @@ from .models import Report, ReportFormat, ReportStatus
 from .reports import REPORT_TYPES
 
 
+class SentIsGiven:
+    """A parameter that may be left out, but not sent empty: DRF takes `start_date=` in a query
+    for "left out", and the schema says an empty value is no date and no choice."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class OptionalDayField(SentIsGiven, DayField):
+    pass
+
+
+class OptionalChoiceField(SentIsGiven, serializers.ChoiceField):
+    pass
+
+
 class DashboardQuerySerializer(input_serializers.Serializer):
-    period = serializers.ChoiceField(
+    period = OptionalChoiceField(
         choices=figures.PERIODS, default="30d",
         help_text="The last 7, 30 or 90 days (today included), the year to date, or custom (start_date to end_date).",
     )
-    start_date = DayField(required=False, help_text="With period=custom: the first day.")
-    end_date = DayField(
+    start_date = OptionalDayField(required=False, help_text="With period=custom: the first day.")
+    end_date = OptionalDayField(
         required=False, help_text="With period=custom: the last day, included, on or after start_date (at most 3 years)."
     )
 

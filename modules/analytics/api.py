@@ -41,11 +41,13 @@ class OptionalChoiceField(SentIsGiven, serializers.ChoiceField):
 class DashboardQuerySerializer(input_serializers.Serializer):
     period = OptionalChoiceField(
         choices=figures.PERIODS, default="30d",
-        help_text="The last 7, 30 or 90 days (today included), the year to date, or custom (start_date to end_date).",
+        help_text="The last 7, 30 or 90 days (today included), the year to date, or custom"
+        " (start_date to end_date).",
     )
     start_date = OptionalDayField(required=False, help_text="With period=custom: the first day.")
     end_date = OptionalDayField(
-        required=False, help_text="With period=custom: the last day, included, on or after start_date (at most 3 years)."
+        required=False,
+        help_text="With period=custom: the last day, included, on or after start_date (at most 3 years).",
     )
 
 

@@ -41,9 +41,9 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.type} {self.start_date}–{self.end_date} ({self.format})"
+
     @property
     def is_waiting(self) -> bool:
         return self.status in (ReportStatus.PENDING, ReportStatus.RUNNING)
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.start_date}–{self.end_date} ({self.format})"

@@ -2,7 +2,7 @@
 schema with the dates and statuses a test needs (the modules' own services would date them today)."""
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,8 @@ from modules.projects.models import Project, Task, TimeEntry
 from modules.tenancy.models import CompanyProfile
 from tests.conftest import Workspace
 
+from .reports_fixtures import seeded  # noqa: F401 (a fixture of the report tests and pages)
+
 
 class Books(Workspace):
     """One team's invoices, leads, deals, receivables, products and time, as the reports read them."""
@@ -28,7 +30,8 @@ class Books(Workspace):
         return self.run(timezone.get_current_timezone)
 
     def customer(self, name: str = "Ana Souza", email: str | None = None) -> Contact:
-        return self.query(lambda: Contact.objects.create(name=name, email=email or f"{uuid.uuid4().hex[:10]}@example.com"))
+        email = email or f"{uuid.uuid4().hex[:10]}@example.com"
+        return self.query(lambda: Contact.objects.create(name=name, email=email))
 
     def invoice(self, total: str, day: date, *, status: str = "issued", currency: str = "USD",
                 customer: Contact | None = None, items: list[tuple] = ()) -> Invoice:
@@ -88,10 +91,6 @@ class Books(Workspace):
 
     def reports(self) -> list[Report]:
         return self.query(lambda: list(Report.objects.order_by("created_at")))
-
-
-def at(day: date, hour: int, zone) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=zone)
 
 
 @pytest.fixture

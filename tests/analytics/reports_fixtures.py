@@ -2,7 +2,7 @@
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -11,7 +11,10 @@ from django_tenants.utils import tenant_context
 
 from modules.finance.models import BankAccount, Transaction
 
-from .conftest import at
+
+def at(day: date, hour: int, zone) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=zone)
+
 
 NOVEMBER = {"start_date": "2025-11-01", "end_date": "2025-11-30"}
 URL = "/api/v1/analytics/reports/"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import at
+from .reports_fixtures import at
 
 URL = "/api/v1/analytics/dashboard/"
 NOVEMBER = {"period": "custom", "start_date": "2025-11-01", "end_date": "2025-11-10"}
@@ -135,7 +135,8 @@ def test_the_named_periods_end_today_in_the_companys_time_zone(admin_api, books)
      {"start_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
     ({"period": "week"}, {"period": ['"week" is not a valid choice.']}),
     ({"period": ""}, {"period": ['"" is not a valid choice.']}),
-    ({"period": "7d", "start_date": ""}, {"start_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
+    ({"period": "7d", "start_date": ""},
+     {"start_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
 ])
 def test_it_refuses_a_period_it_cannot_answer(admin_api, query, errors):
     response = admin_api.get(URL, query)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from modules.analytics.models import Report
 from modules.inventory.models import Product
 
-from .reports_fixtures import EXPECTED, NOVEMBER, URL, content, download, seeded  # noqa: F401 (fixture)
+from .reports_fixtures import EXPECTED, NOVEMBER, URL, content, download
 
 NUMERIC = {"Quantity sold", "Revenue", "Invoices", "Invoiced", "Paid", "Not yet due", "1–30 days late",
            "31–60 days late", "61–90 days late", "Over 90 days late", "Total", "Money in", "Money out", "Balance",
@@ -99,9 +99,8 @@ def test_a_pdf_is_written_in_the_askers_language_and_locale(api, client, team_a,
 
     answer = portuguese.post(URL, {"type": "sales_by_product", "format": "pdf", **NOVEMBER}).json()
 
-    text = " ".join(" ".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(content(download(client, team_a, answer["download_url"])))).pages
-    ).split())
+    pdf = PdfReader(io.BytesIO(content(download(client, team_a, answer["download_url"]))))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "Vendas por produto" in text
     assert "US$ 300,00" in text
     assert "De 01/11/2025 a 30/11/2025" in text

@@ -81,7 +81,8 @@ def test_the_invitation_mail_names_what_the_team_can_use_today(team_a, mailoutbo
         user_invite(actor=team_a.admin, email="new@alpha.example.com", name="Nora New", role="user", language="es")
 
     body = mailoutbox[0].body
-    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación, Inventario, Proyectos y Analítica e informes." in body
+    assert ("donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación, Inventario, Proyectos y Analítica"
+            " e informes.") in body
 
 
 def test_flipping_availability_changes_the_pricing_page_and_the_api_gate_alike(public, api, team_a):

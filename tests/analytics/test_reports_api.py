@@ -202,3 +202,16 @@ def test_a_report_is_kept_in_this_workspaces_files(admin_api, team_a, seeded, bo
     [report] = books.reports()
     assert report.file.startswith(f"tenants/{team_a.tenant.pk}/reports/")
     assert isinstance(report, Report) and report.created_by_id == team_a.admin.pk
+
+
+def test_a_report_whose_file_cannot_be_stored_says_it_failed_and_offers_no_link(admin_api, seeded, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage wants a folder")
+    settings.MEDIA_ROOT = blocked / "media"
+
+    response = admin_api.post(URL, {"type": "pipeline", "format": "csv", **NOVEMBER})
+
+    answer = response.json()
+    assert response.status_code == 202
+    assert answer["status"] == "failed" and answer["download_url"] is None
+    assert answer["error"] == "The report could not be made: try again, or choose a shorter range."

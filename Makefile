@@ -68,6 +68,7 @@ bench: install
 	$(PY) bench/invoicing_billing.py
 	$(PY) bench/inventory_movements.py
 	$(PY) bench/projects_board.py
+	$(PY) bench/analytics.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

@@ -69,6 +69,7 @@ bench: install
 	$(PY) bench/inventory_movements.py
 	$(PY) bench/projects_board.py
 	$(PY) bench/integrations_quickbooks.py
+	$(PY) bench/analytics.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

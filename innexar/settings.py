@@ -83,6 +83,7 @@ TENANT_APPS = [
     "modules.inventory",
     "modules.projects",
     "modules.integrations",
+    "modules.analytics",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

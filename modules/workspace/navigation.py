@@ -43,18 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "analytics",
-        _("Analytics & reports"),
-        "chart-bar",
-        Feature.ANALYTICS,
-        _("See how the business is doing at a glance, and share it."),
-        (
-            _("Dashboards for sales, finance and projects"),
-            _("Export reports as PDF, Excel and CSV"),
-            _("Schedule reports by email"),
-        ),
-    ),
-    WorkspaceModule(
         "webhooks",
         _("Webhooks"),
         "bolt",

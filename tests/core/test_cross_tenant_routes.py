@@ -13,6 +13,7 @@ from django.urls.resolvers import URLResolver
 from django_tenants.utils import tenant_context
 
 from modules.accounts.models import User
+from modules.analytics.models import Report
 from modules.core.models import ImportJob
 from modules.crm.models import Activity, Contact, Deal, Lead
 from modules.finance.models import Account, BankAccount, BankFeed, Category, Transaction
@@ -71,6 +72,8 @@ RECORD_KINDS = {
     "api/v1/^projects/tasks/": "task",
     "projects/": "project",
     "projects/tasks/": "task",
+    "api/v1/^analytics/reports/": "report",
+    "analytics/reports/": "report",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -104,7 +107,7 @@ def _record_routes() -> list[tuple[str, str, str, str]]:
         assert kinds, f"{route} ({pattern.name}) names a record: say which in RECORD_KINDS"
         kind = RECORD_KINDS[max(kinds, key=len)]
         # The id however the route reads it: DRF's (?P<pk>...) with its pattern, a page's <int:...>.
-        template = re.sub(r"\(\?P<\w+>[^)]*\)|<int:\w+>", "{id}", route)
+        template = re.sub(r"\(\?P<\w+>[^)]*\)|<(?:int|uuid):\w+>", "{id}", route)
         template = "/" + template.replace("^", "").replace("$", "")
         assert "<" not in template and "(?P" not in template, f"{route}: an id parameter other than pk"
         actions = getattr(pattern.callback, "actions", None)
@@ -170,7 +173,11 @@ def alpha_records(team_a, team_b):
     projects_a = Projects(team_a)
     project = projects_a.project(name="Alpha secret project")
     task = projects_a.task(project, title="Alpha secret task")
-    return {"project": project.pk, "task": task.pk,
+    with tenant_context(team_a.tenant):
+        report = Report.objects.create(type="sales_by_customer", format="csv", start_date=date(2025, 1, 1),
+                                       end_date=date(2025, 1, 31), language="en", created_by_id=team_a.admin.pk,
+                                       error="Alpha secret report")
+    return {"project": project.pk, "task": task.pk, "report": report.pk,
             "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
@@ -188,7 +195,7 @@ def _snapshot(team, records) -> dict:
                                 ("category", Category), ("invoice", Invoice),
                                 ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
                                 ("product", Product), ("movement", StockMovement), ("count", InventoryCount),
-                                ("project", Project), ("task", Task)]
+                                ("project", Project), ("task", Task), ("report", Report)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

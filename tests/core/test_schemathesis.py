@@ -203,13 +203,27 @@ def _a_range_it_answers(query: dict) -> None:
     query.update(start_date=str(start), end_date=str(min(end, start + timedelta(days=365))))
 
 
+def _an_analytics_range_it_answers(path: str, values: dict) -> None:
+    """The dashboard's and the reports' rule across fields: a custom period names both days, the
+    end on or after the start, within 3 years (a year is within it)."""
+    if path == "/api/v1/analytics/dashboard/" and values.get("period") != "custom":
+        return
+    days = sorted(date.fromisoformat(values[name]) for name in ("start_date", "end_date") if name in values)
+    start = days[0] if days else date(2025, 11, 1)
+    end = min(days[-1] if days else start, start + timedelta(days=365))
+    values.update(start_date=str(start), end_date=str(end))
+
+
 def _with_real_refs(case, workspace) -> None:
-    if case.path == "/api/v1/finance/cash-flow/" and case.meta and case.meta.generation.mode.is_positive:
+    positive = case.meta and case.meta.generation.mode.is_positive
+    if case.path == "/api/v1/finance/cash-flow/" and positive:
         _a_range_it_answers(case.query)
-    if case.path.startswith(("/api/v1/integrations/quickbooks/", "/api/v1/integrations/whatsapp/")) and (
-        case.meta and case.meta.generation.mode.is_positive
-    ):
+    if case.path.startswith(("/api/v1/integrations/quickbooks/", "/api/v1/integrations/whatsapp/")) and positive:
         _an_integration_it_takes(case, workspace)
+    if case.path == "/api/v1/analytics/dashboard/" and positive and isinstance(case.query, dict):
+        _an_analytics_range_it_answers(case.path, case.query)
+    if case.path == "/api/v1/analytics/reports/" and positive and isinstance(case.body, dict):
+        _an_analytics_range_it_answers(case.path, case.body)
     body = case.body
     if not (case.meta and case.meta.generation.mode.is_positive and isinstance(body, dict)):
         return

@@ -78,21 +78,7 @@ COMING_SOON: tuple[WorkspaceModule, ...] = (
             _("Schedule reports by email"),
         ),
     ),
-    WorkspaceModule(
-        "webhooks",
-        _("Webhooks"),
-        "bolt",
-        Feature.WEBHOOKS,
-        _("Let your own systems react the moment something happens in Innexar."),
-        (
-            _("Subscribe URLs to events such as invoice paid or deal won"),
-            _("Signed payloads and automatic retries"),
-            _("A delivery log to see what was sent and what came back"),
-        ),
-    ),
 )
-
-
 
 
 def _sidebar() -> tuple[WorkspaceModule, ...]:

@@ -110,3 +110,10 @@ class Receiver:
 @pytest.fixture
 def receiver(httpserver) -> Receiver:
     return Receiver(httpserver)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block's transactions do on commit (the deliveries), as a
+    commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

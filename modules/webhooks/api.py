@@ -57,7 +57,8 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 def _events_field(**kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES), allow_empty=False, max_length=len(EVENT_CHOICES),
+        child=serializers.ChoiceField(choices=EVENT_CHOICES), allow_empty=False, min_length=1,
+        max_length=len(EVENT_CHOICES),
         help_text="Names from the catalogue (docs/api.md, Webhooks), or [\"*\"] for every event.", **kwargs,
     )
 

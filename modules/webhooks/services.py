@@ -16,7 +16,7 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,10 +90,8 @@ def endpoint_create(*, actor: User, url: str, events: list[str], secret: str | N
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    if Endpoint.objects.count() >= ENDPOINTS_MAX:
-        raise ValidationError({"url": [
-            _("A workspace has at most %(count)d webhooks.") % {"count": ENDPOINTS_MAX}
-        ]})
+    if Endpoint.objects.count() >= ENDPOINTS_MAX:  # each event is owed to every endpoint: a bounded fan-out
+        raise PermissionDenied(_("A workspace has at most %(count)d webhooks.") % {"count": ENDPOINTS_MAX})
     endpoint = Endpoint.objects.create(**cleaned, created_by=actor)
     event_record(name="webhook.created", payload=_endpoint_json(endpoint), actor=actor)
     return endpoint, cleaned["secret"]

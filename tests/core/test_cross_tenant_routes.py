@@ -21,6 +21,8 @@ from modules.inventory.models import InventoryCount, Product, StockMovement
 from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
 from modules.tenancy.scope import tenant_scope
+from modules.webhooks.models import Endpoint
+from modules.webhooks.services import endpoint_create
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
@@ -65,6 +67,8 @@ RECORD_KINDS = {
     "api/v1/^inventory/movements/": "movement",
     "api/v1/^inventory/inventories/": "count",
     "inventory/counts/": "count",
+    "api/v1/^webhooks/": "webhook",
+    "webhooks/endpoints/": "webhook",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -161,11 +165,12 @@ def alpha_records(team_a, team_b):
         movement = inventory.stock_move(actor=team_a.admin, product=product, type="in", quantity=Decimal(5),
                                         reason="purchase", reference="Alpha secret")
         count = inventory.count_create(actor=team_a.admin, date=date(2025, 1, 2), notes="Alpha secret count")
+        webhook, _ = endpoint_create(actor=team_a.admin, url="https://127.0.0.1/alpha-secret", events=["*"])
     return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk,
-            "product": product.pk, "movement": movement.pk, "count": count.pk}
+            "product": product.pk, "movement": movement.pk, "count": count.pk, "webhook": webhook.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -177,7 +182,8 @@ def _snapshot(team, records) -> dict:
                                 ("bank account", BankAccount), ("transaction", Transaction), ("account", Account),
                                 ("category", Category), ("invoice", Invoice),
                                 ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
-                                ("product", Product), ("movement", StockMovement), ("count", InventoryCount)]
+                                ("product", Product), ("movement", StockMovement), ("count", InventoryCount),
+                                ("webhook", Endpoint)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

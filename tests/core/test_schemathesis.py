@@ -81,6 +81,9 @@ def workspace(team_a, httpserver, settings):
     """Records for the valid cases to point at, made once per operation; a local Stripe that
     knows every well-formed key."""
     FakeStripe(httpserver, settings).accept_any = True
+    # Enterprise, so that every module's endpoints answer (webhooks are Enterprise only).
+    team_a.tenant.plan = "enterprise"
+    team_a.tenant.save(update_fields=["plan"])
     with tenant_context(team_a.tenant):
         lead = crm_services.lead_create(actor=team_a.admin, name="Schemathesis Lead", email="st-lead@example.com")
         contact = crm_services.contact_create(
@@ -104,7 +107,7 @@ def workspace(team_a, httpserver, settings):
     charges = _charges_to_point_at(team_a)
     return {
         "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
-        "categories": categories, "product": product.pk,
+        "categories": categories, "product": product.pk, "receiver": httpserver.url_for("/webhook"),
         **charges,
     }
 
@@ -220,6 +223,14 @@ def _with_real_refs(case, workspace) -> None:
         _stock_it_can_move(body, workspace, unique)
     elif case.path.startswith("/api/v1/invoicing/"):
         _a_charge_it_takes(case.path, body, workspace)
+    elif case.path.startswith("/api/v1/webhooks/"):
+        _a_receiver_it_reaches(body, workspace)
+
+
+def _a_receiver_it_reaches(body: dict, workspace) -> None:
+    """A webhook's URL that resolves (a made-up host does not): the local receiver."""
+    if "url" in body:
+        body["url"] = workspace["receiver"]
 
 
 def _stock_it_can_move(body: dict, workspace, unique: str) -> None:

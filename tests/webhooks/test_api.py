@@ -192,3 +192,13 @@ def test_below_enterprise_the_plan_gate_refuses(api, team_a):
     assert response.json() == {
         "detail": "Your plan does not include Outgoing webhooks. Upgrade to the Enterprise plan to use it."
     }
+
+
+def test_a_workspace_has_at_most_twenty_webhooks(admin_api, webhooks_a, receiver):
+    for _ in range(20):
+        webhooks_a.endpoint(receiver.url)
+
+    response = admin_api.post(WEBHOOKS, {"url": receiver.url, "events": ["*"]})
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "A workspace has at most 20 webhooks."}

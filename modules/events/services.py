@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -64,8 +66,26 @@ def event_consumer_register(consumer: EventConsumer) -> None:
     _consumers[consumer.name] = consumer
 
 
+# While a relay is queued and has not started, a commit need not send another: it will read
+# this commit's events too. Only a cache every process shares can say so (Redis); with each
+# process's own memory, every commit sends one.
+RELAY_QUEUED_SECONDS = 10
+
+
+def _relay_queued_key(tenant) -> str | None:
+    shared = "redis" in settings.CACHES["platform"]["BACKEND"].lower()
+    return f"outbox-relay-queued:{tenant.pk}" if shared else None
+
+
+def outbox_relay_started(tenant) -> None:
+    """The relay task calls this before it reads: a commit from now on sends a relay again."""
+    if key := _relay_queued_key(tenant):
+        caches["platform"].delete(key)
+
+
 class _RelayKick:
-    """After a commit: the relay for this workspace, when a consumer waits for its events."""
+    """After a commit: the relay for this workspace, when a consumer waits for its events and
+    none is queued already."""
 
     def __init__(self, tenant):
         self.tenant, self.pending = tenant, True
@@ -73,7 +93,10 @@ class _RelayKick:
     def __call__(self) -> None:
         self.pending = False
         with tenant_scope(self.tenant):
-            if any(consumer.waiting() for consumer in _consumers.values()):
+            if not any(consumer.waiting() for consumer in _consumers.values()):
+                return
+            key = _relay_queued_key(self.tenant)
+            if key is None or caches["platform"].add(key, 1, timeout=RELAY_QUEUED_SECONDS):
                 app.signature("events.outbox_relay").delay()
 
 

@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.db import connection
 
 from innexar.celery import app
 from modules.tenancy.models import PendingOutbox, Tenant
 from modules.tenancy.scope import for_each_tenant, tenant_scope
 from modules.tenancy.tasks import TenantTask
 
-from .services import RELAY_BATCH, outbox_purge, outbox_relay
+from .services import RELAY_BATCH, outbox_purge, outbox_relay, outbox_relay_started
 
 
 @app.task(name="events.outbox_purge_all", ignore_result=True)
@@ -17,6 +18,7 @@ def outbox_purge_all() -> int:
 @app.task(base=TenantTask, name="events.outbox_relay", ignore_result=True)
 def outbox_relay_run() -> int:
     """Relay the workspace's undispatched events; a full batch sends the next one."""
+    outbox_relay_started(connection.tenant)
     relayed = outbox_relay()
     if relayed == RELAY_BATCH:
         app.signature("events.outbox_relay").delay()

@@ -11,6 +11,13 @@ def deliver(delivery_id: int, attempt: int) -> None:
     delivery_attempt(delivery_id=delivery_id, attempt=attempt)
 
 
+@app.task(base=TenantTask, name="webhooks.deliver_first", ignore_result=True)
+def deliver_first(delivery_ids: list[int]) -> None:
+    """The first try of each of these deliveries (one endpoint's), in order."""
+    for delivery_id in delivery_ids:
+        delivery_attempt(delivery_id=delivery_id, attempt=1)
+
+
 @app.task(name="webhooks.deliveries_due_all", ignore_result=True)
 def deliveries_due_all() -> int:
     """Every minute: each workspace's deliveries whose next try has come."""

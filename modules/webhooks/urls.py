@@ -12,5 +12,8 @@ urlpatterns = [
     path("endpoints/<int:pk>/", views.endpoint, name="endpoint"),
     path("endpoints/<int:pk>/test/", views.endpoint_test, name="endpoint_test"),
     path("endpoints/<int:pk>/delete/", views.endpoint_delete, name="endpoint_delete"),
-    path("endpoints/<int:pk>/deliveries/<int:delivery_id>/redeliver/", views.delivery_redeliver, name="delivery_redeliver"),
+    path(
+        "endpoints/<int:pk>/deliveries/<int:delivery_id>/redeliver/", views.delivery_redeliver,
+        name="delivery_redeliver",
+    ),
 ]

@@ -57,7 +57,8 @@ def endpoint(request, pk: int):
         })
     log = Paginator(selectors.delivery_list(record), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"endpoint": record, "form": form, "log": log}
-    template = "webhooks/endpoint.html#log" if partial(request) and request.GET.get("page") else "webhooks/endpoint.html"
+    paging = partial(request) and request.GET.get("page")
+    template = "webhooks/endpoint.html#log" if paging else "webhooks/endpoint.html"
     return render(request, template, context, status=422 if form.is_bound else 200)
 
 

@@ -169,7 +169,8 @@ def test_another_workspace_sees_none_of_it(admin_api, outsider_api, webhooks_a, 
         ("post", f"{WEBHOOKS}{hook.pk}/deliveries/{ping['id']}/redeliver/"),
     ]:
         with committed():
-            response = getattr(outsider_api, method)(path, {"url": "https://example.com/"} if method == "patch" else None)
+            body = {"url": "https://example.com/"} if method == "patch" else None
+            response = getattr(outsider_api, method)(path, body)
         assert response.status_code == 404, (method, path)
 
     after = webhooks_a.fresh(hook)

@@ -64,7 +64,9 @@ def test_an_endpoint_gets_only_the_events_it_subscribed_to(quiet_outbox, receive
     assert receiver.requests == []
 
 
-def test_nothing_is_delivered_before_the_transaction_commits(quiet_outbox, receiver, django_capture_on_commit_callbacks):
+def test_nothing_is_delivered_before_the_transaction_commits(
+    quiet_outbox, receiver, django_capture_on_commit_callbacks
+):
     quiet_outbox.endpoint(receiver.url)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

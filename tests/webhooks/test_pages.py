@@ -98,7 +98,8 @@ def test_another_workspaces_webhook_is_a_404(client, webhooks_a, webhooks_b, rec
 
     assert client.get(f"/webhooks/endpoints/{endpoint.pk}/").status_code == 404
     for path in ("", "test/", "delete/", f"deliveries/{ping.pk}/redeliver/"):
-        assert client.post(f"/webhooks/endpoints/{endpoint.pk}/{path}", {"url": "https://example.com/"}).status_code == 404
+        response = client.post(f"/webhooks/endpoints/{endpoint.pk}/{path}", {"url": "https://example.com/"})
+        assert response.status_code == 404
     assert webhooks_a.fresh(endpoint).url == receiver.url
     assert len(webhooks_a.deliveries(endpoint=endpoint)) == 1
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from modules.crm import services as crm
 from modules.events.models import Event
 from modules.events.services import _relay_queued_key, outbox_relay, outbox_relay_started
+from modules.events.tasks import outbox_relay_all
 from modules.tenancy.models import PendingOutbox
 from modules.webhooks.models import Delivery
 
@@ -52,3 +53,14 @@ def test_a_commit_while_a_relay_is_queued_sends_no_other(hooked, receiver, commi
     assert sorted(body["data"]["email"] for body in receiver.bodies()) == ["c@padaria.com.br", "d@padaria.com.br"]
     relayed = hooked.run(lambda: Event.objects.get(aggregate_id=lead.pk, name="lead.created"))
     assert relayed.dispatched_at <= timezone.now()
+
+
+def test_the_sweep_relays_a_workspace_whose_events_no_commit_sent(hooked, receiver, committed):
+    _lead(hooked, "e@padaria.com.br")  # recorded; its commit never came (no on-commit work ran)
+    assert PendingOutbox.objects.filter(tenant=hooked.team.tenant).exists()
+
+    with committed():
+        outbox_relay_all()
+
+    assert [body["data"]["email"] for body in receiver.bodies()] == ["e@padaria.com.br"]
+    assert not PendingOutbox.objects.filter(tenant=hooked.team.tenant).exists()

@@ -60,12 +60,15 @@ bench: install
 	$(PY) bench/brpay.py
 	$(PY) bench/fiscal_cfdi.py
 	$(PY) bench/fiscal_nfe.py
+	$(PY) bench/fiscal_issue_api.py
 	$(PY) bench/finance_reconcile.py
 	$(PY) bench/finance_import.py
 	$(PY) bench/invoicing_invoices.py
 	$(PY) bench/invoicing_charges.py
 	$(PY) bench/invoicing_billing.py
 	$(PY) bench/inventory_movements.py
+	$(PY) bench/projects_board.py
+	$(PY) bench/integrations_quickbooks.py
 	$(PY) bench/api_overhead.py
 	$(PY) bench/broker_candidates.py
 

@@ -81,6 +81,8 @@ TENANT_APPS = [
     "modules.finance",
     "modules.invoicing",
     "modules.inventory",
+    "modules.projects",
+    "modules.integrations",
     "modules.webhooks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -330,6 +332,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "modules.core.money.Currency",
         "ImportStatusEnum": "modules.core.models.ImportStatus",
+        "CompanyFiscalDocumentEnum": "modules.tenancy.models.FiscalDocument",
+        "CompanyCountryEnum": "modules.tenancy.models.Country",
     },
 }
 
@@ -388,6 +392,23 @@ PLAID_BASE_URL = env_str("PLAID_BASE_URL") or f"https://{PLAID_ENV}.plaid.com"
 PLAID_CLIENT_NAME = env_str("PLAID_CLIENT_NAME", "Innexar")
 PLAID_COUNTRY_CODES = env_list("PLAID_COUNTRY_CODES", ["US"])
 
+# Integrations (modules/integrations): the platform's Intuit app, and where intuit-oauth and
+# python-quickbooks send their calls (tests point both at a local fake): Intuit's OpenID discovery
+# document names the OAuth endpoints; the QBO v3 API's base; the Item a pushed invoice's line
+# books to. WhatsApp: the Graph API's base (with its version) and the reminder's template.
+QUICKBOOKS_CLIENT_ID = env_str("QUICKBOOKS_CLIENT_ID")
+QUICKBOOKS_CLIENT_SECRET = env_str("QUICKBOOKS_CLIENT_SECRET")
+QUICKBOOKS_DISCOVERY_URL = env_str(
+    "QUICKBOOKS_DISCOVERY_URL", "https://developer.intuit.com/.well-known/openid_configuration/"
+)
+QUICKBOOKS_API_BASE = env_str("QUICKBOOKS_API_BASE", "https://quickbooks.api.intuit.com/v3")
+QUICKBOOKS_ITEM_ID = env_str("QUICKBOOKS_ITEM_ID", "1")
+QUICKBOOKS_STATE_SECONDS = env_int("QUICKBOOKS_STATE_SECONDS", 600, minimum=60)
+WHATSAPP_GRAPH_BASE = env_str("WHATSAPP_GRAPH_BASE", "https://graph.facebook.com/v21.0")
+WHATSAPP_REMINDER_TEMPLATE = env_str("WHATSAPP_REMINDER_TEMPLATE", "payment_reminder")
+# Offline WhatsApp (development by default): any token connects, messages are accepted locally.
+WHATSAPP_SANDBOX = env_bool("WHATSAPP_SANDBOX", DEVELOPMENT)
+
 # --- i18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 # Each language by its own name, the same in every picker whatever language the page is in.
@@ -413,6 +434,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/frappe-gantt", BASE_DIR / "node_modules" / "frappe-gantt" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/flags", BASE_DIR / "node_modules" / "flag-icons" / "flags" / "4x3"),
     # The accessibility checker the browser tests run in each page (tests/e2e/test_accessibility_browser.py).

@@ -31,8 +31,8 @@ def amount_json(amount: Decimal, currency: str) -> str:
 
 
 def number_json(value: Decimal) -> int | float:
-    """A quantity or a tax rate as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
-    15 significant digits of either, which a float holds exactly."""
+    """A quantity, a rate or hours as the spec's JSON number: 40, 1.5, 18.25. The API takes at most
+    15 significant digits of any, which a float holds exactly."""
     value = value.normalize()
     return int(value) if value == value.to_integral_value() else float(value)
 

@@ -51,6 +51,8 @@ def _type_error(field: serializers.Field, value) -> list | dict | None:
     for field_class, types, message in _JSON_TYPES:
         if isinstance(field, field_class):
             wrong = not isinstance(value, types) or (bool not in types and isinstance(value, bool))
+            # DRF reads a blank decimal as null where null is allowed; the schema's pattern refuses it.
+            wrong = wrong or (field_class is serializers.DecimalField and not value.strip())
             if not wrong:
                 return None
             try:

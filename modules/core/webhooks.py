@@ -13,6 +13,9 @@ pastes its own host's URL into the provider (`acme.innexar.app/webhooks/<provide
 (it runs in the workspace's schema). A provider without it is not served on workspace hosts; one
 without `verify` (PIX notifications, signed with each workspace's webhook secret) only there.
 
+A provider that checks the URL with a GET before it posts (Meta's verify-token handshake) gives
+`handshake(query)`: the text to echo back, or None for a 403.
+
 `handle(event)` may refuse what the event says by raising `WebhookRefused` (an amount that is not
 the charge's): the event is refused whole, with its message. A dict it returns joins the answer.
 """
@@ -33,6 +36,9 @@ class InboundProvider:
     account_of: Callable[[dict], str | None] | None
     handle: Callable[[dict], dict | None]
     verify_here: Callable[[bytes, Mapping[str, str]], bool] | None = None
+    # A provider that proves the URL is ours before it posts (Meta's `hub.challenge`): the
+    # GET's query, answered with the text to echo, or None to refuse (served on workspace hosts).
+    handshake: Callable[[Mapping[str, str]], str | None] | None = None
 
 
 class WebhookRefused(Exception):

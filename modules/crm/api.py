@@ -23,6 +23,7 @@ from modules.core.api import ServiceViewSet, TeammateField, UserRefSerializer, r
 from modules.core.imports import import_job_json
 from modules.core.models import ImportJob, ImportStatus
 from modules.core.money import Currency, format_money
+from modules.tenancy.countries import CFDI_USES, MEXICAN_TAX_REGIMES
 from modules.tenancy.plans import Feature
 
 from . import access, events, imports, scoring, selectors, services
@@ -63,8 +64,8 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = [
-            "id", "name", "email", "phone", "company", "position", "notes", "tags", "assigned_to",
-            "created_at", "updated_at",
+            "id", "name", "email", "phone", "company", "position", "notes", "tags", *events.CONTACT_FISCAL_FIELDS,
+            "assigned_to", "created_at", "updated_at",
         ]
 
     def to_representation(self, instance: Contact) -> dict:
@@ -135,6 +136,37 @@ class PersonWriteSerializer(input_serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50, allow_blank=True), required=False)
     assigned_to = TeammateField(required=False, allow_null=True)
+
+
+class ContactWriteSerializer(PersonWriteSerializer):
+    """A customer's fiscal data as well, all optional until an NF-e or CFDI needs it."""
+
+    tax_id = serializers.CharField(
+        max_length=32, required=False, allow_blank=True,
+        help_text="CPF or CNPJ (Brazil), RFC (Mexico) or EIN (US) by `country`, checked with its check digits.",
+    )
+    state_registration = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="Brazil's IE for the contact's state, or ISENTO.",
+    )
+    address = serializers.CharField(
+        max_length=255, required=False, allow_blank=True,
+        help_text="In Brazil written \"street, number - district\" (Rua Augusta, 1500 - Consolação).",
+    )
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    state = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    country = serializers.ChoiceField(
+        choices=services.COUNTRY_CODES, required=False, allow_blank=True,
+        help_text="ISO 3166 alpha-2; the company's when left out.",
+    )
+    tax_regime = serializers.ChoiceField(
+        choices=[code for code, _label in MEXICAN_TAX_REGIMES], required=False, allow_blank=True,
+        help_text="Mexico: SAT's c_RegimenFiscal (601, 612, 626...).",
+    )
+    cfdi_use = serializers.ChoiceField(
+        choices=[code for code, _label in CFDI_USES], required=False, allow_blank=True,
+        help_text="Mexico: SAT's c_UsoCFDI (G01, G03, S01...).",
+    )
 
 
 class LeadWriteSerializer(PersonWriteSerializer):
@@ -317,7 +349,7 @@ class LeadViewSet(CrmViewSet):
 @extend_schema(tags=["CRM: contacts"])
 class ContactViewSet(CrmViewSet):
     serializer_class = ContactSerializer
-    write_serializer_class = PersonWriteSerializer
+    write_serializer_class = ContactWriteSerializer
     filterset_class = ContactFilter
     queryset = Contact.objects.none()
 

@@ -37,6 +37,7 @@ class CrmConfig(AppConfig):
             "DealStageEnum": "modules.crm.models.Stage",
             "LeadStatusEnum": "modules.crm.models.LeadStatus",
             "NewLeadStatusEnum": "modules.crm.api.NEW_LEAD_STATUSES",
+            "ContactCountryEnum": "modules.crm.services.COUNTRY_CODES",  # any ISO country, not a company's
             # Named for what they are, now that other modules have fields called "type" and "source".
             "ActivityTypeEnum": "modules.crm.models.ActivityType",
             "LeadSourceEnum": "modules.crm.models.Source",

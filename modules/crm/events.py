@@ -52,6 +52,11 @@ def lead_json(lead: Lead) -> dict:
     }
 
 
+CONTACT_FISCAL_FIELDS = (
+    "tax_id", "state_registration", "address", "city", "state", "postal_code", "country", "tax_regime", "cfdi_use",
+)
+
+
 def contact_json(contact: Contact) -> dict:
     return {
         "id": contact.pk,
@@ -62,6 +67,7 @@ def contact_json(contact: Contact) -> dict:
         "position": contact.position,
         "notes": contact.notes,
         "tags": contact.tags,
+        **{field: getattr(contact, field) for field in CONTACT_FISCAL_FIELDS},
         "assigned_to": user_json(contact.assigned_to),
         "created_at": iso_datetime(contact.created_at),
         "updated_at": iso_datetime(contact.updated_at),

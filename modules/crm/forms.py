@@ -21,6 +21,7 @@ from modules.core.forms import (
 )
 from modules.core.money import Currency
 from modules.core.templatetags.phones import phone
+from modules.tenancy.countries import CFDI_USES, MEXICAN_TAX_REGIMES
 from modules.tenancy.selectors import company_profile_current
 
 from . import selectors
@@ -84,7 +85,22 @@ class PersonForm(RecordForm):
 
 
 class ContactForm(PersonForm):
-    pass
+    """A customer's fiscal data too (the services check the digits): invoices' NF-e and CFDI need it."""
+
+    tax_id = forms.CharField(label=_("Tax ID"), max_length=32, required=False,
+                             help_text=_("CPF or CNPJ, RFC or EIN, by the country."))
+    state_registration = forms.CharField(label=_("State registration (IE)"), max_length=20, required=False,
+                                         help_text=_("Brazil: the IE of the customer's state, or ISENTO."))
+    address = forms.CharField(label=_("Address"), max_length=255, required=False,
+                              help_text=_("Brazil: street, number - district."))
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    state = forms.CharField(label=_("State"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = forms.CharField(label=_("Country"), max_length=2, required=False,
+                              help_text=_("Two letters: BR, MX, US... The company's when left empty."))
+    tax_regime = forms.ChoiceField(label=_("Tax regime (Mexico)"), choices=[("", "—"), *MEXICAN_TAX_REGIMES],
+                                   required=False)
+    cfdi_use = forms.ChoiceField(label=_("CFDI use (Mexico)"), choices=[("", "—"), *CFDI_USES], required=False)
 
 
 class LeadForm(PersonForm):

@@ -82,6 +82,18 @@ class Person(models.Model):
 
 
 class Contact(Person):
+    # Who the customer is for the tax authorities (NF-e, CFDI), all optional until a document needs
+    # them: the tax ID by `country` (CPF/CNPJ, RFC, EIN, with their check digits), the IE (Brazil),
+    # the address, and in Mexico the regime (c_RegimenFiscal) and the use of the CFDI (c_UsoCFDI).
+    tax_id = models.CharField(_("tax ID"), max_length=32, blank=True)
+    state_registration = models.CharField(_("state registration"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)  # ISO 3166 alpha-2
+    tax_regime = models.CharField(_("tax regime"), max_length=3, blank=True)
+    cfdi_use = models.CharField(_("CFDI use"), max_length=4, blank=True)
     search_document = models.GeneratedField(
         expression=search_document("name", "email", "company", "phone"),
         output_field=SearchVectorField(), db_persist=True,

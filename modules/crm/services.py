@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +19,16 @@ from django.utils.translation import ngettext
 
 from modules.accounts.models import User
 from modules.core.board import column_make_room
+from modules.core.brazil.ibge import state_code
+from modules.core.brazil.state_registration import EXEMPT, state_registration_valid
 from modules.core.exceptions import DomainError
 from modules.core.money import amount_check
 from modules.core.phones import phone_normalize, tenant_region
 from modules.core.references import delete_refusal
 from modules.events.services import event_record, payload_changes
-from modules.tenancy.selectors import company_profile_current
+from modules.tenancy.countries import CFDI_USES, MEXICAN_TAX_REGIMES
+from modules.tenancy.selectors import company_profile_current, tenant_country
+from modules.tenancy.validators import normalize_tax_id
 
 from . import access, events
 from .models import (
@@ -343,6 +348,61 @@ def lead_convert(
 
 # --- Contacts -------------------------------------------------------------------------------
 
+CONTACT_FISCAL_FIELDS = events.CONTACT_FISCAL_FIELDS
+# SAT's generic RFCs (the public in general, a foreign customer): no person's, so no check digit.
+GENERIC_RFCS = ("XAXX010101000", "XEXX010101000")
+COUNTRY_CODES = sorted(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _contact_fiscal_clean(fields: dict, contact: Contact | None) -> dict:
+    """The customer's fiscal data as the documents need it: the tax ID checked for the contact's
+    country (the company's when the contact names none), the IE for the contact's state, the
+    Mexican regime and CFDI use from SAT's catalogues. Only what `fields` changes is checked."""
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    if not set(CONTACT_FISCAL_FIELDS) & set(fields):
+        return fields
+    current = {name: fields.get(name, getattr(contact, name, "")) for name in CONTACT_FISCAL_FIELDS}
+    errors = {}
+    country = current["country"] = current["country"].upper()
+    if "country" in fields:
+        fields["country"] = country
+    if country and country not in COUNTRY_CODES:
+        errors["country"] = [_("Use the country's two-letter ISO code: BR, MX, US...")]
+    tax_country = country or tenant_country(connection.tenant)
+    if "tax_id" in fields or ("country" in fields and current["tax_id"]):
+        tax_id = current["tax_id"].upper()
+        if tax_id in GENERIC_RFCS and tax_country == "MX":
+            fields["tax_id"] = tax_id
+        elif tax_country in ("BR", "MX", "US"):
+            try:
+                fields["tax_id"] = normalize_tax_id(tax_country, current["tax_id"])
+            except ValidationError as error:
+                errors["tax_id"] = error.messages
+    registration = current["state_registration"]
+    if "state_registration" in fields and registration:
+        uf = state_code(current["state"])
+        if registration.upper() == EXEMPT:
+            fields["state_registration"] = EXEMPT
+        elif tax_country != "BR":
+            errors["state_registration"] = [_("A state registration (IE) applies only to customers in Brazil.")]
+        elif not uf:
+            errors["state"] = [_("Enter the customer's state (SP, RJ...): their state registration depends on it.")]
+        elif not state_registration_valid(uf, registration):
+            errors["state_registration"] = [
+                _("Not a valid state registration (IE) of %(state)s: check its digits, or enter ISENTO.")
+                % {"state": uf}
+            ]
+    if fields.get("tax_regime") and fields["tax_regime"] not in {code for code, _label in MEXICAN_TAX_REGIMES}:
+        errors["tax_regime"] = [_("Choose one of SAT's tax regimes (601, 612, 626...).")]
+    if fields.get("cfdi_use"):
+        fields["cfdi_use"] = fields["cfdi_use"].upper()
+        if fields["cfdi_use"] not in {code for code, _label in CFDI_USES}:
+            errors["cfdi_use"] = [_("Choose one of SAT's CFDI uses (G01, G03, S01...).")]
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
 
 @transaction.atomic
 def contact_create(
@@ -356,9 +416,15 @@ def contact_create(
     notes: str = "",
     tags: list[str] | tuple[str, ...] = (),
     assigned_to: User | None = None,
+    **fiscal: str,
 ) -> Contact:
+    """`fiscal`: any of CONTACT_FISCAL_FIELDS (the customer's tax ID, address...)."""
     access.assignment_check(actor, assigned_to)
+    unknown = set(fiscal) - set(CONTACT_FISCAL_FIELDS)
+    if unknown:
+        raise TypeError(f"contact_create() got unexpected fields {sorted(unknown)}")
     fields = _clean_person_fields({"email": email, "phone": phone, "tags": tags})
+    fields |= _contact_fiscal_clean({name: fiscal.get(name, "") for name in CONTACT_FISCAL_FIELDS}, None)
     _check_email_free(Contact, fields["email"])
     contact = Contact(
         name=name.strip(), company=company.strip(), position=position.strip(), notes=notes,
@@ -373,7 +439,7 @@ def contact_create(
 def contact_update(*, actor: User | None, contact: Contact, changes: dict) -> Contact:
     before = events.contact_json(contact)
     _check_assignee(actor, changes)
-    changes = _clean_person_fields(changes)
+    changes = _contact_fiscal_clean(_clean_person_fields(changes), contact)
     if "email" in changes and changes["email"] != contact.email:
         _check_email_free(Contact, changes["email"], exclude_pk=contact.pk)
     _apply(contact, changes)

@@ -7,10 +7,10 @@ Every page is mounted behind the sign-in and plan gate (workspace/urls.py, from 
 """
 
 import html
-from functools import cache, wraps
+from functools import cache
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -375,11 +375,6 @@ CARD_HTML = (
     '<li class="board-card" data-card="{id}"><a href="{url}">{title}</a><small>{contact}</small>'
     '<span class="board-card-foot"><strong>{value}</strong>{closes}</span>{menu}</li>'
 )
-# Touch screens and keyboards reach Won and Lost through this menu (templates' #move-dialog) too.
-CARD_MENU_HTML = (
-    '<button type="button" class="board-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
-    '<span aria-hidden="true">⋯</span></button>'
-)
 
 
 def _totals_text(totals: dict) -> list[str]:
@@ -422,7 +417,8 @@ def _card_rows(cards) -> list[dict]:
 def _cards_html(rows: list[dict]) -> str:
     # html.escape rather than Django's escape(): the same quoting without a lazy-string check
     # and a SafeString per value, which double the cost of 10,000 values.
-    menu = CARD_MENU_HTML.format(label=html.escape(_("Move this deal")))
+    # Touch screens and keyboards reach Won and Lost through the card's menu too.
+    menu = pages.board_card_menu(_("Move this deal"))
     return mark_safe("".join(  # noqa: S308 -- every value below is escaped
         CARD_HTML.format(
             id=row["id"], url=html.escape(row["url"]), title=html.escape(row["title"]),
@@ -455,25 +451,13 @@ def pipeline(request):
     return render(request, "crm/pipeline.html", {"columns": columns, "lost_form": DealLostForm()})
 
 
-def _board_answer(request, *, status: int = 200, error: str = "") -> HttpResponse:
+def _board_answer(request, pk: int | None = None, *, status: int = 200, error: str = "") -> HttpResponse:
     """What a move changes on the board: every column's count and totals."""
     heads = [_column_head(column) for column in selectors.pipeline_totals().values()]
-    return render(
-        request, "layouts/partials/_board.html#column-heads", {"heads": heads, "error": error}, status=status
-    )
+    return pages.board_heads(request, heads, status=status, error=error)
 
 
-def board_action(view):
-    """The board shows a refusal (a deal assigned to someone else) beside the columns."""
-
-    @wraps(view)
-    def answered(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as refusal:
-            return _board_answer(request, status=403, error=str(refusal))
-
-    return answered
+board_action = pages.board_refusals(_board_answer)
 
 
 @require_POST

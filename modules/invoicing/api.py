@@ -33,7 +33,8 @@ from modules.tenancy.plans import Feature
 
 from . import access, events, selectors, services
 from .filters import InvoiceFilter
-from .models import FiscalStatus, Invoice, InvoiceItem, InvoiceStatus
+from .fiscal_documents import fiscal_message, invoice_correction_letter
+from .models import FiscalDocumentKind, FiscalEvent, FiscalEventKind, FiscalStatus, Invoice, InvoiceItem, InvoiceStatus
 from .pdf import invoice_pdf, invoice_pdf_filename
 
 # totals.py's rule, for API clients.
@@ -87,9 +88,33 @@ def invoice_representation(invoice: Invoice) -> dict:
         "nfe_pdf_url": _signed_link(invoice.nfe_pdf),
         "cfdi_uuid": invoice.cfdi_uuid or None,
         "cfdi_xml_url": _signed_link(invoice.cfdi_xml),
+        "cfdi_pdf_url": _signed_link(invoice.cfdi_pdf),
+        "fiscal_document": invoice.fiscal_document or None,
+        "fiscal_message": fiscal_message(invoice) or None,
+        "fiscal_events": [fiscal_event_representation(event) for event in invoice.fiscal_events.all()],
         "created_at": payload["created_at"],
         "updated_at": payload["updated_at"],
     }
+
+
+def fiscal_event_representation(event: FiscalEvent) -> dict:
+    return {
+        "kind": event.kind, "sequence": event.sequence, "text": event.text, "code": event.code,
+        "reason": event.reason, "protocol": event.protocol, "xml_url": _signed_link(event.xml),
+        "pdf_url": _signed_link(event.pdf), "created_at": iso_datetime(event.created_at),
+    }
+
+
+class FiscalEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FiscalEventKind.choices)
+    sequence = serializers.IntegerField(help_text="The correction letter's number, the payment's installment.")
+    text = serializers.CharField(help_text="The reason or correction as given (a payment's method).")
+    code = serializers.CharField(help_text="The authority's code (SAT's reason code of a CFDI's cancellation).")
+    reason = serializers.CharField(help_text="The authority's words, as it wrote them.")
+    protocol = serializers.CharField(help_text="Its protocol, or the payment complement's UUID.")
+    xml_url = serializers.URLField(allow_null=True, help_text="A signed link that expires.")
+    pdf_url = serializers.URLField(allow_null=True, help_text="A signed link that expires.")
+    created_at = serializers.DateTimeField()
 
 
 class InvoiceItemSerializer(serializers.ModelSerializer):
@@ -102,8 +127,8 @@ class InvoiceItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InvoiceItem
-        fields = ["id", "description", "quantity", "unit_price", "discount", "tax_rate", "total", "product_code",
-                  "unit_code", "product_id"]
+        fields = ["id", "description", "quantity", "unit_price", "discount", "tax_rate", "total",
+                  *services.ITEM_FISCAL_FIELDS, "product_id"]
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -127,6 +152,14 @@ class InvoiceSerializer(serializers.ModelSerializer):
     nfe_pdf_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
     cfdi_uuid = serializers.CharField(read_only=True, allow_null=True)
     cfdi_xml_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
+    cfdi_pdf_url = serializers.URLField(read_only=True, allow_null=True, help_text="A signed link that expires.")
+    fiscal_document = serializers.ChoiceField(choices=FiscalDocumentKind.choices, read_only=True, allow_null=True)
+    fiscal_message = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The authority's last answer (authorised, denied, rejected with its code and words) in the"
+        " request's language.",
+    )
+    fiscal_events = FiscalEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Invoice
@@ -134,8 +167,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "id", "number", "customer", "issue_date", "due_date", "currency", "status", "language", "items",
             "invoice_discount", "subtotal", "discount", "tax", "total", "formatted", "notes", "payment_link",
             "receivable_id", "issued_at", "paid_at", "cancelled_at", "cancel_reason", "sent_at", "nfe_number",
-            "nfe_key", "nfe_status", "nfe_xml_url", "nfe_pdf_url", "cfdi_uuid", "cfdi_xml_url", "created_at",
-            "updated_at",
+            "nfe_key", "nfe_status", "nfe_xml_url", "nfe_pdf_url", "cfdi_uuid", "cfdi_xml_url", "cfdi_pdf_url",
+            "fiscal_document", "fiscal_message", "fiscal_events", "created_at", "updated_at",
         ]
 
     def to_representation(self, instance: Invoice) -> dict:
@@ -163,8 +196,27 @@ class InvoiceItemWriteSerializer(input_serializers.Serializer):
         max_digits=7, decimal_places=4, min_value=Decimal(0), max_value=Decimal(100), required=False,
         help_text="A percentage: 18 for 18 %.",
     )
-    product_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    unit_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    ncm = serializers.RegexField(
+        r"^(\d{8}|00)$", required=False, allow_blank=True,
+        help_text="Brazil's NCM: 8 digits, or 00 for a service line.",
+    )
+    cfop = serializers.RegexField(
+        r"^\d{4}$", required=False, allow_blank=True,
+        help_text="Brazil's CFOP; left empty, resale of goods bought from third parties: 5102 inside the company's"
+        " state, 6102 to another, 6108 to a consumer of another state not registered for ICMS.",
+    )
+    service_code = serializers.RegexField(
+        r"^\d{2}\.?\d{2}\.?\d{2}$", required=False, allow_blank=True,
+        help_text="The NFS-e's national service code (LC 116 item, subitem, desdobro): 01.07.01.",
+    )
+    sat_product_code = serializers.RegexField(
+        r"^\d{8}$", required=False, allow_blank=True,
+        help_text="Mexico's ClaveProdServ; left empty, 01010101 (\"No existe en el catálogo\").",
+    )
+    sat_unit_code = serializers.RegexField(
+        r"^[A-Za-z0-9]{2,3}$", required=False, allow_blank=True,
+        help_text="Mexico's ClaveUnidad; left empty, ACT for a service and H87 for goods.",
+    )
     product_id = serializers.PrimaryKeyRelatedField(
         queryset=Product.objects.all(), source="product", required=False, allow_null=True,
         help_text="An inventory product: the line starts from its name, sale price and fiscal codes, and issuing"
@@ -206,7 +258,29 @@ class InvoiceWriteSerializer(input_serializers.Serializer):
 
 
 class InvoiceCancelSerializer(input_serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(
+        max_length=2000, help_text="With an authorised NF-e, 15 to 255 characters: SEFAZ's justification.",
+    )
+    cancel_reason_code = serializers.ChoiceField(
+        choices=[("01", "01"), ("02", "02"), ("03", "03"), ("04", "04")], required=False,
+        help_text="With a CFDI: SAT's reason (01 errors with relation, 02 errors without relation, 03 the operation"
+        " did not happen, 04 nominative operation in a global invoice).",
+    )
+    substitute_uuid = serializers.UUIDField(
+        required=False, format="hex_verbose", help_text="With reason 01: the UUID of the CFDI that replaces it.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if "substitute_uuid" in attrs:
+            attrs["substitute_uuid"] = str(attrs["substitute_uuid"])
+        return attrs
+
+
+class InvoiceCorrectionSerializer(input_serializers.Serializer):
+    correction = serializers.CharField(
+        max_length=1000, help_text="What the correction letter (CC-e) corrects: 15 to 1,000 characters. It cannot"
+        " change amounts, taxes, the parties or the dates.",
+    )
 
 
 class InvoiceMarkPaidSerializer(input_serializers.Serializer):
@@ -259,17 +333,30 @@ class InvoiceViewSet(ServiceViewSet):
     @extend_schema(request=None, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk=None) -> Response:
-        """The draft becomes due: its receivable in finance, and its fiscal document where the company's
-        country has an issuer (none yet: the `nfe_*` and `cfdi_*` fields stay empty)."""
+        """The draft becomes due: its receivable in finance, and, when the fiscal settings say so, its
+        fiscal document by the company's country (NF-e or NFS-e in Brazil, CFDI in Mexico). Everything a
+        tax authority would refuse is named at once in one 400; a rejection is a 400 with its code and
+        words, and nothing of the issue stays (fix the data, issue again). An NF-e a provider rejects
+        later is sent again, under its number, by issuing the invoice again."""
         return self.answer(services.invoice_issue(actor=request.user, invoice=self.access(for_write=True)))
 
     @extend_schema(request=InvoiceCancelSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
-        """Its receivable is cancelled and its pending charges withdrawn; a paid invoice cannot be cancelled."""
+        """Its receivable is cancelled, its pending charges withdrawn and its fiscal document cancelled with
+        the authority (an NF-e within 24 hours; a CFDI with SAT's reason); a paid invoice cannot be cancelled."""
         invoice = self.access(for_write=True)
         data = self.validated(InvoiceCancelSerializer)
         return self.answer(services.invoice_cancel(actor=request.user, invoice=invoice, **data))
+
+    @extend_schema(request=InvoiceCorrectionSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def correction(self, request: Request, pk=None) -> Response:
+        """A correction letter (CC-e) for the invoice's authorised NF-e; each replaces the one before."""
+        invoice = self.access(for_write=True)
+        data = self.validated(InvoiceCorrectionSerializer)
+        invoice_correction_letter(actor=request.user, invoice=invoice, **data)
+        return self.answer(invoice)
 
     @extend_schema(request=InvoiceMarkPaidSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])

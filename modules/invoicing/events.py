@@ -6,6 +6,9 @@ from modules.core.formats import amount_json, iso_date, iso_datetime, number_jso
 from .models import (
     Boleto,
     CustomerCredit,
+    FiscalCertificate,
+    FiscalEvent,
+    FiscalSettings,
     Invoice,
     InvoiceItem,
     InvoicePayment,
@@ -14,6 +17,9 @@ from .models import (
     StripeConnection,
     Subscription,
 )
+
+# What an item says of what was sold, for the tax authorities (models.InvoiceItem).
+ITEM_FISCAL_FIELDS = ("ncm", "cfop", "service_code", "sat_product_code", "sat_unit_code")
 
 INVOICE_CREATED = "invoice.created"
 INVOICE_UPDATED = "invoice.updated"
@@ -43,6 +49,10 @@ INVOICE_PAYMENT_LINK_EXPIRED = "invoice.payment_link_expired"
 STRIPE_CONNECTED = "stripe.connected"
 STRIPE_UPDATED = "stripe.updated"
 STRIPE_DISCONNECTED = "stripe.disconnected"
+FISCAL_SETTINGS_UPDATED = "fiscal_settings.updated"
+FISCAL_CERTIFICATE_UPLOADED = "fiscal_certificate.uploaded"
+FISCAL_DOCUMENT_CHANGED = "invoice.fiscal_document_changed"  # authorised, denied, rejected, cancelled
+FISCAL_EVENT_RECORDED = "invoice.fiscal_event_recorded"  # a correction letter, a payment complement
 
 
 def invoice_json(invoice: Invoice, *, payment: InvoicePayment | None = None) -> dict:
@@ -113,8 +123,7 @@ def invoice_item_json(item: InvoiceItem, currency: str) -> dict:
         "discount": amount_json(item.discount, currency),
         "tax_rate": number_json(item.tax_rate),
         "total": amount_json(item.total, currency),
-        "product_code": item.product_code,
-        "unit_code": item.unit_code,
+        **{field: getattr(item, field) for field in ITEM_FISCAL_FIELDS},
         "product_id": item.product_id,
     }
 
@@ -204,4 +213,65 @@ def pix_settings_json(settings: PixSettings) -> dict:
         "psp_client_secret_set": bool(settings.psp_client_secret),
         "webhook_secret_set": bool(settings.webhook_secret),
         "updated_at": iso_datetime(settings.updated_at),
+    }
+
+
+def fiscal_settings_json(settings: FiscalSettings) -> dict:
+    """The fiscal set-up without the provider's token: only whether it is set."""
+    return {
+        "id": settings.pk,
+        "enabled": settings.enabled,
+        "provider": settings.provider,
+        "environment": settings.environment,
+        "provider_token_set": bool(settings.provider_token),
+        "provider_base_url": settings.provider_base_url,
+        "nfe_series": settings.nfe_series,
+        "nfse_series": settings.nfse_series,
+        "pis_cofins_regime": settings.pis_cofins_regime,
+        "payment_method": settings.payment_method,
+        "iss_rate": str(settings.iss_rate) if settings.iss_rate is not None else None,
+        "nbs": settings.nbs,
+        "updated_at": iso_datetime(settings.updated_at),
+    }
+
+
+def fiscal_certificate_json(certificate: FiscalCertificate) -> dict:
+    """Whose certificate and until when: never its files or password."""
+    return {
+        "id": certificate.pk,
+        "kind": certificate.kind,
+        "subject": certificate.subject,
+        "tax_id": certificate.tax_id,
+        "serial": certificate.serial,
+        "valid_from": iso_datetime(certificate.valid_from),
+        "valid_until": iso_datetime(certificate.valid_until),
+    }
+
+
+def fiscal_document_json(invoice: Invoice) -> dict:
+    return {
+        "id": invoice.pk,
+        "number": invoice.number,
+        "document": invoice.fiscal_document,
+        "nfe_number": invoice.nfe_number,
+        "nfe_key": invoice.nfe_key,
+        "nfe_status": invoice.nfe_status,
+        "cfdi_uuid": invoice.cfdi_uuid,
+        "outcome": invoice.fiscal_outcome,
+        "code": invoice.fiscal_code,
+        "reason": invoice.fiscal_reason,
+    }
+
+
+def fiscal_event_json(event: FiscalEvent) -> dict:
+    return {
+        "id": event.pk,
+        "invoice_id": event.invoice_id,
+        "kind": event.kind,
+        "sequence": event.sequence,
+        "text": event.text,
+        "code": event.code,
+        "reason": event.reason,
+        "protocol": event.protocol,
+        "created_at": iso_datetime(event.created_at),
     }

@@ -4,7 +4,10 @@
 One interface, `fiscal_document_issue(invoice) -> FiscalResult`, and a registry of issuers by
 country that the fiscal modules fill when their apps load (`fiscal_issuer_register("BR", issuer)`).
 A country without an issuer has no fiscal document: the invoice is issued without one, and its
-`nfe_*` and `cfdi_*` fields stay empty; nothing is made up.
+`nfe_*` and `cfdi_*` fields stay empty; nothing is made up. Brazil's (fiscal_brazil.py: NF-e or
+NFS-e) and Mexico's (fiscal_mexico.py: CFDI) are registered when the app loads; each issues only
+for a workspace that turned fiscal documents on in its fiscal settings (fiscal_settings.py), so
+a company still filling in its data keeps invoicing, its billing runs included.
 
 An issuer runs inside the issue's transaction: raising a DomainError (the authority refused)
 refuses the issue, and nothing of it stays. Its files (the XML, the DANFE) are tenant files
@@ -13,6 +16,7 @@ refuses the issue, and nothing of it stays. Its files (the XML, the DANFE) are t
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from django.db import connection
 
@@ -23,7 +27,8 @@ from .models import Invoice
 
 @dataclass(frozen=True)
 class FiscalResult:
-    """What the authority gave back, in the invoice's own field names; empty where it gave nothing."""
+    """What the authority gave back, in the invoice's own field names; empty where it gave nothing.
+    `clear` names fields the answer empties (a late rejection clears the pending status)."""
 
     nfe_number: str = ""
     nfe_key: str = ""
@@ -32,14 +37,24 @@ class FiscalResult:
     nfe_pdf: str = ""
     cfdi_uuid: str = ""
     cfdi_xml: str = ""
+    cfdi_pdf: str = ""
+    fiscal_document: str = ""  # nfe, nfse, cfdi
+    fiscal_series: int | None = None
+    fiscal_numeric_code: str = ""
+    fiscal_provider: str = ""
+    fiscal_reference: str = ""
+    fiscal_protocol: str = ""
+    fiscal_outcome: str = ""
+    fiscal_code: str = ""
+    fiscal_reason: str = ""
+    fiscal_authorized_at: datetime | None = None
+    clear: tuple[str, ...] = ()
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, field.name) for field in fields(self))
-
-    def changes(self) -> dict[str, str]:
-        """The invoice's fields this result fills."""
-        return {field.name: getattr(self, field.name) for field in fields(self) if getattr(self, field.name)}
+    def changes(self) -> dict:
+        """The invoice's fields this result fills (or empties)."""
+        filled = {field.name: getattr(self, field.name) for field in fields(self)
+                  if field.name != "clear" and getattr(self, field.name)}
+        return {**filled, **dict.fromkeys(self.clear, "")}
 
 
 NO_DOCUMENT = FiscalResult()
@@ -53,10 +68,6 @@ def fiscal_issuer_register(country: str, issuer: FiscalIssuer) -> None:
     """`issuer(invoice)` makes the fiscal document of invoices issued by companies in `country`
     (ISO 3166 alpha-2, "BR")."""
     _issuers[country] = issuer
-
-
-def fiscal_issuer_unregister(country: str) -> None:
-    _issuers.pop(country, None)
 
 
 def fiscal_issuer(country: str) -> FiscalIssuer | None:

@@ -16,7 +16,7 @@ from modules.crm.models import Contact, RelatedType
 from modules.inventory.models import Product
 
 from .models import Invoice
-from .services import ITEM_FIELDS, MAX_ITEMS
+from .services import ITEM_FIELDS, ITEM_FISCAL_FIELDS, MAX_ITEMS
 
 
 class InvoiceForm(ServiceForm):
@@ -64,6 +64,23 @@ class ItemForm(forms.Form):
     tax_rate = LocalDecimalField(label=_("Tax rate"), max_digits=7, decimal_places=4, required=False)
     # An inventory product's line (made through the API) stays that product's when edited here.
     product = forms.ModelChoiceField(queryset=Product.objects.all(), required=False, widget=forms.HiddenInput)
+    # What was sold, for the tax authorities (models.InvoiceItem): in a row's "Fiscal codes" drawer.
+    ncm = forms.RegexField(label=_("NCM"), regex=r"^(\d{8}|00)$", required=False,
+                           error_messages={"invalid": _("8 digits, or 00 for a service.")})
+    cfop = forms.RegexField(label=_("CFOP"), regex=r"^\d{4}$", required=False,
+                            error_messages={"invalid": _("4 digits.")})
+    service_code = forms.RegexField(label=_("Service code (LC 116)"), regex=r"^\d{2}\.?\d{2}\.?\d{2}$",
+                                    required=False, error_messages={"invalid": _("Like 01.07.01.")})
+    sat_product_code = forms.RegexField(label=_("SAT product code"), regex=r"^\d{8}$", required=False,
+                                        error_messages={"invalid": _("8 digits.")})
+    sat_unit_code = forms.RegexField(label=_("SAT unit code"), regex=r"^[A-Za-z0-9]{2,3}$", required=False,
+                                     error_messages={"invalid": _("2 or 3 letters or digits (H87, ACT).")})
+
+    def main_fields(self):
+        return [self[name] for name in ("description", "quantity", "unit_price", "discount", "tax_rate")]
+
+    def fiscal_fields(self):
+        return [self[name] for name in ITEM_FISCAL_FIELDS]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -85,6 +102,23 @@ class CancelForm(ServiceForm):
     reason = forms.CharField(
         label=_("Why is it cancelled?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CfdiCancelForm(CancelForm):
+    """A stamped CFDI is cancelled with SAT's reason, and for 01 the UUID of the CFDI replacing it."""
+
+    cancel_reason_code = forms.ChoiceField(label=_("SAT's reason"), choices=[
+        ("01", _("01 · Issued with errors, replaced by another CFDI")),
+        ("02", _("02 · Issued with errors, not replaced")),
+        ("03", _("03 · The operation did not take place")),
+        ("04", _("04 · Nominative operation included in a global invoice")),
+    ])
+    substitute_uuid = forms.UUIDField(label=_("UUID of the CFDI replacing it"), required=False,
+                                      help_text=_("Reason 01 only."))
+
+    def clean_substitute_uuid(self) -> str:
+        value = self.cleaned_data["substitute_uuid"]
+        return str(value) if value else ""
 
 
 class SendForm(ServiceForm):

@@ -28,6 +28,7 @@ from modules.tenancy.selectors import tenant_country
 
 from . import events
 from .fiscal import fiscal_issuer
+from .fiscal_settings import fiscal_settings
 from .models import Invoice, InvoiceItem, InvoiceStatus
 from .services import (
     _dates_check,
@@ -58,8 +59,9 @@ class InvoiceDraft:
 
 
 def bulk_issue_possible() -> bool:
-    """No fiscal document to make with an authority for this company's invoices."""
-    return fiscal_issuer(tenant_country(connection.tenant)) is None
+    """No fiscal document to make with an authority for this company's invoices: its country has
+    none, or the company has not turned them on (fiscal settings)."""
+    return fiscal_issuer(tenant_country(connection.tenant)) is None or not fiscal_settings().enabled
 
 
 @transaction.atomic

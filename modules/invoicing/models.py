@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.core.models import user_link
 from modules.core.money import AmountField, Currency, QuantityField, UnitPriceField
-from modules.core.secrets import EncryptedTextField
+from modules.core.secrets import EncryptedBinaryField, EncryptedTextField
 
 
 class InvoiceStatus(models.TextChoices):
@@ -41,6 +41,14 @@ class FiscalStatus(models.TextChoices):
     AUTHORIZED = "authorized", _("Authorized")
     DENIED = "denied", _("Denied")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class FiscalDocumentKind(models.TextChoices):
+    """The fiscal document an issued invoice has: Brazil's NF-e or NFS-e, Mexico's CFDI."""
+
+    NFE = "nfe", "NF-e"
+    NFSE = "nfse", "NFS-e"
+    CFDI = "cfdi", "CFDI"
 
 
 class Invoice(models.Model):
@@ -74,12 +82,28 @@ class Invoice(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Brazil (NF-e / NFS-e) and Mexico (CFDI): filled by the fiscal step when the invoice is issued.
     nfe_number = models.CharField(max_length=20, blank=True)
-    nfe_key = models.CharField(max_length=44, blank=True)
+    nfe_key = models.CharField(max_length=50, blank=True)  # 44 digits an NF-e's, 50 an NFS-e's
     nfe_status = models.CharField(max_length=16, choices=FiscalStatus.choices, blank=True)
     nfe_xml = models.CharField(max_length=255, blank=True)  # tenant file path (core.files)
     nfe_pdf = models.CharField(max_length=255, blank=True)
     cfdi_uuid = models.CharField(max_length=36, blank=True)
     cfdi_xml = models.CharField(max_length=255, blank=True)
+    cfdi_pdf = models.CharField(max_length=255, blank=True)
+    # What the fiscal step drew and heard (fiscal_documents.py): the document kind (nfe, nfse,
+    # cfdi), its series and cNF (a resend after a rejection keeps number, series and key), the
+    # provider's reference, and the authority's last answer: its outcome (results.py), code and
+    # words, shown to the user in their language.
+    fiscal_document = models.CharField(max_length=8, choices=FiscalDocumentKind.choices, blank=True)
+    fiscal_series = models.PositiveIntegerField(null=True, blank=True)
+    fiscal_numeric_code = models.CharField(max_length=8, blank=True)
+    fiscal_provider = models.CharField(max_length=16, blank=True)
+    fiscal_reference = models.CharField(max_length=64, blank=True)
+    fiscal_protocol = models.CharField(max_length=64, blank=True)
+    fiscal_outcome = models.CharField(max_length=16, blank=True)
+    fiscal_code = models.CharField(max_length=16, blank=True)
+    fiscal_reason = models.TextField(blank=True)
+    fiscal_authorized_at = models.DateTimeField(null=True, blank=True)
+    fiscal_cancelled_at = models.DateTimeField(null=True, blank=True)
     created_by = user_link()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -113,9 +137,16 @@ class InvoiceItem(models.Model):
     )
     # Computed: quantity × unit price − discount, rounded to the currency (before tax).
     total = AmountField(_("total"), default=0)
-    # Mexico's CFDI and Brazil's NF-e ask what was sold; the fiscal step reads these.
-    product_code = models.CharField(_("product code"), max_length=20, blank=True)  # ClaveProdServ / NCM
-    unit_code = models.CharField(_("unit code"), max_length=10, blank=True)  # ClaveUnidad / uCom
+    # What was sold, as the tax authorities classify it (the fiscal step reads these; inventory's
+    # products copy ncm, sat_product_code and sat_unit_code into their lines). Brazil: NCM (8 digits,
+    # "00" for a service), CFOP (left empty, fiscal_br.taxes.default_cfop's rule by states) and
+    # the LC 116 service code of an NFS-e. Mexico: ClaveProdServ (01010101 when left empty) and
+    # ClaveUnidad (ACT for a service, H87 for goods, when left empty).
+    ncm = models.CharField(_("NCM"), max_length=8, blank=True)
+    cfop = models.CharField(_("CFOP"), max_length=4, blank=True)
+    service_code = models.CharField(_("service code (LC 116)"), max_length=8, blank=True)
+    sat_product_code = models.CharField(_("SAT product code"), max_length=8, blank=True)
+    sat_unit_code = models.CharField(_("SAT unit code"), max_length=3, blank=True)
     # An inventory product: issuing the invoice takes its stock out (inventory's issue hook).
     product = models.ForeignKey(
         "inventory.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="invoice_items",
@@ -375,3 +406,109 @@ class PixSettings(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FiscalProvider(models.TextChoices):
+    SANDBOX = "sandbox", _("Sandbox (homologation, no fiscal value)")
+    FOCUS_NFE = "focus_nfe", "Focus NFe"
+    SW_SAPIEN = "sw_sapien", "SW sapien"
+
+
+class FiscalEnvironment(models.TextChoices):
+    HOMOLOGATION = "homologation", _("Homologation (tests)")
+    PRODUCTION = "production", _("Production")
+
+
+class PisCofinsRegime(models.TextChoices):
+    CUMULATIVE = "cumulative", _("Cumulative (lucro presumido)")
+    NON_CUMULATIVE = "non_cumulative", _("Non-cumulative (lucro real)")
+
+
+class FiscalSettings(models.Model):
+    """How the workspace issues its fiscal documents (one row): the provider and environment (the
+    sandbox by default), the series, the provider's token (encrypted, never returned), and what
+    the documents need beyond the company settings."""
+
+    # Off until the company turns it on: issuing an invoice then makes its fiscal document (and
+    # refuses, naming what is missing, until the data is complete), the billing run's included.
+    enabled = models.BooleanField(default=False)
+    provider = models.CharField(max_length=16, choices=FiscalProvider.choices, default=FiscalProvider.SANDBOX)
+    environment = models.CharField(
+        max_length=16, choices=FiscalEnvironment.choices, default=FiscalEnvironment.HOMOLOGATION
+    )
+    provider_token = EncryptedTextField(blank=True)
+    # Empty: the provider's own address for the environment (a test points it at a local fake).
+    provider_base_url = models.URLField(blank=True)
+    nfe_series = models.PositiveIntegerField(default=1)
+    nfse_series = models.PositiveIntegerField(default=1)
+    pis_cofins_regime = models.CharField(max_length=16, choices=PisCofinsRegime.choices, blank=True)
+    # The NF-e's payment group (tPag): how the company's invoices are paid (finance's methods).
+    payment_method = models.CharField(max_length=16, blank=True)
+    # NFS-e: the ISS rate of the company's municipality and the NBS code of what it sells.
+    iss_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    nbs = models.CharField(max_length=9, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.provider
+
+
+class CertificateKind(models.TextChoices):
+    A1 = "a1", _("A1 certificate (NF-e)")
+    CSD = "csd", _("CSD (CFDI)")
+
+
+class FiscalCertificate(models.Model):
+    """The company's signing certificate, one of each kind: Brazil's A1 (`.pfx`) or Mexico's CSD
+    (`.cer` with its `.key`). The files and password are encrypted at rest and never returned;
+    what the pages show (whose, until when) is kept beside them."""
+
+    kind = models.CharField(max_length=8, choices=CertificateKind.choices, unique=True)
+    content = EncryptedBinaryField()  # the .pfx, or the CSD's .cer
+    private_key = EncryptedBinaryField(null=True, blank=True)  # the CSD's .key
+    password = EncryptedTextField()
+    subject = models.CharField(max_length=255)
+    tax_id = models.CharField(max_length=20)  # the CNPJ or RFC it was issued to
+    serial = models.CharField(max_length=64)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_by = user_link()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.tax_id}"
+
+
+class FiscalEventKind(models.TextChoices):
+    CANCELLATION = "cancellation", _("Cancellation")
+    CORRECTION = "correction", _("Correction letter")
+    PAYMENT = "payment", _("Payment complement")
+
+
+class FiscalEvent(models.Model):
+    """What followed an invoice's fiscal document: its cancellation, a correction letter (CC-e,
+    numbered), or a CFDI payment complement (Pagos 2.0) for one payment, made once per payment."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="fiscal_events")
+    kind = models.CharField(max_length=16, choices=FiscalEventKind.choices)
+    sequence = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField(blank=True)  # the reason or the correction, as given
+    code = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+    protocol = models.CharField(max_length=64, blank=True)  # the event's protocol, or the payment CFDI's UUID
+    xml = models.CharField(max_length=255, blank=True)  # tenant file paths
+    pdf = models.CharField(max_length=255, blank=True)
+    payment = models.OneToOneField(
+        InvoicePayment, on_delete=models.PROTECT, null=True, blank=True, related_name="fiscal_event"
+    )
+    created_by = user_link()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind", "sequence"], name="invoicing_fiscal_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sequence}"

@@ -32,11 +32,11 @@ def invoice_status(invoice: Invoice) -> str:
 
 
 def invoice_list() -> QuerySet[Invoice]:
-    """Invoices with their customer, items and status as of today (one query for the rows, one for
-    every row's items)."""
+    """Invoices with their customer, items, fiscal events and status as of today (one query for the
+    rows, one for every row's items, one for their fiscal events)."""
     return (
         Invoice.objects.select_related("customer")
-        .prefetch_related(Prefetch("items", queryset=InvoiceItem.objects.order_by("position", "id")))
+        .prefetch_related(Prefetch("items", queryset=InvoiceItem.objects.order_by("position", "id")), "fiscal_events")
         .annotate(current_status=status_expression())
     )
 

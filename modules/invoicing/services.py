@@ -34,6 +34,7 @@ from modules.tenancy.scope import tenant_format_country, tenant_language
 
 from . import events
 from .fiscal import fiscal_document_issue
+from .fiscal_documents import fiscal_resend_due, fiscal_result_apply, invoice_fiscal_cancel, invoice_fiscal_resend
 from .lifecycle import invoice_cancel_hooks_run, invoice_issue_hooks_run
 from .models import Invoice, InvoiceItem, InvoiceStatus, PaymentRail
 from .pdf import company_name, invoice_pdf, invoice_pdf_filename
@@ -44,10 +45,12 @@ from .totals import Figures, Line, invoice_figures
 MAX_ITEMS = 500
 # The invoice's language where its customer or company is in these countries (else the company's own).
 COUNTRY_LANGUAGES = {"BR": "pt-br", "MX": "es"}
-ITEM_FIELDS = (
-    "description", "quantity", "unit_price", "discount", "tax_rate", "product_code", "unit_code", "product",
-)
-ITEM_DEFAULTS = {"discount": Decimal(0), "tax_rate": Decimal(0), "product_code": "", "unit_code": "", "product": None}
+# What was sold, as the tax authorities classify it (models.InvoiceItem says each one's default).
+ITEM_FISCAL_FIELDS = events.ITEM_FISCAL_FIELDS
+ITEM_FIELDS = ("description", "quantity", "unit_price", "discount", "tax_rate", *ITEM_FISCAL_FIELDS, "product")
+ITEM_DEFAULTS = {
+    "discount": Decimal(0), "tax_rate": Decimal(0), **dict.fromkeys(ITEM_FISCAL_FIELDS, ""), "product": None,
+}
 # What a draft's PATCH may change; the rest follows from it (totals) or from the flow (status).
 DRAFT_FIELDS = ("customer", "issue_date", "due_date", "currency", "language", "invoice_discount", "notes", "items")
 
@@ -89,6 +92,8 @@ def _items_clean(items: list[dict]) -> list[dict]:
         item = _product_line(item)
         item = {**ITEM_DEFAULTS, **{field: item[field] for field in ITEM_FIELDS if field in item}}
         item["description"] = " ".join(item["description"].split())
+        for field in ITEM_FISCAL_FIELDS:
+            item[field] = item[field].strip().upper()
         if not item["description"]:
             raise ValidationError({"items": [
                 _("Item %(number)d: %(problem)s") % {"number": number, "problem": _("describe what is billed.")}
@@ -99,12 +104,11 @@ def _items_clean(items: list[dict]) -> list[dict]:
 
 def _product_line(item: dict) -> dict:
     """A line of an inventory product starts from the product (its name, its sale price, its
-    fiscal codes, those the line has fields for); what the line says itself wins."""
+    fiscal codes); what the line says itself wins, and a field left blank says nothing."""
     if item.get("product") is None:
         return item
-    own = {field.name for field in InvoiceItem._meta.get_fields()}
-    defaults = {name: value for name, value in product_line_defaults(item["product"]).items() if name in own}
-    return {**defaults, **item}
+    said = {name: value for name, value in item.items() if value not in ("", None)}
+    return {**product_line_defaults(item["product"]), **said}
 
 
 def items_figures(items: list[dict], *, invoice_discount: Decimal, currency: str) -> Figures:
@@ -156,7 +160,7 @@ def invoice_create(
     language: str = "",
 ) -> Invoice:
     """A draft with its number and items, totals by totals.py's rule. `items`: dicts of
-    description, quantity, unit_price and optionally discount, tax_rate, product_code, unit_code."""
+    description, quantity, unit_price and optionally discount, tax_rate and the ITEM_FISCAL_FIELDS."""
     _dates_check(issue_date, due_date)
     items = _items_clean(items)
     figures = items_figures(items, invoice_discount=invoice_discount, currency=currency)
@@ -243,15 +247,17 @@ def invoice_delete(*, actor: User | None, invoice: Invoice) -> None:
 def invoice_issue(*, actor: User | None, invoice: Invoice) -> Invoice:
     """The draft becomes the customer's debt: its receivable in finance (the total, due on its due
     date, quoting its number), then its fiscal document where the company's country has one
-    (fiscal.py). A refusal of either leaves the draft as it was."""
+    (fiscal.py). A refusal of either leaves the draft as it was. An issued invoice whose NF-e was
+    rejected after the issue (a provider's late answer) is issued again: its document is resent."""
+    if invoice.status != InvoiceStatus.DRAFT and fiscal_resend_due(invoice):
+        return invoice_fiscal_resend(actor=actor, invoice=invoice)
     _draft_check(invoice, _("This invoice was already issued."))
     if invoice.total <= 0:
         raise DomainError(_("An invoice whose total is zero cannot be issued."), field="items", code="zero_total")
     invoice_issue_hooks_run(actor=actor, invoice=invoice)  # first: a refusal (no stock) writes nothing
     invoice.receivable = finance.account_create(actor=actor, type=AccountType.RECEIVABLE, **receivable_fields(invoice))
     invoice.status, invoice.issued_at = InvoiceStatus.ISSUED, timezone.now()
-    for field, value in fiscal_document_issue(invoice).changes().items():
-        setattr(invoice, field, value)
+    fiscal_result_apply(invoice, fiscal_document_issue(invoice), actor=actor)
     invoice.save()
     event_record(name=events.INVOICE_ISSUED, payload=events.invoice_json(invoice), actor=actor)
     return invoice
@@ -269,10 +275,14 @@ def receivable_fields(invoice: Invoice) -> dict:
 
 
 @transaction.atomic
-def invoice_cancel(*, actor: User | None, invoice: Invoice, reason: str) -> Invoice:
+def invoice_cancel(
+    *, actor: User | None, invoice: Invoice, reason: str, cancel_reason_code: str = "", substitute_uuid: str = "",
+) -> Invoice:
     """Nothing more is expected: its receivable is cancelled and its pending charges (boletos,
-    PIX, payment links) withdrawn. A paid invoice stays paid; a draft may be cancelled too, so its
-    number stays in the books."""
+    PIX, payment links) withdrawn, and its fiscal document cancelled with the authority (an NF-e
+    within 24 hours with `reason`; a CFDI with SAT's `cancel_reason_code`, and for 01 the
+    `substitute_uuid` of the CFDI replacing it). A paid invoice stays paid; a draft may be
+    cancelled too, so its number stays in the books."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the invoice is cancelled.")]})
@@ -280,13 +290,18 @@ def invoice_cancel(*, actor: User | None, invoice: Invoice, reason: str) -> Invo
         raise DomainError(_("A paid invoice cannot be cancelled."), code="paid")
     if invoice.status == InvoiceStatus.CANCELLED:
         raise DomainError(_("This invoice is already cancelled."), code="already_cancelled")
+    invoice_fiscal_cancel(invoice, actor=actor, reason=reason, cancel_reason_code=cancel_reason_code,
+                          substitute_uuid=substitute_uuid)
     if invoice.receivable_id is not None:
         receivable = access_account(None, invoice.receivable_id, for_write=True)
         finance.account_cancel(actor=actor, account=receivable, reason=reason)
     charges_withdraw(invoice)
     invoice_cancel_hooks_run(actor=actor, invoice=invoice)
     invoice.status, invoice.cancelled_at, invoice.cancel_reason = InvoiceStatus.CANCELLED, timezone.now(), reason
-    invoice.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    invoice.save(update_fields=[
+        "status", "cancelled_at", "cancel_reason", "nfe_status", "fiscal_cancelled_at", "fiscal_outcome",
+        "updated_at",
+    ])
     event_record(
         name=events.INVOICE_CANCELLED, payload={**events.invoice_json(invoice), "reason": reason}, actor=actor
     )

@@ -117,9 +117,11 @@ def _settle(invoice: Invoice, payment: InvoicePayment, *, method: str, actor) ->
     charges_withdraw(invoice)
     # Imported here: subscriptions imports the invoice services, which import this module, so a
     # module importing this one first (the PIX charges) would otherwise meet it half-loaded.
+    from .fiscal_documents import fiscal_payment_settled
     from .subscriptions import subscription_invoice_paid
 
     subscription_invoice_paid(invoice)  # a past-due subscription it billed is active again
+    fiscal_payment_settled(invoice, payment, method=method)  # a CFDI's payment complement
     event_record(name=events.INVOICE_PAID, payload=events.invoice_json(invoice, payment=payment), actor=actor)
 
 

@@ -31,6 +31,7 @@ from modules.tenancy.scope import tenant_format_country
 from . import events
 from . import services as invoices
 from .invoices_bulk import InvoiceDraft, bulk_issue_possible, invoices_issue_many
+from .lifecycle import invoice_reminder_hooks_run
 from .models import OPEN_STATUSES, BillingCycle, Invoice, Subscription, SubscriptionPeriod, SubscriptionStatus
 from .pdf import company_name
 from .stripe_billing import stripe_subscription_cancel, stripe_subscription_open
@@ -397,6 +398,7 @@ def _subscription_remind(subscription_id: int, today: date, now) -> int:
     if subscription is None or invoice is None or not invoice.customer.email:
         return 0
     transaction.on_commit(_reminder_message(subscription, invoice).send)
+    invoice_reminder_hooks_run(invoice=invoice)
     subscription.reminders_sent += 1
     subscription.last_reminder_at = now
     subscription.save(update_fields=["reminders_sent", "last_reminder_at", "updated_at"])

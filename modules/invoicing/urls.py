@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_charges, views_stripe, views_subscriptions
+from . import views, views_charges, views_fiscal, views_stripe, views_subscriptions
 
 app_name = "invoicing"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("invoices/<int:pk>/send/", views.invoice_send, name="invoice_send"),
     path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
+    path("invoices/<int:pk>/correction/", views_fiscal.invoice_correction, name="invoice_correction"),
+    path("settings/fiscal/", views_fiscal.fiscal_settings_page, name="fiscal_settings"),
+    path("settings/fiscal/certificate/", views_fiscal.fiscal_certificate_upload, name="fiscal_certificate"),
+    path("settings/fiscal/csd/", views_fiscal.fiscal_csd_upload, name="fiscal_csd"),
     path("subscriptions/", views_subscriptions.subscriptions_list, name="subscriptions"),
     path("subscriptions/<int:pk>/cancel/", views_subscriptions.subscription_cancel, name="subscription_cancel"),
     path("subscriptions/<int:pk>/pause/", views_subscriptions.subscription_pause, name="subscription_pause"),

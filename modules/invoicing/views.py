@@ -38,10 +38,11 @@ from modules.workspace import pages
 
 from . import access, selectors, services
 from .filters import InvoiceFilter
-from .forms import CancelForm, InvoiceForm, ItemFormSet, SendForm, item_rows
+from .forms import CancelForm, CfdiCancelForm, InvoiceForm, ItemFormSet, SendForm, item_rows
 from .models import OPEN_STATUSES, InvoiceStatus
 from .pdf import invoice_pdf, invoice_pdf_filename
 from .tables import InvoiceTable, status_badge
+from .views_fiscal import fiscal_panel
 
 ITEMS_PREFIX = "items"
 INVOICE_FILTERS = (
@@ -128,8 +129,7 @@ def _editor_page(request, invoice, form, formset, *, figures=None, fragment: str
 
 def _typed_rows(formset) -> list[dict]:
     """The rows as typed (unchecked): what the editor shows again after a row is added or removed."""
-    fields = ("description", "quantity", "unit_price", "discount", "tax_rate", "product")
-    return [{name: form[name].value() or "" for name in fields} for form in formset.forms]
+    return [{name: form[name].value() or "" for name in services.ITEM_FIELDS} for form in formset.forms]
 
 
 def _rows_changed(request, invoice, form, formset):
@@ -199,7 +199,7 @@ def invoice(request, pk: int):
 
 
 def _invoice_page(
-    request, invoice, *, cancel_form=None, pay_form=None, send_form=None, error: str = "",
+    request, invoice, *, cancel_form=None, pay_form=None, send_form=None, correction_form=None, error: str = "",
     fragment: str | None = None,
 ) -> HttpResponse:
     current = selectors.invoice_status(invoice)
@@ -214,7 +214,9 @@ def _invoice_page(
         "is_open": is_open,
         "can_change": may_change(request.user, invoice),
         "can_delete": may_delete(request.user, invoice) and invoice.status == InvoiceStatus.DRAFT,
-        "cancel_form": cancel_form or CancelForm(),
+        "cancel_form": cancel_form or _cancel_form_class(invoice)(),
+        "fiscal": fiscal_panel(invoice, correction_form=correction_form,
+                               correction_open=correction_form is not None or "correction" in request.GET),
         "pay_form": pay_form or MarkPaidForm(
             initial={"paid_on": timezone.localdate(), "payment_method": PaymentMethod.BANK_TRANSFER}
         ),
@@ -224,7 +226,7 @@ def _invoice_page(
         "error": error,
     }
     template = f"invoicing/invoice_detail.html#{fragment}" if fragment else "invoicing/invoice_detail.html"
-    status = 422 if error else pages.status(cancel_form, pay_form, send_form)
+    status = 422 if error else pages.status(cancel_form, pay_form, send_form, correction_form)
     return render(request, template, context, status=status)
 
 
@@ -270,10 +272,16 @@ def invoice_issue(request, pk: int):
     )
 
 
+def _cancel_form_class(invoice) -> type[CancelForm]:
+    """A stamped CFDI is cancelled with SAT's reason code as well."""
+    return CfdiCancelForm if invoice.cfdi_uuid and invoice.fiscal_cancelled_at is None else CancelForm
+
+
 @require_POST
 def invoice_cancel(request, pk: int):
+    form = _cancel_form_class(access.access_invoice(request.user, pk))(request.POST)
     return _invoice_action(
-        request, pk, CancelForm(request.POST), form_name="cancel_form", done=_("The invoice was cancelled."),
+        request, pk, form, form_name="cancel_form", done=_("The invoice was cancelled."),
         act=lambda invoice, data: services.invoice_cancel(actor=request.user, invoice=invoice, **data),
     )
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from .models import Country
 
 # Official names, as the tax authorities publish them and documents print them: not translated.
+# The NF-e's CRT decides between them: 1 Simples Nacional, 2 over its sublimit, 3 regime normal
+# (lucro presumido or real: how PIS and COFINS are paid is a fiscal setting), 4 MEI.
 BRAZILIAN_TAX_REGIMES = [
     ("simples_nacional", "Simples Nacional"),
+    ("simples_nacional_excess", "Simples Nacional - excesso de sublimite"),
+    ("normal", "Regime Normal (Lucro Presumido / Lucro Real)"),
     ("mei", "MEI (Microempreendedor Individual)"),
-    ("lucro_presumido", "Lucro Presumido"),
-    ("lucro_real", "Lucro Real"),
 ]
 # The SAT's c_RegimenFiscal catalogue (CFDI 4.0): a CFDI carries the code.
 MEXICAN_TAX_REGIMES = [
@@ -40,12 +42,33 @@ MEXICAN_TAX_REGIMES = [
     ]
 ]
 
+# SAT's c_UsoCFDI (CFDI 4.0): what the customer uses the invoice for.
+CFDI_USES = [
+    (code, f"{code} · {name}")
+    for code, name in [
+        ("G01", "Adquisición de mercancías"), ("G02", "Devoluciones, descuentos o bonificaciones"),
+        ("G03", "Gastos en general"), ("I01", "Construcciones"),
+        ("I02", "Mobiliario y equipo de oficina por inversiones"),
+        ("I03", "Equipo de transporte"), ("I04", "Equipo de computo y accesorios"),
+        ("I05", "Dados, troqueles, moldes, matrices y herramental"), ("I06", "Comunicaciones telefónicas"),
+        ("I07", "Comunicaciones satelitales"), ("I08", "Otra maquinaria y equipo"),
+        ("D01", "Honorarios médicos, dentales y gastos hospitalarios"),
+        ("D02", "Gastos médicos por incapacidad o discapacidad"), ("D03", "Gastos funerales"), ("D04", "Donativos"),
+        ("D05", "Intereses reales efectivamente pagados por créditos hipotecarios (casa habitación)"),
+        ("D06", "Aportaciones voluntarias al SAR"), ("D07", "Primas por seguros de gastos médicos"),
+        ("D08", "Gastos de transportación escolar obligatoria"),
+        ("D09", "Depósitos en cuentas para el ahorro, primas que tengan como base planes de pensiones"),
+        ("D10", "Pagos por servicios educativos (colegiaturas)"), ("S01", "Sin efectos fiscales"),
+        ("CP01", "Pagos"), ("CN01", "Nómina"),
+    ]
+]
+
 
 @dataclass(frozen=True)
 class CountryDefaults:
     currency: str
     timezone: str
-    tax_regimes: list[tuple[str, str]]  # (stored code, label); empty: the country has no such choice
+    tax_regimes: list[tuple[str, str]]  # (stored code, label); empty: free text (the US has no catalogue)
     pix: bool  # Brazil's instant payments: a PIX key is asked for
 
 
@@ -66,5 +89,12 @@ def country_for_language(language: str) -> str:
     return {"pt": Country.BR, "es": Country.MX}.get(prefix, Country.US).value
 
 
-def tax_regime_codes(country: str) -> set[str]:
-    return {code for code, _label in COUNTRIES[country].tax_regimes}
+def tax_regime_codes(country: str) -> set[str] | None:
+    """The codes a company of `country` may choose from; None where the regime is free text."""
+    regimes = COUNTRIES[country].tax_regimes
+    return {code for code, _label in regimes} if regimes else None
+
+
+def tax_regime_allowed(country: str, regime: str) -> bool:
+    codes = tax_regime_codes(country)
+    return codes is None or regime in codes

@@ -65,6 +65,13 @@ class Country(models.TextChoices):
     MX = "MX", _("Mexico")
 
 
+class FiscalDocument(models.TextChoices):
+    """What a Brazilian company issues for a sale: goods (NF-e) or services (NFS-e)."""
+
+    NFE = "nfe", "NF-e"
+    NFSE = "nfse", "NFS-e"
+
+
 def _logo_path(profile: "CompanyProfile", filename: str) -> str:
     return tenant_file_path(profile.tenant_id, "logo", filename)
 
@@ -87,7 +94,16 @@ class CompanyProfile(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     pix_key = models.CharField(_("PIX key"), max_length=77, blank=True)
+    # A code of the country's catalogue (countries.py) in Brazil and Mexico, free text elsewhere.
     tax_regime = models.CharField(_("tax regime"), max_length=100, blank=True)
+    # Brazil's fiscal registrations: the IE (valid for the company's state, or ISENTO), the
+    # municipal one (NFS-e) and the IBGE code of its city, found from city and state when left out.
+    state_registration = models.CharField(_("state registration"), max_length=20, blank=True)
+    municipal_registration = models.CharField(_("municipal registration"), max_length=20, blank=True)
+    city_code = models.CharField(_("city code (IBGE)"), max_length=7, blank=True)
+    fiscal_document = models.CharField(
+        _("fiscal document"), max_length=4, choices=FiscalDocument.choices, default=FiscalDocument.NFE
+    )
     logo = models.ImageField(_("logo"), upload_to=_logo_path, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

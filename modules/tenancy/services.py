@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
+from modules.core.brazil.ibge import city_code_for, city_of_code, state_code
+from modules.core.brazil.state_registration import EXEMPT, state_registration_valid
 from modules.core.exceptions import DomainError
 
-from .countries import COUNTRIES, tax_regime_codes
+from .countries import COUNTRIES, tax_regime_allowed, tax_regime_codes
 from .models import CompanyProfile, Country, Domain, Tenant
 from .validators import normalize_tax_id
 
@@ -56,7 +58,8 @@ def tenant_setup_checklist_dismiss(*, actor: User, tenant: Tenant) -> Tenant:
 
 COMPANY_PROFILE_FIELDS = (
     "legal_name", "trade_name", "tax_id", "country", "state", "city", "address", "postal_code",
-    "default_currency", "timezone", "language", "pix_key", "tax_regime", "logo",
+    "default_currency", "timezone", "language", "pix_key", "tax_regime", "state_registration",
+    "municipal_registration", "city_code", "fiscal_document", "logo",
 )
 
 
@@ -80,11 +83,15 @@ def company_profile_update(
         if follow_country:
             changes.setdefault("default_currency", COUNTRIES[country].currency)
             changes.setdefault("timezone", COUNTRIES[country].timezone)
-        if profile.tax_regime and profile.tax_regime not in tax_regime_codes(country) and "tax_regime" not in changes:
+        old_code = profile.tax_regime in (tax_regime_codes(profile.country) or ())  # the old country's catalogue
+        if profile.tax_regime and "tax_regime" not in changes and (
+            old_code or not tax_regime_allowed(country, profile.tax_regime)
+        ):
             changes["tax_regime"] = ""
         if profile.pix_key and "pix_key" not in changes and not COUNTRIES[country].pix:
             changes["pix_key"] = ""
     _check_country_fields(country, changes)
+    _check_fiscal_fields(profile, country, changes)
     if "tax_id" in changes or ("country" in changes and profile.tax_id):
         try:
             changes["tax_id"] = normalize_tax_id(country, changes.get("tax_id", profile.tax_id))
@@ -103,12 +110,50 @@ def company_profile_update(
 
 def _check_country_fields(country: str, changes: dict) -> None:
     errors = {}
-    if changes.get("tax_regime") and changes["tax_regime"] not in tax_regime_codes(country):
+    if changes.get("tax_regime") and not tax_regime_allowed(country, changes["tax_regime"]):
         errors["tax_regime"] = [
             _("Not a tax regime of the company's country (%(country)s).") % {"country": Country(country).label}
         ]
     if changes.get("pix_key") and not COUNTRIES[country].pix:
         errors["pix_key"] = [_("A PIX key applies only to Brazilian companies.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_fiscal_fields(profile: CompanyProfile, country: str, changes: dict) -> None:
+    """Brazil's registrations: the IE checked against the company's state (or ISENTO), the IBGE
+    city code one of IBGE's in that state, and found from the city and state when left out (and
+    again when they change without it). Other countries keep what is written."""
+    for field in ("state_registration", "municipal_registration", "city_code"):
+        if field in changes:
+            changes[field] = changes[field].strip()
+    if country != Country.BR:
+        return
+    after = {field: changes.get(field, getattr(profile, field)) for field in ("state", "city", "city_code")}
+    uf = state_code(after["state"])
+    errors = {}
+    registration = changes.get("state_registration", "")
+    if registration.upper() == EXEMPT:
+        changes["state_registration"] = EXEMPT
+    elif registration:
+        if not uf:
+            errors["state"] = [_("Enter the company's state (SP, RJ...): its state registration depends on it.")]
+        elif not state_registration_valid(uf, registration):
+            errors["state_registration"] = [
+                _("Not a valid state registration (IE) of %(state)s: check its digits, or enter ISENTO.")
+                % {"state": uf}
+            ]
+    if changes.get("city_code"):
+        known = city_of_code(changes["city_code"])
+        if known is None:
+            errors["city_code"] = [_("Not an IBGE city code: 7 digits, São Paulo is 3550308.")]
+        elif uf and known[0] != uf:
+            errors["city_code"] = [_("IBGE code %(code)s is %(city)s, not a city of %(state)s.")
+                                   % {"code": changes["city_code"], "city": known[1], "state": uf}]
+    elif "city_code" in changes or not after["city_code"] or {"city", "state"} & set(changes):
+        found = city_code_for(after["city"], uf) if uf else ""
+        if found != profile.city_code:
+            changes["city_code"] = found
     if errors:
         raise ValidationError(errors)
 

@@ -19,10 +19,10 @@ import json
 import logging
 
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.core.exceptions import internal_error_message
 from modules.core.webhooks import INBOUND_PROVIDERS, WebhookRefused
@@ -69,17 +69,28 @@ def inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
 
 
 @csrf_exempt
-@require_POST
-def tenant_inbound_webhook(request: HttpRequest, provider: str) -> JsonResponse:
+@require_http_methods(["GET", "POST"])
+def tenant_inbound_webhook(request: HttpRequest, provider: str) -> HttpResponse:
     """The same, on a workspace's host (the tenant middleware has put the request in its scope),
-    checked with the workspace's own secret."""
+    checked with the workspace's own secret; a GET is the provider's handshake, if it has one."""
     spec = INBOUND_PROVIDERS.get(provider)
+    if request.method == "GET":
+        return _handshake(request, spec)
     if spec is None or spec.verify_here is None:
         return _not_found()
     event = _verified_event(request, provider, spec.verify_here)
     if not isinstance(event, dict):
         return event
     return _handled(spec.handle, event, provider)
+
+
+def _handshake(request: HttpRequest, spec) -> HttpResponse:
+    if spec is None or spec.handshake is None:
+        return _not_found()
+    answer = spec.handshake(request.GET)
+    if answer is None:
+        return JsonResponse({"detail": _("The verification token is wrong.")}, status=403)
+    return HttpResponse(answer, content_type="text/plain")
 
 
 def _not_found() -> JsonResponse:

@@ -144,10 +144,15 @@ class CompanyProfileForm(forms.ModelForm):
             self.fields["tax_regime"] = forms.ChoiceField(
                 label=self.fields["tax_regime"].label, choices=[("", "—"), *defaults.tax_regimes], required=False
             )
-        else:
-            del self.fields["tax_regime"]
         if not defaults.pix:
             del self.fields["pix_key"]
+        if country != "BR":  # Brazil's registrations and its choice of NF-e or NFS-e
+            for name in ("state_registration", "municipal_registration", "city_code", "fiscal_document"):
+                del self.fields[name]
+        else:
+            self.fields["fiscal_document"].required = False  # left out, it stays as it is (NF-e at first)
+            self.fields["city_code"].help_text = _("Left empty, it is found from the city and state.")
+            self.fields["state_registration"].help_text = _("The IE of the company's state, or ISENTO.")
         switch = (defaults.currency, defaults.timezone) != (self.instance.default_currency, self.instance.timezone)
         if country != self.instance.country and switch:
             zone = dict(self.fields["timezone"].choices).get(defaults.timezone, defaults.timezone)
@@ -163,4 +168,7 @@ class CompanyProfileForm(forms.ModelForm):
         return self.cleaned_data.get("follow_country", False)
 
     def changes(self) -> dict:
-        return changed_values(self, COMPANY_PROFILE_FIELDS)
+        changes = changed_values(self, COMPANY_PROFILE_FIELDS)
+        if not changes.get("fiscal_document", "nfe"):
+            del changes["fiscal_document"]
+        return changes

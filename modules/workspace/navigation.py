@@ -43,30 +43,6 @@ class WorkspaceModule:
 
 COMING_SOON: tuple[WorkspaceModule, ...] = (
     WorkspaceModule(
-        "projects",
-        _("Projects"),
-        "view-columns",
-        Feature.PROJECTS,
-        _("Plan the work, track the time and deliver on schedule."),
-        (
-            _("Organise tasks on a Kanban board"),
-            _("Track time per task and per person"),
-            _("Follow deadlines on a Gantt chart"),
-        ),
-    ),
-    WorkspaceModule(
-        "integrations",
-        _("Integrations"),
-        "puzzle-piece",
-        Feature.INTEGRATIONS,
-        _("Connect Innexar to the tools you already use."),
-        (
-            _("Sync customers and invoices with QuickBooks"),
-            _("Receive Stripe payments automatically"),
-            _("Talk to customers on WhatsApp"),
-        ),
-    ),
-    WorkspaceModule(
         "analytics",
         _("Analytics & reports"),
         "chart-bar",

@@ -6,11 +6,12 @@ service refusal (DomainError, ValidationError) is shown inline, beside the field
 a 422; a PermissionDenied from access.py is Django's 403 page.
 """
 
+import html
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -135,3 +136,41 @@ def record_change(
         if not request.htmx:
             return redirect(url_name, pk=record.pk)
     return page(request, record, **{form_name: form}, fragment=panel if request.htmx else None)
+
+
+# --- Kanban boards (layouts/partials/_board.html, static/js/board.js, core/board.py) -------------
+
+# A card's menu button: touch screens and keyboards move cards through it (the board's #move-dialog).
+CARD_MENU_HTML = (
+    '<button type="button" class="board-card-menu" data-card-menu aria-haspopup="dialog" aria-label="{label}">'
+    '<span aria-hidden="true">⋯</span></button>'
+)
+
+
+def board_card_menu(label: str) -> str:
+    """The menu button's markup, for the cards a view writes itself (`label` is escaped here)."""
+    return CARD_MENU_HTML.format(label=html.escape(label))
+
+
+def board_heads(request, heads: list[dict], *, status: int = 200, error: str = "") -> HttpResponse:
+    """A move's answer: every column's head (key, label, count, totals), and the refusal if any."""
+    return render(
+        request, "layouts/partials/_board.html#column-heads", {"heads": heads, "error": error}, status=status
+    )
+
+
+def board_refusals(answer):
+    """A board's move views show an access refusal (a card assigned to someone else) beside the
+    columns: `answer(request, pk, status=, error=)` draws the heads of the card's board."""
+
+    def decorator(view):
+        @wraps(view)
+        def answered(request, pk: int):
+            try:
+                return view(request, pk)
+            except PermissionDenied as refusal:
+                return answer(request, pk, status=403, error=str(refusal))
+
+        return answered
+
+    return decorator

@@ -20,12 +20,14 @@ from modules.inventory import services as inventory
 from modules.inventory.models import InventoryCount, Product, StockMovement
 from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
+from modules.projects.models import Project, Task
 from modules.tenancy.scope import tenant_scope
 from modules.webhooks.models import Endpoint
 from modules.webhooks.services import endpoint_create
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
+from tests.projects.conftest import Projects
 
 # The path before the id says what the id names; the longest match wins.
 RECORD_KINDS = {
@@ -67,6 +69,10 @@ RECORD_KINDS = {
     "api/v1/^inventory/movements/": "movement",
     "api/v1/^inventory/inventories/": "count",
     "inventory/counts/": "count",
+    "api/v1/^projects/": "project",
+    "api/v1/^projects/tasks/": "task",
+    "projects/": "project",
+    "projects/tasks/": "task",
     "api/v1/^webhooks/": "webhook",
     "webhooks/endpoints/": "webhook",
 }
@@ -166,7 +172,11 @@ def alpha_records(team_a, team_b):
                                         reason="purchase", reference="Alpha secret")
         count = inventory.count_create(actor=team_a.admin, date=date(2025, 1, 2), notes="Alpha secret count")
         webhook, _ = endpoint_create(actor=team_a.admin, url="https://127.0.0.1/alpha-secret", events=["*"])
-    return {"lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
+    projects_a = Projects(team_a)
+    project = projects_a.project(name="Alpha secret project")
+    task = projects_a.task(project, title="Alpha secret task")
+    return {"project": project.pk, "task": task.pk,
+            "lead": lead.pk, "contact": deal.contact_id, "deal": deal.pk, "activity": activity.pk,
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk,
@@ -183,6 +193,7 @@ def _snapshot(team, records) -> dict:
                                 ("category", Category), ("invoice", Invoice),
                                 ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
                                 ("product", Product), ("movement", StockMovement), ("count", InventoryCount),
+                                ("project", Project), ("task", Task),
                                 ("webhook", Endpoint)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 

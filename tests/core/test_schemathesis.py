@@ -17,11 +17,13 @@ import uuid
 import zlib
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -33,11 +35,20 @@ from modules.accounts.services import password_reset_link
 from modules.accounts.tokens import tokens_for_user
 from modules.core import logs
 from modules.core.money import minor_units
+from modules.core.signing import tenant_token
 from modules.crm import services as crm_services
 from modules.finance import services as finance_services
 from modules.finance.models import BankAccount
+from modules.integrations import whatsapp_services
+from modules.integrations.models import QuickBooksConnection
+from modules.integrations.quickbooks_services import STATE_PURPOSE
 from modules.inventory import services as inventory_services
 from modules.invoicing import boletos
+from modules.invoicing.fiscal_mx.csd import SANDBOX_DIR
+from modules.tenancy.models import CompanyProfile, Tenant
+from tests.fiscal_br.conftest import make_certificate, pfx_bytes
+from tests.integrations.fake_intuit import FakeIntuit
+from tests.integrations.fake_meta import APP_SECRET, PHONE_NUMBER_ID, TOKEN, FakeMeta
 from tests.invoicing.charges_fixtures import (
     PAYER,
     PIX_KEY,
@@ -50,6 +61,7 @@ from tests.invoicing.fake_stripe import FakeStripe
 
 EXAMPLES = 10
 STRONG_PASSWORD = "Vivid-Otter-Trumpet-93"
+A1_PASSWORD = "senha-do-a1"
 LEADS = b"name,email\nAna Souza,ana-st@example.com\n"
 STATEMENT = b"date,description,amount\n2025-01-02,Schemathesis line,-12.50\n"
 RETURN = return_file("237", [t_u("237", "009" + "00000" + "00000000777" + "1", "06", paid=Decimal("10.00"))])
@@ -79,11 +91,10 @@ def server_in_this_transaction():
 @pytest.fixture
 def workspace(team_a, httpserver, settings):
     """Records for the valid cases to point at, made once per operation; a local Stripe that
-    knows every well-formed key."""
+    knows every well-formed key; the Enterprise plan, with QuickBooks and WhatsApp connected to a
+    local Intuit and Meta."""
     FakeStripe(httpserver, settings).accept_any = True
-    # Enterprise, so that every module's endpoints answer (webhooks are Enterprise only).
-    team_a.tenant.plan = "enterprise"
-    team_a.tenant.save(update_fields=["plan"])
+    intuit = _integrations_connected(team_a, httpserver, settings)
     with tenant_context(team_a.tenant):
         lead = crm_services.lead_create(actor=team_a.admin, name="Schemathesis Lead", email="st-lead@example.com")
         contact = crm_services.contact_create(
@@ -106,10 +117,40 @@ def workspace(team_a, httpserver, settings):
         )
     charges = _charges_to_point_at(team_a)
     return {
-        "team": team_a, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk, "bank_account": bank_account.pk,
-        "categories": categories, "product": product.pk, "receiver": httpserver.url_for("/webhook"),
+        "team": team_a, "intuit": intuit, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk,
+        "bank_account": bank_account.pk, "categories": categories, "product": product.pk,
+        "receiver": httpserver.url_for("/webhook"),
         **charges,
     }
+
+
+def _integrations_connected(team, httpserver, settings) -> FakeIntuit:
+    Tenant.objects.filter(pk=team.tenant.pk).update(plan="enterprise")
+    intuit, _ = FakeIntuit(httpserver, settings), FakeMeta(httpserver, settings)
+    tokens = intuit._issue()
+    with tenant_context(team.tenant):
+        QuickBooksConnection.objects.create(
+            realm_id="9130350000000001", access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
+            access_expires_at=timezone.now() + timedelta(hours=1),
+        )
+        whatsapp_services.whatsapp_connect(
+            actor=team.admin, phone_number="+5511999999999", phone_number_id=PHONE_NUMBER_ID, api_key=TOKEN,
+            api_secret=APP_SECRET,
+        )
+    return intuit
+
+
+def _an_integration_it_takes(case, workspace) -> None:
+    """QuickBooks' callback comes back with a state this workspace made for a manager and a code
+    Intuit gave; WhatsApp takes the number and token Meta knows, and sends its approved template."""
+    team, body = workspace["team"], case.body
+    if case.path == "/api/v1/integrations/quickbooks/callback/":
+        state = tenant_token({"user": team.admin.pk}, purpose=STATE_PURPOSE, tenant_id=team.tenant.pk)
+        case.query.update(code=workspace["intuit"].authorization_code(), realmId="9130350000000001", state=state)
+    elif case.path == "/api/v1/integrations/whatsapp/connect/" and isinstance(body, dict):
+        body.update(phone_number_id=PHONE_NUMBER_ID, api_key=TOKEN)
+    elif case.path == "/api/v1/integrations/whatsapp/send/" and isinstance(body, dict):
+        body.update(to="+5511888888888", template="payment_reminder", language="pt_BR")
 
 
 def _charges_to_point_at(team) -> dict:
@@ -166,6 +207,10 @@ def _a_range_it_answers(query: dict) -> None:
 def _with_real_refs(case, workspace) -> None:
     if case.path == "/api/v1/finance/cash-flow/" and case.meta and case.meta.generation.mode.is_positive:
         _a_range_it_answers(case.query)
+    if case.path.startswith(("/api/v1/integrations/quickbooks/", "/api/v1/integrations/whatsapp/")) and (
+        case.meta and case.meta.generation.mode.is_positive
+    ):
+        _an_integration_it_takes(case, workspace)
     body = case.body
     if not (case.meta and case.meta.generation.mode.is_positive and isinstance(body, dict)):
         return
@@ -208,8 +253,12 @@ def _with_real_refs(case, workspace) -> None:
     # Rules across fields: a tax id, tax regime and PIX key follow the country, an amount its currency.
     if body.get("tax_id") or "country" in body or body.get("tax_regime") or body.get("pix_key"):
         body.update(country="BR", tax_id="11222333000181")
-    if body.get("tax_regime"):
-        body["tax_regime"] = "simples_nacional"
+    if body.get("tax_regime"):  # a company's is its country's; a customer's, SAT's (Mexico)
+        body["tax_regime"] = "601" if case.path.startswith("/api/v1/crm/contacts/") else "simples_nacional"
+    if body.get("state_registration"):  # an IE has its state's check digits: ISENTO fits any state
+        body["state_registration"] = "ISENTO"
+    if body.get("city_code"):
+        body["city_code"] = "3550308"
     if {"publishable_key", "secret_key"} <= body.keys():  # test keys with test keys, live with live
         body["secret_key"] = "sk_" + body["publishable_key"][3:8] + body["secret_key"][8:]
     if "value" in body and minor_units(body.get("currency") or "USD") == 0:
@@ -217,7 +266,9 @@ def _with_real_refs(case, workspace) -> None:
     for field in ("amount", "opening_balance"):
         if body.get(field) and minor_units(body.get("currency") or "USD") == 0:
             body[field] = str(max(1, int(Decimal(body[field]))))
-    if case.path.startswith("/api/v1/invoicing/invoices/"):
+    if case.path.startswith("/api/v1/invoicing/fiscal/"):
+        _a_fiscal_setup_it_takes(case.path, body, team)
+    elif case.path.startswith("/api/v1/invoicing/invoices/"):
         _an_invoice_it_can_bill(body, workspace)
     elif case.path.startswith("/api/v1/inventory/"):
         _stock_it_can_move(body, workspace, unique)
@@ -256,6 +307,27 @@ def _stock_it_can_move(body: dict, workspace, unique: str) -> None:
         body["type"] = "in" if body["reason"] == "purchase" else "out"
     if body.get("type") == "out":
         body.pop("unit_cost", None)
+
+
+@cache
+def _a1_certificate() -> bytes:
+    return pfx_bytes(make_certificate("11222333000181"), A1_PASSWORD)
+
+
+def _a_fiscal_setup_it_takes(path: str, body: dict, team) -> None:
+    """The fiscal set-up's rules across fields and records: a provider of the company's country
+    (Brazil's) with its token; a certificate that opens with its password and is the company's
+    (the CSD's company moves to Mexico, SAT's test RFC, for the operation)."""
+    if body.get("provider") == "sw_sapien":
+        body["provider"] = "focus_nfe"
+    if body.get("provider") == "focus_nfe":
+        body["provider_token"] = body.get("provider_token") or "token-123"
+    if path == "/api/v1/invoicing/fiscal/certificate/":
+        body.update(file=_a1_certificate(), password=A1_PASSWORD)
+    elif path == "/api/v1/invoicing/fiscal/csd/":
+        CompanyProfile.objects.filter(tenant=team.tenant).update(country="MX", tax_id="EKU9003173C9")
+        body.update(certificate=(SANDBOX_DIR / "EKU9003173C9.cer").read_bytes(),
+                    private_key=(SANDBOX_DIR / "EKU9003173C9.key").read_bytes(), password="12345678a")
 
 
 def _an_invoice_it_can_bill(body: dict, workspace) -> None:

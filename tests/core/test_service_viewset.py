@@ -68,8 +68,10 @@ def test_a_viewset_without_its_plan_feature_is_refused_when_it_is_written(base):
             pass
 
 
-def test_the_plan_gate_applies_to_every_viewset_of_the_kit(team_a):
-    response = post(InventoryCount, "count", team_a.admin, {})
+def test_the_plan_gate_applies_to_every_viewset_of_the_kit(team_b):
+    response = post(InventoryCount, "count", team_b.admin, {})  # beta is on the Starter plan
 
     assert response.status_code == 403
-    assert response.data == {"detail": "Coming soon: Inventory and stock movements. No plan offers it yet."}
+    assert response.data == {"detail": (
+        "Your plan does not include Inventory and stock movements. Upgrade to the Professional plan to use it."
+    )}

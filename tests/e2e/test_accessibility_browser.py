@@ -15,22 +15,11 @@ from modules.accounts.models import Role
 from modules.crm.models import Contact, Deal, Lead, Stage
 from modules.events.models import Event
 from tests.conftest import ADMIN_HOST, PASSWORD, PUBLIC_HOST
+from tests.e2e.axe import AXE, RUN_AXE, WIDTHS
 from tests.e2e.conftest import sign_in, user_who_signs_in
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = [1280, 390]
-AXE = "/static/vendor/axe-core/axe.min.js"
-RUN_AXE = """async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
-  return result.violations
-    .filter((violation) => ["serious", "critical"].includes(violation.impact))
-    .map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact,
-      where: violation.nodes.slice(0, 3).map((node) => `${node.target.join(" ")}: ${node.failureSummary}`),
-    }));
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from django_tenants.utils import tenant_context
 from modules.accounts.models import Role
 from modules.finance.models import Account, AccountType, BankAccount, Transaction, TransactionType
 from modules.tenancy.scope import tenant_scope
+from tests.e2e.axe import AXE, RUN_AXE
 from tests.e2e.conftest import sign_in, user_who_signs_in
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
 

@@ -24,8 +24,8 @@ from modules.invoicing.brazil.pix import pix_static_payload
 from modules.invoicing.models import CheckoutSession, Invoice, InvoiceItem, InvoicePayment, Pix, StripeConnection
 from modules.invoicing.paylinks import pay_token
 from modules.tenancy.models import PendingOutbox
+from tests.e2e.axe import AXE, RUN_AXE
 from tests.e2e.conftest import chromium, sign_in, user_who_signs_in
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE
 from tests.e2e.test_cashflow_browser import LISTEN
 
 pytestmark = pytest.mark.browser

@@ -18,13 +18,13 @@ from modules.accounts.models import Role
 from modules.events.models import AuditEntry, Event
 from modules.finance import services
 from modules.finance.models import Account, BankAccount, Category, Payment
+from tests.e2e.axe import axe_violations_of_pages
 from tests.e2e.conftest import (
     chromium,
     server,  # noqa: F401  (the server process, a module fixture)
     sign_in,
     user_who_signs_in,
 )
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 
 pytestmark = pytest.mark.browser
 
@@ -100,17 +100,6 @@ def test_no_finance_page_has_a_serious_or_critical_accessibility_violation(serve
         "account": f"/finance/accounts/{ledger['account'].pk}/", "categories": "/finance/categories/",
         "bank accounts": "/finance/bank-accounts/",
     }
-    found = {}
-    with chromium() as browser:
-        page = browser.new_page()
-        sign_in(page, base, ledger["member"])
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            for name, path in pages.items():
-                page.goto(base + path)
-                page.add_script_tag(url=AXE)
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{name} at {width}px"] = violations
+    found = axe_violations_of_pages(base, ledger["member"], pages)
 
     assert found == {}, json.dumps(found, indent=2)

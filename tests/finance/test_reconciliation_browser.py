@@ -19,8 +19,8 @@ from modules.accounts.models import Role
 from modules.crm.models import Contact
 from modules.events.models import AuditEntry, Event
 from modules.finance.models import Account, BankAccount, Payment, Transaction
+from tests.e2e.axe import AXE, RUN_AXE
 from tests.e2e.conftest import chromium, server, sign_in, user_who_signs_in  # noqa: F401
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
 

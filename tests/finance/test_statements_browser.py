@@ -15,8 +15,8 @@ from modules.accounts.models import Role
 from modules.core.models import ImportJob
 from modules.events.models import AuditEntry, Event
 from modules.finance.models import BankAccount, BankFeed, Transaction
+from tests.e2e.axe import AXE, RUN_AXE, WIDTHS
 from tests.e2e.conftest import chromium, server, sign_in, user_who_signs_in  # noqa: F401  (server: a fixture)
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 from tests.finance.statements_fixtures import sample
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@
 
 import pytest
 
-from modules.invoicing.fiscal_br.state_registration import (
+from modules.core.brazil.state_registration import (
     state_registration_normalize,
     state_registration_valid,
 )

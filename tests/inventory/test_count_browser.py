@@ -20,13 +20,13 @@ from modules.accounts.models import Role
 from modules.events.models import AuditEntry, Event
 from modules.inventory import services
 from modules.inventory.models import InventoryCount, InventoryCountItem, Product, StockMovement
+from tests.e2e.axe import axe_violations_of_pages
 from tests.e2e.conftest import (
     chromium,
     server,  # noqa: F401  (the server process, a module fixture)
     sign_in,
     user_who_signs_in,
 )
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 from tests.inventory.conftest import ean13
 
 pytestmark = pytest.mark.browser
@@ -116,17 +116,6 @@ def test_no_inventory_page_has_a_serious_or_critical_accessibility_violation(ser
         "product": f"/inventory/products/{shelves['product'].pk}/", "movements": "/inventory/movements/",
         "counts": "/inventory/counts/", "count": f"/inventory/counts/{shelves['count'].pk}/",
     }
-    found = {}
-    with chromium() as browser:
-        page = browser.new_page()
-        sign_in(page, base, shelves["member"])
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            for name, path in pages.items():
-                page.goto(base + path)
-                page.add_script_tag(url=AXE)
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{name} at {width}px"] = violations
+    found = axe_violations_of_pages(base, shelves["member"], pages)
 
     assert found == {}, json.dumps(found, indent=2)

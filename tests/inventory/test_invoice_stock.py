@@ -36,6 +36,20 @@ def test_a_product_line_takes_its_name_and_price_from_the_product(admin_api, inv
     assert invoice["total"] == "45.98"
 
 
+def test_a_product_line_carries_the_products_fiscal_codes_unless_the_line_gives_its_own(
+    admin_api, inventory_a, team_a
+):
+    product = inventory_a.product(ncm="84716053", sat_product_code="43211708", sat_unit_code="H87")
+
+    invoice = draft(admin_api, Invoicing(team_a), [
+        {"product_id": product.pk, "quantity": 1},
+        {"product_id": product.pk, "quantity": 1, "ncm": "85444200", "sat_product_code": ""},
+    ])
+
+    codes = [(item["ncm"], item["sat_product_code"], item["sat_unit_code"]) for item in invoice["items"]]
+    assert codes == [("84716053", "43211708", "H87"), ("85444200", "43211708", "H87")]
+
+
 def test_issuing_takes_the_stock_out_as_a_sale_quoting_the_invoice(admin_api, inventory_a, team_a):
     mouse, cable = inventory_a.stocked(10), inventory_a.stocked(5)
     invoice = draft(admin_api, Invoicing(team_a), [
@@ -125,7 +139,7 @@ def test_a_line_without_a_product_still_needs_its_description_and_price(admin_ap
 def test_a_product_line_stays_the_products_when_the_draft_is_edited_on_its_page(
     admin_api, member, inventory_a, team_a
 ):
-    mouse = inventory_a.stocked(10, name="USB mouse", sale_price="14.99")
+    mouse = inventory_a.stocked(10, name="USB mouse", sale_price="14.99", ncm="84716053")
     invoice = draft(admin_api, Invoicing(team_a), [{"product_id": mouse.pk, "quantity": 2}])
 
     editor = member.get(f"/invoicing/invoices/{invoice['id']}/edit/").content.decode()
@@ -138,7 +152,8 @@ def test_a_product_line_stays_the_products_when_the_draft_is_edited_on_its_page(
 
     assert f'<input type="hidden" name="items-0-product" value="{mouse.pk}"' in editor
     assert saved.status_code == 302
-    assert inventory_a.query(lambda: list(InvoiceItem.objects.values_list("description", "product_id"))) == [
-        ("USB mouse, black", mouse.pk)
+    # The row's fiscal codes were left blank: the product's stay.
+    assert inventory_a.query(lambda: list(InvoiceItem.objects.values_list("description", "product_id", "ncm"))) == [
+        ("USB mouse, black", mouse.pk, mouse.ncm)
     ]
     assert inventory_a.fresh(mouse).stock == 7

@@ -22,13 +22,13 @@ from modules.finance.models import Account
 from modules.invoicing import services
 from modules.invoicing.models import Invoice
 from modules.tenancy.scope import tenant_scope
+from tests.e2e.axe import axe_violations_of_pages
 from tests.e2e.conftest import (
     chromium,
     server,  # noqa: F401  (the server process, a module fixture)
     sign_in,
     user_who_signs_in,
 )
-from tests.e2e.test_accessibility_browser import AXE, RUN_AXE, WIDTHS
 
 from .conftest import item
 
@@ -119,17 +119,6 @@ def test_no_invoice_page_has_a_serious_or_critical_accessibility_violation(serve
         "invoices": "/invoicing/invoices/", "editor": "/invoicing/invoices/new/",
         "invoice": f"/invoicing/invoices/{issued}/",
     }
-    found = {}
-    with chromium() as browser:
-        page = browser.new_page()
-        sign_in(page, base, billing["member"])
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            for name, path in pages.items():
-                page.goto(base + path)
-                page.add_script_tag(url=AXE)
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{name} at {width}px"] = violations
+    found = axe_violations_of_pages(base, billing["member"], pages)
 
     assert found == {}, json.dumps(found, indent=2)

@@ -14,7 +14,7 @@ from django.db import connection
 from modules.core.exceptions import DomainError
 from modules.core.files import tenant_file_path
 from modules.finance.models import Account, Payment
-from modules.invoicing.fiscal import FiscalResult, fiscal_issuer_register, fiscal_issuer_unregister
+from modules.invoicing.fiscal import FiscalResult, fiscal_issuer, fiscal_issuer_register
 from modules.invoicing.models import CheckoutSession, Invoice, InvoicePayment, Pix
 from modules.invoicing.tasks import invoices_mark_overdue_all
 from modules.workspace.registry import beat_schedule
@@ -65,7 +65,7 @@ def test_without_a_fiscal_issuer_for_the_country_an_invoice_has_no_fiscal_docume
 
 @pytest.fixture
 def brazilian_issuer(team_a, settings, tmp_path):
-    """An NF-e issuer for Brazil, as issue 13 will register one: it files the XML and answers."""
+    """An NF-e issuer for Brazil in place of the registered one: it files the XML and answers."""
     settings.MEDIA_ROOT = tmp_path
     company_in(team_a, country="BR", tax_id="11222333000181")
     seen = []
@@ -80,9 +80,10 @@ def brazilian_issuer(team_a, settings, tmp_path):
             nfe_xml=xml,
         )
 
+    registered = fiscal_issuer("BR")
     fiscal_issuer_register("BR", issue)
     yield seen
-    fiscal_issuer_unregister("BR")
+    fiscal_issuer_register("BR", registered)
 
 
 def test_the_companys_country_issuer_fills_the_fiscal_fields_and_its_files_are_signed_links(
@@ -109,12 +110,13 @@ def test_an_issuer_that_refuses_leaves_the_draft_as_it_was(admin_api, team_a, in
     def refuse(invoice):
         raise DomainError("El SAT rechazó el CFDI: RFC del receptor inválido.", code="cfdi_refused")
 
+    registered = fiscal_issuer("MX")
     fiscal_issuer_register("MX", refuse)
     try:
         invoice = invoicing_a.invoice(currency="MXN")
         response = admin_api.post(f"{URL}{invoice.pk}/issue/")
     finally:
-        fiscal_issuer_unregister("MX")
+        fiscal_issuer_register("MX", registered)
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["El SAT rechazó el CFDI: RFC del receptor inválido."]}

@@ -14,8 +14,8 @@ from django.db import transaction
 from modules.core.numbering import sequence_next, sequence_next_many
 from modules.events.models import AuditEntry, Event
 from modules.invoicing import subscriptions
-from modules.invoicing.fiscal import FiscalResult, fiscal_issuer_register, fiscal_issuer_unregister
-from modules.invoicing.models import Invoice, Subscription, SubscriptionPeriod
+from modules.invoicing.fiscal import FiscalResult, fiscal_issuer, fiscal_issuer_register
+from modules.invoicing.models import FiscalSettings, Invoice, InvoiceItem, Subscription, SubscriptionPeriod
 
 from .conftest import company_in, item
 from .test_subscriptions_api import subscribe
@@ -109,8 +109,8 @@ def outcome(subscription_id: int) -> dict:
             "invoice": normal({
                 field.attname: getattr(invoice, field.attname) for field in Invoice._meta.concrete_fields
             }, local),
-            "items": [(line.position, line.description, line.quantity, line.unit_price, line.discount, line.tax_rate,
-                       line.total, line.product_code, line.unit_code) for line in items],
+            "items": [{field.attname: getattr(line, field.attname) for field in InvoiceItem._meta.concrete_fields
+                       if field.attname not in ("id", "invoice_id")} for line in items],
             "receivable": normal({
                 field.attname: getattr(receivable, field.attname) for field in receivable._meta.concrete_fields
                 if field.attname != "search_document"
@@ -191,28 +191,51 @@ def test_a_reservation_is_the_next_numbers_and_a_single_number_follows_it(team_a
         assert sequence_next("test:many") == 5
 
 
-def test_where_the_country_has_a_fiscal_step_the_run_issues_one_by_one_through_it(invoicing_a, team_a, clock):
-    clock(NOW)
-    invoicing_a.run(lambda: company_in(team_a, country="BR", tax_id="11222333000181"))
-    for _ in range(2):
-        subscribe(invoicing_a, started_at=date(2026, 3, 1), currency="BRL")
-    seen = []
+@pytest.fixture
+def brazils_issuer_seeing():
+    """Brazil's issuer stands in for SEFAZ: it numbers each invoice it is handed in `seen`."""
+    seen, registered = [], fiscal_issuer("BR")
 
     def issue(invoice):
         seen.append(invoice.number)
         return FiscalResult(nfe_number=f"{len(seen):06d}", nfe_status="authorized")
 
     fiscal_issuer_register("BR", issue)
-    try:
-        billed = invoicing_a.run(subscriptions.subscriptions_bill)
-    finally:
-        fiscal_issuer_unregister("BR")
+    yield seen
+    fiscal_issuer_register("BR", registered)
+
+
+def test_where_the_company_issues_fiscal_documents_the_run_issues_one_by_one_through_them(
+    invoicing_a, team_a, clock, brazils_issuer_seeing
+):
+    clock(NOW)
+    invoicing_a.run(lambda: company_in(team_a, country="BR", tax_id="11222333000181"))
+    invoicing_a.run(lambda: FiscalSettings.objects.create(enabled=True))
+    for _ in range(2):
+        subscribe(invoicing_a, started_at=date(2026, 3, 1), currency="BRL")
+
+    billed = invoicing_a.run(subscriptions.subscriptions_bill)
+    seen = brazils_issuer_seeing
 
     assert billed == 2
     assert invoicing_a.query(lambda: sorted(Invoice.objects.values_list("number", "nfe_number", "nfe_status"))) == [
         ("INV-2026-001", "000001", "authorized"), ("INV-2026-002", "000002", "authorized"),
     ]
     assert seen == ["INV-2026-001", "INV-2026-002"]
+
+
+def test_a_brazilian_company_without_fiscal_documents_turned_on_is_billed_in_bulk(
+    invoicing_a, team_a, clock, brazils_issuer_seeing
+):
+    clock(NOW)
+    invoicing_a.run(lambda: company_in(team_a, country="BR", tax_id="11222333000181"))
+    subscribe(invoicing_a, started_at=date(2026, 3, 1), currency="BRL")
+
+    assert invoicing_a.run(subscriptions.subscriptions_bill) == 1
+    assert brazils_issuer_seeing == []
+    assert invoicing_a.query(lambda: list(Invoice.objects.values_list("number", "status", "nfe_status"))) == [
+        ("INV-2026-001", "issued", ""),
+    ]
 
 
 def test_an_invoice_made_by_the_services_alongside_is_untouched(invoicing_a, clock):

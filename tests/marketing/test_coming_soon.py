@@ -38,10 +38,12 @@ def test_the_pricing_page_includes_the_crm_and_marks_the_modules_not_built_yet_a
     ):
         included = feature_line(page, "starter", label)
         assert "Included:" in included and "Coming soon" not in included, label
-    inventory = feature_line(page, "professional", "Inventory and stock movements")
-    assert "Included:" in inventory and "Coming soon" not in inventory
+    for label in ("Inventory and stock movements", "Projects with Kanban"):
+        included = feature_line(page, "professional", label)
+        assert "Included:" in included and "Coming soon" not in included, label
+    integrations = feature_line(page, "enterprise", "QuickBooks, Stripe and WhatsApp")
+    assert "Included:" in integrations and "Coming soon" not in integrations
     for label in (
-        "Projects with Kanban", "QuickBooks, Stripe and WhatsApp",
         "Analytics and PDF", "Outgoing webhooks",
     ):
         assert '<span class="badge badge-warn">Coming soon</span>' in feature_line(page, "enterprise", label), label
@@ -61,7 +63,9 @@ def test_the_landing_page_marks_each_module_not_built_yet_as_coming_soon(public)
     assert "Coming soon" not in landing_card(page, "Finance")
     assert "Coming soon" not in landing_card(page, "Invoicing")
     assert "Coming soon" not in landing_card(page, "Inventory")
-    for title in ("Projects", "Integrations", "Analytics &amp; reports"):
+    assert "Coming soon" not in landing_card(page, "Projects")
+    assert "Coming soon" not in landing_card(page, "Integrations")
+    for title in ("Analytics &amp; reports",):
         assert '<span class="badge badge-warn">Coming soon</span>' in landing_card(page, title), title
     assert "Electronic invoices and payment methods come with the Invoicing module, coming soon." not in page
 
@@ -82,8 +86,7 @@ def test_the_invitation_mail_names_what_the_team_can_use_today(team_a, mailoutbo
         user_invite(actor=team_a.admin, email="new@alpha.example.com", name="Nora New", role="user", language="es")
 
     body = mailoutbox[0].body
-    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación y Inventario." in body
-    assert "Proyectos" not in body
+    assert "donde el equipo trabaja en conjunto con: CRM, Finanzas, Facturación, Inventario y Proyectos." in body
 
 
 def test_flipping_availability_changes_the_pricing_page_and_the_api_gate_alike(public, api, team_a):
@@ -109,4 +112,4 @@ def test_installing_a_module_takes_its_coming_soon_mark_off(public):
         page = public("/pricing/")
 
     assert "Coming soon" not in feature_line(page, "enterprise", "Outgoing webhooks")
-    assert "Coming soon" in feature_line(page, "enterprise", "QuickBooks, Stripe and WhatsApp integrations")
+    assert "Coming soon" in feature_line(page, "enterprise", "Projects with Kanban")

@@ -187,7 +187,9 @@ def test_the_same_country_again_leaves_currency_and_time_zone_alone(api, team_a)
     assert profile(team_a).timezone == "America/Chicago"
 
 
-@pytest.mark.parametrize(("country", "regime"), [("BR", "lucro_presumido"), ("MX", "626"), ("MX", "601")])
+@pytest.mark.parametrize(("country", "regime"), [
+    ("BR", "normal"), ("BR", "simples_nacional_excess"), ("MX", "626"), ("MX", "601"), ("US", "S corporation"),
+])
 def test_a_tax_regime_of_the_companys_country_is_taken(api, team_a, country, regime):
     response = api(user=team_a.admin).patch(URL, {"country": country, "tax_regime": regime})
 
@@ -196,7 +198,7 @@ def test_a_tax_regime_of_the_companys_country_is_taken(api, team_a, country, reg
 
 
 @pytest.mark.parametrize(("country", "regime", "name"), [
-    ("BR", "601", "Brasil"), ("MX", "simples_nacional", "México"), ("US", "simples_nacional", "Estados Unidos"),
+    ("BR", "601", "Brasil"), ("BR", "lucro_presumido", "Brasil"), ("MX", "simples_nacional", "México"),
 ])
 def test_a_tax_regime_of_another_country_is_refused_and_nothing_changes(api, team_a, country, regime, name):
     response = api(user=team_a.admin, language="pt-BR").patch(
@@ -214,6 +216,15 @@ def test_a_pix_key_is_for_brazilian_companies_only(api, team_a, country):
 
     assert response.status_code == 400
     assert response.json() == {"pix_key": ["A PIX key applies only to Brazilian companies."]}
+
+
+def test_leaving_brazil_for_the_us_drops_its_regime_code_too(api, team_a):
+    client = api(user=team_a.admin)
+    client.patch(URL, {"country": "BR", "tax_regime": "mei"})
+
+    response = client.patch(URL, {"country": "US"})
+
+    assert response.json()["tax_regime"] == ""
 
 
 def test_leaving_brazil_drops_its_tax_regime_and_pix_key(api, team_a):

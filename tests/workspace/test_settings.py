@@ -267,7 +267,7 @@ def test_a_brazilian_company_is_asked_for_pix_and_brazils_tax_regimes(client, te
 
     assert 'name="pix_key"' in page
     assert '<option value="simples_nacional">Simples Nacional</option>' in page
-    assert '<option value="lucro_real">Lucro Real</option>' in page
+    assert '<option value="normal">Regime Normal (Lucro Presumido / Lucro Real)</option>' in page
     assert 'value="626"' not in page
 
 
@@ -283,13 +283,14 @@ def test_a_mexican_company_is_offered_the_sat_regimes_and_no_pix(client, team_a)
     assert "Simples Nacional" not in page
 
 
-def test_an_american_company_sees_neither(client, team_a):
+def test_an_american_company_sees_no_pix_and_writes_its_tax_regime_freely(client, team_a):
     client.force_login(team_a.admin)
 
     page = client.get("/settings/", HTTP_HOST=team_a.host).content.decode()
 
     assert 'name="pix_key"' not in page
-    assert 'name="tax_regime"' not in page
+    assert '<input type="text" name="tax_regime"' in page
+    assert 'name="state_registration"' not in page
 
 
 def test_choosing_another_country_redraws_the_form_for_it_and_offers_its_currency_and_time_zone(client, team_a):

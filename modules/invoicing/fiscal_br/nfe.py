@@ -33,6 +33,8 @@ from nfelib.nfe.bindings.v4_0.nfe_v4_00 import Nfe
 from nfelib.nfe.bindings.v4_0.tipos_basico_v4_00 import Tamb, TcodUfIbge, Tmod, Tuf, TufEmi
 from xsdata.formats.dataclass.serializers.tree import TreeSerializer
 
+from modules.core.brazil.state_registration import state_registration_normalize
+
 from .access_key import NFE_MODEL, NORMAL_EMISSION, AccessKey, access_key_build
 from .codes import (
     BRAZIL_COUNTRY_CODE,
@@ -48,7 +50,6 @@ from .codes import (
 from .inputs import Address, NFeInput
 from .schemas import schema_check, xml_bytes
 from .signing import Certificate, element_sign
-from .state_registration import state_registration_normalize
 from .taxes import (
     Line,
     Totals,

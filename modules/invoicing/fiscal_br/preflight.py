@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from stdnum.br import cnpj as stdnum_cnpj
 from stdnum.br import cpf as stdnum_cpf
 
+from modules.core.brazil.state_registration import EXEMPT, state_registration_valid
+
 from .access_key import numeric_code_acceptable
 from .codes import (
     IBGE_CODES_WITHOUT_CHECK_DIGIT,
@@ -40,7 +42,6 @@ from .codes import (
 from .errors import FiscalDataError, Problem
 from .inputs import Address, DPSInput, Emitter, Item, NFeInput, Recipient, Service, TechnicalResponsible
 from .signing import Certificate, certificate_problems
-from .state_registration import EXEMPT, state_registration_valid
 from .taxes import PIS_COFINS_RATES, interstate, recipient_contributor_indicator, recipient_final_consumer
 from .text import digits_only, fiscal_text
 

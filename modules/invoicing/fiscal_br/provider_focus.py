@@ -29,13 +29,14 @@ from decimal import Decimal
 import requests
 from django.utils.translation import gettext as _
 
+from modules.core.brazil.state_registration import state_registration_normalize
+
 from .codes import CRT_BY_TAX_REGIME, ELECTRONIC_PAYMENT_CODES, HOMOLOGATION, HOMOLOGATION_RECIPIENT_NAME, PAYMENT_CODES
 from .inputs import Address, NFeInput
 from .nfe import digits_or_letters, local_issue_time
 from .nfe_events import correction_check, justification_check
 from .results import AUTHORIZED, CANCELLED, DENIED, PROCESSING, REJECTED, Authorization, EventResult
 from .schemas import xml_parse
-from .state_registration import state_registration_normalize
 from .taxes import (
     Line,
     interstate,

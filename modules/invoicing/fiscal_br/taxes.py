@@ -27,9 +27,10 @@ The rules, by the company's tax regime (CRT):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from modules.core.brazil.state_registration import EXEMPT, state_registration_normalize
+
 from .codes import SIMPLES_ICMS_REGIMES, SIMPLES_PIS_COFINS_REGIMES
 from .inputs import Item, NFeInput, Recipient
-from .state_registration import EXEMPT, state_registration_normalize
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -226,6 +226,8 @@ def _with_real_refs(case, workspace) -> None:
     for field in ("category_id", "parent_id"):
         if body.get(field) is not None:
             body[field] = workspace["categories"].get(kind, workspace["categories"]["income"])
+    if body.get("start_date") and body.get("end_date"):  # a period (a project's) ends on or after its start
+        body["start_date"], body["end_date"] = sorted((body["start_date"], body["end_date"]))
     if body.get("paid_at"):
         body["paid_at"] = "2026-01-15T10:00:00Z"  # a payment is never dated in the future
     if "related_to_id" in body:

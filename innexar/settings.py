@@ -84,6 +84,7 @@ TENANT_APPS = [
     "modules.projects",
     "modules.integrations",
     "modules.analytics",
+    "modules.webhooks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -372,10 +373,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celery
 CELERY_BEAT_SCHEDULE = {
     "replenish-spare-schemas": {"task": "tenancy.replenish_spare_schemas", "schedule": 300.0},
     "purge-outbox": {"task": "events.outbox_purge_all", "schedule": crontab(hour=4, minute=15)},
+    "relay-outbox": {"task": "events.outbox_relay_all", "schedule": 30.0},
     "sweep-import-jobs": {"task": "workspace.import_jobs_sweep_all", "schedule": 300.0},
 }
 # Days a dispatched event (and the personal data in its payload) is kept (modules/events).
 INNEXAR_OUTBOX_RETENTION_DAYS = env_int("INNEXAR_OUTBOX_RETENTION_DAYS", 30, minimum=1)
+# Outgoing webhooks may reach loopback, private and link-local addresses only in development
+# and tests (a receiver on this machine); in production such a URL is refused (SSRF).
+INNEXAR_WEBHOOKS_ALLOW_PRIVATE = env_bool("INNEXAR_WEBHOOKS_ALLOW_PRIVATE", DEVELOPMENT)
+# The first retry's wait; each later one waits three times the one before (8 tries in ~18 h).
+INNEXAR_WEBHOOKS_RETRY_BASE_SECONDS = env_int("INNEXAR_WEBHOOKS_RETRY_BASE_SECONDS", 60, minimum=0)
 
 # --- Bank feeds ----------------------------------------------------------------------------------
 # Plaid (modules/finance/feeds/plaid.py); without credentials the sandbox feed stands in for it.

@@ -1,20 +1,30 @@
-"""Recording domain events. Services call these inside their own transaction.
+"""Recording domain events, and relaying them to their consumers. Services call the recorders
+inside their own transaction.
 
 Each event is also an audit entry (who, what, which fields; no values), and marks its workspace
 as having events to dispatch, all in the caller's transaction: the three exist together or not
-at all.
+at all. Once that transaction commits, the relay (`outbox_relay`, the `events.outbox_relay` task)
+hands the workspace's undispatched events to each registered consumer (the outgoing webhooks)
+and marks them dispatched, in one transaction: a consumer writes what it owes (deliveries) with
+the events it was given, or neither happens.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 from psycopg.types.json import Jsonb
 
+from innexar.celery import app
 from modules.accounts.models import User
+from modules.tenancy.models import PendingOutbox
+from modules.tenancy.scope import tenant_scope
 
 from .models import AuditEntry, Event
 
@@ -37,14 +47,98 @@ def _aggregate(name: str, payload: dict) -> tuple[str, int]:
     return name.split(".", 1)[0], int(payload["id"])
 
 
+@dataclass(frozen=True)
+class EventConsumer:
+    """`consume(events)` runs inside the relay's transaction, in the events' schema; `waiting()`
+    says whether this workspace has someone waiting for its events now (an active webhook), so
+    that a commit sends the relay at once rather than leaving the events to the periodic sweep."""
+
+    name: str
+    consume: Callable[[list[Event]], None]
+    waiting: Callable[[], bool]
+
+
+_consumers: dict[str, EventConsumer] = {}
+
+
+def event_consumer_register(consumer: EventConsumer) -> None:
+    """From a module's AppConfig.ready(): once per process, by name."""
+    _consumers[consumer.name] = consumer
+
+
+# While a relay is queued and has not started, a commit need not send another: it will read
+# this commit's events too. Only a cache every process shares can say so (Redis); with each
+# process's own memory, every commit sends one.
+RELAY_QUEUED_SECONDS = 10
+
+
+def _relay_queued_key(tenant) -> str | None:
+    shared = "redis" in settings.CACHES["platform"]["BACKEND"].lower()
+    return f"outbox-relay-queued:{tenant.pk}" if shared else None
+
+
+def outbox_relay_started(tenant) -> None:
+    """The relay task calls this before it reads: a commit from now on sends a relay again."""
+    if key := _relay_queued_key(tenant):
+        caches["platform"].delete(key)
+
+
+class _RelayKick:
+    """After a commit: the relay for this workspace, when a consumer waits for its events and
+    none is queued already."""
+
+    def __init__(self, tenant):
+        self.tenant, self.pending = tenant, True
+
+    def __call__(self) -> None:
+        self.pending = False
+        with tenant_scope(self.tenant):
+            if not any(consumer.waiting() for consumer in _consumers.values()):
+                return
+            key = _relay_queued_key(self.tenant)
+            if key is None or caches["platform"].add(key, 1, timeout=RELAY_QUEUED_SECONDS):
+                app.signature("events.outbox_relay").delay()
+
+
+def _relay_kick() -> None:
+    """One kick a transaction, however many events it records."""
+    if not any(isinstance(callback, _RelayKick) and callback.pending for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_RelayKick(connection.tenant), robust=True)
+
+
 def _outbox_mark() -> None:
-    """This workspace has events to dispatch (a public row the relay reads)."""
+    """This workspace has events to dispatch (a public row the relay reads), and, once the
+    transaction commits, the relay is sent for them."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {get_public_schema_name()}.tenancy_pendingoutbox (tenant_id, since) "  # noqa: S608
             "VALUES (%s, now()) ON CONFLICT DO NOTHING",
             [connection.tenant.pk],
         )
+    _relay_kick()
+
+
+RELAY_BATCH = 500
+
+
+@transaction.atomic
+def outbox_relay(*, batch: int = RELAY_BATCH) -> int:
+    """Hand the next undispatched events of the workspace (oldest first) to every consumer and
+    mark them dispatched; returns how many. Relays running at once take different events
+    (SKIP LOCKED), each in order. When none are left, the workspace's mark goes."""
+    events = list(
+        Event.objects.filter(dispatched_at__isnull=True).order_by("id").select_for_update(skip_locked=True)[:batch]
+    )
+    for consumer in _consumers.values():
+        consumer.consume(events)
+    if events:
+        Event.objects.filter(pk__in=[event.pk for event in events]).update(dispatched_at=timezone.now())
+    if len(events) < batch:
+        PendingOutbox.objects.filter(tenant_id=connection.tenant.pk).delete()
+        # An event committed while this ran keeps its mark (its own commit also sends a relay).
+        if Event.objects.filter(dispatched_at__isnull=True).exists():
+            _outbox_mark()
+    return len(events)
 
 
 def payload_changes(before: dict, after: dict, *, ignore: tuple[str, ...] = ("updated_at",)) -> dict:

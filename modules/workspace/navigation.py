@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from modules.core.money import format_locale
 from modules.tenancy.plans import Feature, Plan, available_features, cheapest_plan_with, plan_includes
@@ -41,22 +40,9 @@ class WorkspaceModule:
         return cls(module.key, entry.title, entry.icon, module.feature, entry.summary, entry.promises)
 
 
-COMING_SOON: tuple[WorkspaceModule, ...] = (
-    WorkspaceModule(
-        "webhooks",
-        _("Webhooks"),
-        "bolt",
-        Feature.WEBHOOKS,
-        _("Let your own systems react the moment something happens in Innexar."),
-        (
-            _("Subscribe URLs to events such as invoice paid or deal won"),
-            _("Signed payloads and automatic retries"),
-            _("A delivery log to see what was sent and what came back"),
-        ),
-    ),
-)
-
-
+# Every module the plans name has shipped; one planned next waits here, shown as coming soon,
+# until its app is installed.
+COMING_SOON: tuple[WorkspaceModule, ...] = ()
 
 
 def _sidebar() -> tuple[WorkspaceModule, ...]:

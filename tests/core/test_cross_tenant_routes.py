@@ -23,6 +23,8 @@ from modules.invoicing.models import Boleto, Invoice, Pix, Subscription
 from modules.invoicing.subscriptions import subscription_create
 from modules.projects.models import Project, Task
 from modules.tenancy.scope import tenant_scope
+from modules.webhooks.models import Endpoint
+from modules.webhooks.services import endpoint_create
 from tests.crm.conftest import Crm
 from tests.finance.conftest import Finance
 from tests.invoicing.conftest import Invoicing, item
@@ -74,6 +76,8 @@ RECORD_KINDS = {
     "projects/tasks/": "task",
     "api/v1/^analytics/reports/": "report",
     "analytics/reports/": "report",
+    "api/v1/^webhooks/": "webhook",
+    "webhooks/endpoints/": "webhook",
 }
 # Routes whose parameters are not a record of the workspace (a signed token, for instance).
 # file_download: tests/tenancy/test_company_settings_api.py;
@@ -170,6 +174,7 @@ def alpha_records(team_a, team_b):
         movement = inventory.stock_move(actor=team_a.admin, product=product, type="in", quantity=Decimal(5),
                                         reason="purchase", reference="Alpha secret")
         count = inventory.count_create(actor=team_a.admin, date=date(2025, 1, 2), notes="Alpha secret count")
+        webhook, _ = endpoint_create(actor=team_a.admin, url="https://127.0.0.1/alpha-secret", events=["*"])
     projects_a = Projects(team_a)
     project = projects_a.project(name="Alpha secret project")
     task = projects_a.task(project, title="Alpha secret task")
@@ -182,7 +187,7 @@ def alpha_records(team_a, team_b):
             "import": job.pk, "user": team_a.user.pk, "statement import": statement_import.pk,
             "bank account": bank_account.pk, "transaction": line.pk, "account": account.pk, "category": category.pk,
             "invoice": invoice.pk, "subscription": subscription.pk, "boleto": boleto.pk, "pix": pix.pk,
-            "product": product.pk, "movement": movement.pk, "count": count.pk}
+            "product": product.pk, "movement": movement.pk, "count": count.pk, "webhook": webhook.pk}
 
 
 def _snapshot(team, records) -> dict:
@@ -195,7 +200,8 @@ def _snapshot(team, records) -> dict:
                                 ("category", Category), ("invoice", Invoice),
                                 ("subscription", Subscription), ("boleto", Boleto), ("pix", Pix),
                                 ("product", Product), ("movement", StockMovement), ("count", InventoryCount),
-                                ("project", Project), ("task", Task), ("report", Report)]
+                                ("project", Project), ("task", Task), ("report", Report),
+                                ("webhook", Endpoint)]
         } | {"user": model_to_dict(User.objects.get(pk=records["user"]))}
 
 

@@ -119,6 +119,7 @@ def workspace(team_a, httpserver, settings):
     return {
         "team": team_a, "intuit": intuit, "lead": lead.pk, "contact": contact.pk, "deal": deal.pk,
         "bank_account": bank_account.pk, "categories": categories, "product": product.pk,
+        "receiver": httpserver.url_for("/webhook"),
         **charges,
     }
 
@@ -239,6 +240,8 @@ def _with_real_refs(case, workspace) -> None:
     for field in ("category_id", "parent_id"):
         if body.get(field) is not None:
             body[field] = workspace["categories"].get(kind, workspace["categories"]["income"])
+    if body.get("start_date") and body.get("end_date"):  # a period (a project's) ends on or after its start
+        body["start_date"], body["end_date"] = sorted((body["start_date"], body["end_date"]))
     if body.get("paid_at"):
         body["paid_at"] = "2026-01-15T10:00:00Z"  # a payment is never dated in the future
     if "related_to_id" in body:
@@ -287,6 +290,14 @@ def _with_real_refs(case, workspace) -> None:
         _stock_it_can_move(body, workspace, unique)
     elif case.path.startswith("/api/v1/invoicing/"):
         _a_charge_it_takes(case.path, body, workspace)
+    elif case.path.startswith("/api/v1/webhooks/"):
+        _a_receiver_it_reaches(body, workspace)
+
+
+def _a_receiver_it_reaches(body: dict, workspace) -> None:
+    """A webhook's URL that resolves (a made-up host does not): the local receiver."""
+    if "url" in body:
+        body["url"] = workspace["receiver"]
 
 
 def _stock_it_can_move(body: dict, workspace, unique: str) -> None:

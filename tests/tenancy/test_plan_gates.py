@@ -1,8 +1,8 @@
 """Inventory is Professional+: a Starter tenant's call is refused, naming the plan needed; and
-while a module does not exist yet (webhooks), every plan's call to it is refused as coming soon."""
+while a module does not exist yet (webhooks' stand-in), every plan's call to it is refused as
+coming soon."""
 
 import pytest
-from django.test import modify_settings
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -10,12 +10,13 @@ from rest_framework.views import APIView
 from modules.accounts.permissions import IsTenantMember
 from modules.tenancy.permissions import requires_feature
 from modules.tenancy.plans import OFFERS, Feature, Plan, cheapest_plan_with, plan_includes
+from tests.tenancy.webhooks_stand_in import shipped, unbuilt
 
 
 @pytest.fixture
 def webhooks_built():
-    """Webhooks as they will be once the module ships: an installed app labelled "webhooks"."""
-    with modify_settings(INSTALLED_APPS={"append": "tests.tenancy.webhooks_stand_in"}):
+    """Webhooks as they are once the module ships: an installed app labelled "webhooks"."""
+    with shipped():
         yield
 
 
@@ -58,7 +59,8 @@ def test_an_enterprise_tenant_may_use_a_module_once_it_ships(team_a, webhooks_bu
 def test_a_module_not_built_yet_is_refused_as_coming_soon_on_every_plan(team_a, language, detail):
     team_a.user.tenant.plan = "enterprise"
 
-    response = call_as(team_a.user, language, feature=Feature.WEBHOOKS)
+    with unbuilt():
+        response = call_as(team_a.user, language, feature=Feature.WEBHOOKS)
 
     assert response.status_code == 403
     assert response.data == {"detail": detail}

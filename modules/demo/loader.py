@@ -32,7 +32,7 @@ def demo_tenant_ensure() -> Tenant:
     if existing is not None:
         return existing
     signup = tenant_signup(
-        name="Northwind Supply Co.", subdomain=DEMO_SUBDOMAIN, plan="professional",
+        name="Northwind Supply Co.", subdomain=DEMO_SUBDOMAIN, plan="enterprise",  # every module to try
         admin_name="Alex Morgan", admin_email=DEMO_ADMIN_EMAIL, admin_password=DEMO_PASSWORD, country="US",
     )
     company_profile_update(actor=signup.admin, tenant=signup.tenant, changes={

@@ -5,6 +5,10 @@ behaviour use them rather than a module that happens not to be built yet."""
 
 from django.test import modify_settings
 
+# The sidebar and the landing page list the modules found when navigation is first imported: that
+# must be with the real apps, not inside `unbuilt()` when a test's first request happens there.
+import modules.workspace.navigation  # noqa: F401, E402
+
 REAL = "modules.webhooks"
 STAND_IN = "tests.tenancy.webhooks_stand_in"
 

@@ -157,7 +157,7 @@ def test_make_run_survives_kills_at_every_stage_and_stops_everything_on_ctrl_c(h
     # that order.
     run = Run(home, port)
     run.wait_for(READY)
-    assert "left running by an earlier run" in run.output
+    assert any("left running by an earlier run" in line for line in run.lines), run.output
     _web_master(run).terminate()
     os.kill(EmbeddedPostgres(home)._postmaster()[0], signal.SIGTERM)
     run.wait()
